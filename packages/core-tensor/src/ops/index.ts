@@ -1,0 +1,2 @@
+// Public surface of this folder; re-exported by src/index.ts.
+export {};

@@ -1,0 +1,56 @@
+import { tf } from '../../tf.js';
+
+/** Backends whose tensors live in host memory, where a kernel written in JS over typed arrays runs. */
+export const HOST_BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
+
+/** A tensor as a JS kernel sees it: its values (a copy or a view; never mutate), shape and dtype. */
+export interface HostTensor {
+  values: Float32Array | Int32Array | Uint8Array;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/** What a JS kernel returns: new values for one output. */
+export interface HostOutput {
+  values: Float32Array | Int32Array | Uint8Array;
+  shape: number[];
+  dtype?: tf.DataType;
+}
+
+export type HostKernelImpl = (inputs: Record<string, HostTensor>, attrs: tf.NamedAttrMap) => HostOutput | HostOutput[];
+
+interface HostBackend {
+  readSync(dataId: tf.DataId): unknown;
+  write(values: tf.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId;
+}
+
+/**
+ * Registers `impl` as kernel `kernelName` on every host backend (cpu, wasm, tensorflow). These are the
+ * reference kernels: exact, simple loops in float64 arithmetic over float32 storage. Device backends
+ * (cuda) register their own kernels under the same name.
+ */
+export function registerHostKernel(kernelName: string, impl: HostKernelImpl): void {
+  for (const backendName of HOST_BACKENDS) {
+    if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const b = backend as unknown as HostBackend;
+        const host: Record<string, HostTensor> = {};
+        for (const [name, info] of Object.entries(inputs)) {
+          if (info == null) continue;
+          const t = info as tf.TensorInfo;
+          host[name] = { values: b.readSync(t.dataId) as HostTensor['values'], shape: t.shape, dtype: t.dtype };
+        }
+        const out = impl(host, attrs ?? {});
+        const outs = Array.isArray(out) ? out : [out];
+        const infos = outs.map((o): tf.TensorInfo => {
+          const dtype = o.dtype ?? (o.values instanceof Int32Array ? 'int32' : 'float32');
+          return { dataId: b.write(o.values, o.shape, dtype), shape: o.shape, dtype };
+        });
+        return Array.isArray(out) ? infos : infos[0]!;
+      },
+    });
+  }
+}
