@@ -8,4 +8,5 @@ export * from './backends/index.js';
 export * from './safetensors/index.js';
 export * from './ops/index.js';
 export * from './train/index.js';
+export * from './random/index.js';
 export * from './testing/index.js';

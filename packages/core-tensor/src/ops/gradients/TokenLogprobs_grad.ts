@@ -1,0 +1,20 @@
+import { tf } from '../../tf.js';
+import { TokenLogprobs } from '../kernels/TokenLogprobs.js';
+import { TokenLogprobsGrad } from '../kernels/TokenLogprobsGrad.js';
+
+/** Gradient of TokenLogprobs: one TokenLogprobsGrad kernel over the saved logits and labels. */
+export const tokenLogprobsGradConfig: tf.GradConfig = {
+  kernelName: TokenLogprobs,
+  inputsToSave: ['logits', 'labels'],
+  gradFunc: (dy, saved, attrs) => {
+    const [logits, labels] = saved as [tf.Tensor, tf.Tensor];
+    return {
+      logits: () =>
+        tf.engine().runKernel(TokenLogprobsGrad, { logits, labels, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
+      // Integer labels have no gradient (asked for only if they derive from a variable).
+      labels: () => tf.zeros(labels.shape),
+    };
+  },
+};
+
+tf.registerGradient(tokenLogprobsGradConfig);

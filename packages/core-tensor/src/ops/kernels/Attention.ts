@@ -1,0 +1,141 @@
+import type { tf } from '../../tf.js';
+import { registerHostKernel, type HostKernelImpl, type HostTensor } from './js-kernel.js';
+import { axpy, dot } from './vector-loops.js';
+
+/**
+ * Kernel name: causal scaled-dot-product attention with grouped-query heads, token-major 2-D layout.
+ * Inputs: `q` float32 [B*Tq, H*D], `k` and `v` float32 [B*S, Hkv*D], `attentionMask` int32 [B, S]
+ * (nonzero = real key). Output float32 [B*Tq, H*D]. Query row i of a sequence sits at absolute
+ * position p = queryOffset + i and sees key j iff j <= p, mask[b, j] != 0 and, with a sliding window W,
+ * p - j < W (HF's `kv_idx > q_idx - sliding_window`: W keys counting itself). A row that sees no key
+ * outputs 0.
+ */
+export const Attention = 'Attention';
+
+export interface AttentionAttrs extends tf.NamedAttrMap {
+  batch: number;
+  numHeads: number;
+  numKvHeads: number;
+  scale: number;
+  /** Keys a query sees counting itself; 0 means no window. */
+  slidingWindow: number;
+  /** Absolute position of the first query row (the KV-cache length before these queries). */
+  queryOffset: number;
+}
+
+/** Sizes of one attention call, read from the input shapes and attrs. */
+export interface AttentionDims {
+  batch: number;
+  tq: number;
+  s: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  /** Query heads per kv head. */
+  group: number;
+  scale: number;
+  window: number;
+  offset: number;
+}
+
+export function attentionDims(q: HostTensor, k: HostTensor, attrs: tf.NamedAttrMap): AttentionDims {
+  const a = attrs as AttentionAttrs;
+  const headDim = q.shape[1]! / a.numHeads;
+  return {
+    batch: a.batch,
+    tq: q.shape[0]! / a.batch,
+    s: k.shape[0]! / a.batch,
+    heads: a.numHeads,
+    kvHeads: a.numKvHeads,
+    headDim,
+    group: a.numHeads / a.numKvHeads,
+    scale: a.scale,
+    window: a.slidingWindow,
+    offset: a.queryOffset,
+  };
+}
+
+/** First key a query at absolute position p may see (the mask still applies inside the range). */
+export function firstKey(p: number, window: number): number {
+  return window > 0 ? Math.max(0, p - window + 1) : 0;
+}
+
+// Keys are visited in blocks: the scores of a block are computed first, then the running max and the
+// accumulator are rescaled once per block (online softmax), as a tiled device kernel would do.
+const KEY_BLOCK = 64;
+
+export const attentionHostKernel: HostKernelImpl = ({ q, k, v, attentionMask }, attrs) => {
+  const dims = attentionDims(q!, k!, attrs);
+  const out = new Float32Array(q!.values.length);
+  attentionForward(
+    q!.values as Float32Array,
+    k!.values as Float32Array,
+    v!.values as Float32Array,
+    attentionMask!.values as Int32Array,
+    dims,
+    out,
+  );
+  return { values: out, shape: q!.shape };
+};
+
+function attentionForward(
+  q: Float32Array,
+  k: Float32Array,
+  v: Float32Array,
+  mask: Int32Array,
+  dims: AttentionDims,
+  out: Float32Array,
+): void {
+  const { batch, tq, s, heads, kvHeads, headDim: d, group, scale, window, offset } = dims;
+  const qStride = heads * d;
+  const kStride = kvHeads * d;
+  const qRow = new Float64Array(d);
+  const acc = new Float64Array(d);
+  const scores = new Float64Array(KEY_BLOCK);
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      const kvCol = ((h / group) | 0) * d;
+      for (let i = 0; i < tq; i++) {
+        const p = offset + i;
+        const last = Math.min(p, s - 1);
+        const qBase = (b * tq + i) * qStride + h * d;
+        for (let x = 0; x < d; x++) qRow[x] = q[qBase + x]! * scale;
+        acc.fill(0);
+        let max = -Infinity;
+        let sum = 0;
+        for (let j0 = firstKey(p, window); j0 <= last; j0 += KEY_BLOCK) {
+          const j1 = Math.min(last + 1, j0 + KEY_BLOCK);
+          let blockMax = -Infinity;
+          for (let j = j0; j < j1; j++) {
+            if (mask[b * s + j] === 0) {
+              scores[j - j0] = -Infinity;
+              continue;
+            }
+            const score = dot(qRow, 0, k, (b * s + j) * kStride + kvCol, d);
+            scores[j - j0] = score;
+            if (score > blockMax) blockMax = score;
+          }
+          if (blockMax === -Infinity) continue;
+          if (blockMax > max) {
+            // exp(-Infinity) = 0 clears the empty initial state as well.
+            const c = Math.exp(max - blockMax);
+            sum *= c;
+            for (let x = 0; x < d; x++) acc[x] *= c;
+            max = blockMax;
+          }
+          for (let j = j0; j < j1; j++) {
+            const sc = scores[j - j0]!;
+            if (sc === -Infinity) continue;
+            const w = Math.exp(sc - max);
+            sum += w;
+            axpy(acc, 0, w, v, (b * s + j) * kStride + kvCol, d);
+          }
+        }
+        // sum == 0: no visible key, the row stays 0.
+        if (sum > 0) for (let x = 0; x < d; x++) out[qBase + x] = acc[x]! / sum;
+      }
+    }
+  }
+}
+
+registerHostKernel(Attention, attentionHostKernel);
