@@ -17,7 +17,10 @@ export interface HostOutput {
   dtype?: tf.DataType;
 }
 
-export type HostKernelImpl = (inputs: Record<string, HostTensor>, attrs: tf.NamedAttrMap) => HostOutput | HostOutput[];
+export type HostKernelImpl = (
+  inputs: Record<string, HostTensor>,
+  attrs: tf.NamedAttrMap,
+) => HostOutput | HostOutput[];
 
 interface HostBackend {
   readSync(dataId: tf.DataId): unknown;
@@ -41,7 +44,11 @@ export function registerHostKernel(kernelName: string, impl: HostKernelImpl): vo
         for (const [name, info] of Object.entries(inputs)) {
           if (info == null) continue;
           const t = info as tf.TensorInfo;
-          host[name] = { values: b.readSync(t.dataId) as HostTensor['values'], shape: t.shape, dtype: t.dtype };
+          host[name] = {
+            values: b.readSync(t.dataId) as HostTensor['values'],
+            shape: t.shape,
+            dtype: t.dtype,
+          };
         }
         const out = impl(host, attrs ?? {});
         const outs = Array.isArray(out) ? out : [out];
