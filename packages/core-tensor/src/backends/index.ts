@@ -1,2 +1,29 @@
-// Public surface of this folder; re-exported by src/index.ts.
-export {};
+// Public surface of this folder; re-exported by src/index.ts. Loading it silences tfjs-backend-cpu's
+// banner and installs our cpu/wasm kernels (KERNELS.md).
+import { registerBackendKernels } from './register-backend-kernels.js';
+import { silenceCpuBanner } from './silence-cpu-banner.js';
+
+export {
+  registerBackendProvider,
+  getBackendProvider,
+  listBackendProviders,
+  type BackendProvider,
+  type BackendAvailability,
+} from './backend-providers.js';
+export { createTensorflowProvider, type TensorflowProviderOptions } from './tensorflow-provider.js';
+export { createWasmProvider, type WasmProviderOptions } from './wasm-provider.js';
+export {
+  selectBackend,
+  BackendSelectionError,
+  BACKEND_ENV_VAR,
+  type SelectBackendOptions,
+  type BackendReport,
+  type BackendSource,
+} from './select-backend.js';
+export { initBackend, type InitBackendOptions } from './init-backend.js';
+export { formatBackendReport } from './format-backend-report.js';
+export { registerBackendKernels, restoreStockKernels, stockKernel } from './register-backend-kernels.js';
+export { silenceCpuBanner } from './silence-cpu-banner.js';
+
+silenceCpuBanner();
+registerBackendKernels();
