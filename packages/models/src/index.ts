@@ -1,1 +1,65 @@
-export {};
+// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral) in TypeScript.
+
+// Config
+export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-config.js';
+export { writeModelConfig } from './config/write-model-config.js';
+export { MODEL_DTYPES, type ModelConfig, type ModelDtype } from './config/model-config.js';
+export {
+  parseGenerationConfig,
+  defaultGenerationConfig,
+  writeGenerationConfig,
+  type GenerationConfig,
+} from './config/generation-config.js';
+export { ARCHITECTURES, findArchitecture } from './architectures/registry.js';
+export type { Architecture, ArchitectureDifferences } from './architectures/architecture.js';
+export { ModelError } from './model-error.js';
+
+// Weights, load and save
+export { parameterSpecs, type ParameterSpec, type ParameterKind } from './weights/parameter-specs.js';
+export { loadWeights, type LoadWeightsOptions } from './weights/load-weights.js';
+export { loadModel, type LoadModelOptions } from './io/load-model.js';
+export { saveModel, type SaveModelOptions } from './io/save-model.js';
+
+// Forward
+export { CausalLM, type CausalLMInputs, type CausalLMParts, type LossOptions } from './model/causal-lm.js';
+export { KvCache } from './model/kv-cache.js';
+export { linear, type LinearHook } from './model/linear.js';
+export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
+export { shiftLabels } from './model/shift-labels.js';
+
+// Generation
+export { generate, type GenerationResult } from './generation/generate.js';
+export {
+  generateEvents,
+  type GenerationEvent,
+  type FinishReason,
+  type StreamOptions,
+} from './generation/generate-events.js';
+export { streamText } from './generation/stream-text.js';
+export { type GenerateOptions } from './generation/generation-settings.js';
+export { leftPadBatch, type GenerationInput, type PaddedBatch } from './generation/left-pad-batch.js';
+export { StopStringFilter } from './generation/stop-string-filter.js';
+
+// Sampling: pure functions over one logits row (transformers' processors)
+export {
+  processLogits,
+  selectNextToken,
+  type SamplingSettings,
+} from './generation/sampling/select-next-token.js';
+export { applyRepetitionPenalty } from './generation/sampling/apply-repetition-penalty.js';
+export { applyTemperature } from './generation/sampling/apply-temperature.js';
+export { topKFilter } from './generation/sampling/top-k-filter.js';
+export { topPFilter } from './generation/sampling/top-p-filter.js';
+export { minPFilter } from './generation/sampling/min-p-filter.js';
+export { softmaxRow } from './generation/sampling/softmax-row.js';
+export { argmaxRow } from './generation/sampling/argmax-row.js';
+export { sampleRow } from './generation/sampling/sample-row.js';
+
+// Tiny models for tests and the demo
+export { createTinyModel, type TinyModelOptions, type TinyModel } from './tiny/create-tiny-model.js';
+export {
+  byteLevelTokenizerJson,
+  byteLevelTokenizerConfig,
+  CHATML_TEMPLATE,
+  TINY_SPECIAL_TOKENS,
+} from './tiny/byte-level-tokenizer.js';

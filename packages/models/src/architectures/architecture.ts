@@ -1,0 +1,31 @@
+import type { ConfigReader, JsonObject } from '../config/config-reader.js';
+import type { ModelConfig } from '../config/model-config.js';
+
+/** The config fields in which the supported decoders differ from Llama. */
+export interface ArchitectureDifferences {
+  qkvBias: boolean;
+  outputBias: boolean;
+  mlpBias: boolean;
+  qkNorm: boolean;
+  /** Per layer: sliding window or null. */
+  slidingWindows: (number | null)[];
+}
+
+/**
+ * One decoder family: data (names, defaults) plus the code that reads the keys where it differs.
+ * Shared keys (sizes, eps, RoPE, dtype, token ids, tying) are read by `parseModelConfig`.
+ */
+export interface Architecture {
+  /** config.json's `model_type`. */
+  modelType: string;
+  /** The transformers class, written to `architectures` in config.json. */
+  className: string;
+  /** head_dim when config.json has none. */
+  defaultHeadDim(hiddenSize: number, numAttentionHeads: number): number;
+  /** RoPE base when config.json has none (transformers 4's class default). */
+  defaultRopeTheta: number;
+  /** Reads the architecture's own keys (marking them read). */
+  readDifferences(r: ConfigReader, numHiddenLayers: number): ArchitectureDifferences;
+  /** The architecture's own keys for a new config.json, in transformers' spelling. */
+  writeDifferences(config: ModelConfig): JsonObject;
+}

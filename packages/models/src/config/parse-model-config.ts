@@ -1,0 +1,97 @@
+import { ARCHITECTURES, findArchitecture } from '../architectures/registry.js';
+import { ModelError } from '../model-error.js';
+import { NEUTRAL_CONFIG_KEYS, REQUIRED_VALUES } from './config-keys.js';
+import { ConfigReader, isJsonObject } from './config-reader.js';
+import type { ModelConfig } from './model-config.js';
+import { readModelDtype } from './read-model-dtype.js';
+import { readRopeSettings } from './read-rope-settings.js';
+
+export interface ParseConfigOptions {
+  /**
+   * Keys to accept without knowing them. By default a key this package does not know is an error,
+   * since it might change the math (a silently wrong model is worse than a refusal).
+   */
+  ignoreKeys?: readonly string[];
+}
+
+/**
+ * Normalises a parsed config.json (either transformers generation of keys) into a ModelConfig.
+ * Unknown `model_type`, unsupported values and unknown keys are errors naming `file` and the key.
+ */
+export function parseModelConfig(raw: unknown, file: string, options: ParseConfigOptions = {}): ModelConfig {
+  if (!isJsonObject(raw)) throw new ModelError(file, undefined, 'expected a JSON object');
+  const r: ConfigReader = new ConfigReader(raw, file);
+  const modelType = r.string('model_type');
+  const arch = findArchitecture(modelType);
+  if (arch === undefined) {
+    r.fail(
+      'model_type',
+      `'${modelType}' is not supported; supported: ${[...ARCHITECTURES.keys()].join(', ')}`,
+    );
+  }
+  const hiddenSize = r.positiveInt('hidden_size');
+  const numAttentionHeads = r.positiveInt('num_attention_heads');
+  const numKeyValueHeads = r.has('num_key_value_heads')
+    ? r.positiveInt('num_key_value_heads')
+    : numAttentionHeads;
+  if (numAttentionHeads % numKeyValueHeads !== 0) {
+    r.fail(
+      'num_key_value_heads',
+      `is ${numKeyValueHeads}; it must divide num_attention_heads (${numAttentionHeads})`,
+    );
+  }
+  const headDim = r.has('head_dim')
+    ? r.positiveInt('head_dim')
+    : arch.defaultHeadDim(hiddenSize, numAttentionHeads);
+  if (!Number.isInteger(headDim))
+    r.fail('hidden_size', `${hiddenSize} is not a multiple of num_attention_heads (${numAttentionHeads})`);
+  const numHiddenLayers = r.positiveInt('num_hidden_layers');
+  const maxPositionEmbeddings = r.positiveInt('max_position_embeddings');
+  const activation = r.string('hidden_act', 'silu');
+  if (activation !== 'silu') r.fail('hidden_act', `is '${activation}'; these decoders use 'silu' (SwiGLU)`);
+  const rope = readRopeSettings(r, { headDim, maxPositionEmbeddings }, arch.defaultRopeTheta);
+  const config: ModelConfig = {
+    modelType,
+    className: arch.className,
+    vocabSize: r.positiveInt('vocab_size'),
+    hiddenSize,
+    intermediateSize: r.positiveInt('intermediate_size'),
+    numHiddenLayers,
+    numAttentionHeads,
+    numKeyValueHeads,
+    headDim,
+    rmsNormEps: r.positiveNumber('rms_norm_eps', 1e-6),
+    maxPositionEmbeddings,
+    ...rope,
+    ...arch.readDifferences(r, numHiddenLayers),
+    tieWordEmbeddings: r.bool('tie_word_embeddings', false),
+    dtype: readModelDtype(r),
+    bosTokenId: r.tokenIds('bos_token_id')[0] ?? null,
+    eosTokenIds: r.tokenIds('eos_token_id'),
+    padTokenId: r.tokenIds('pad_token_id')[0] ?? null,
+  };
+  checkRemainingKeys(r, options.ignoreKeys ?? []);
+  return config;
+}
+
+function checkRemainingKeys(r: ConfigReader, ignore: readonly string[]): void {
+  for (const [key, rule] of Object.entries(REQUIRED_VALUES)) {
+    const v = r.value(key);
+    if (v !== undefined && !rule.ok(v)) r.fail(key, `is ${JSON.stringify(v)}; expected ${rule.expected}`);
+  }
+  if (r.value('quantization_config') !== undefined) {
+    r.fail(
+      'quantization_config',
+      'quantized checkpoints are not loaded by @medgpt/models; load the full-precision model',
+    );
+  }
+  r.accept(...NEUTRAL_CONFIG_KEYS, ...ignore);
+  const unknown = r.unread().filter((k) => !k.startsWith('_') && r.raw[k] !== null);
+  if (unknown.length > 0) {
+    r.fail(
+      unknown[0],
+      `unknown config key(s) ${unknown.map((k) => `'${k}'`).join(', ')} may change the model's math; ` +
+        'if they do not, pass them in the ignoreConfigKeys option',
+    );
+  }
+}

@@ -1,0 +1,262 @@
+import {
+  crossEntropy,
+  linearCrossEntropy,
+  linearTokenLogprobs,
+  ropeFrequencies,
+  tf,
+  type RopeOptions,
+} from '@medgpt/core-tensor';
+import type { JsonObject } from '../config/config-reader.js';
+import { defaultGenerationConfig, type GenerationConfig } from '../config/generation-config.js';
+import type { ModelConfig } from '../config/model-config.js';
+import { writeModelConfig } from '../config/write-model-config.js';
+import { EMBED_TOKENS, LM_HEAD, parameterSpecs } from '../weights/parameter-specs.js';
+import type { ForwardContext } from './forward-context.js';
+import type { KvCache } from './kv-cache.js';
+import { linear, type LinearHook } from './linear.js';
+import { positionIdsFromMask } from './position-ids.js';
+import { runDecoder } from './run-decoder.js';
+import { shiftLabels } from './shift-labels.js';
+
+/** A batch for the forward pass: int32 tensors [batch, T]. */
+export interface CausalLMInputs {
+  inputIds: tf.Tensor2D;
+  /** 1 = real token, 0 = padding (left or right). Default: all real. */
+  attentionMask?: tf.Tensor2D;
+  /** Default: from the mask as transformers' generate does (cumsum - 1, padding 1), else 0..T-1. */
+  positionIds?: tf.Tensor2D;
+}
+
+export interface LossOptions {
+  /** Label of tokens that do not count. Default -100. */
+  ignoreIndex?: number;
+  /** 'mean' over counted tokens (default, transformers' loss) or 'sum' (for accumulation). */
+  reduction?: 'mean' | 'sum';
+}
+
+export interface CausalLMParts {
+  config: ModelConfig;
+  /** Every parameter of `parameterSpecs(config)` by HF name; the model owns them (dispose frees them). */
+  weights: Map<string, tf.Tensor>;
+  generationConfig?: GenerationConfig;
+  /** config.json as read, written back on save; default: written from `config`. */
+  rawConfig?: JsonObject;
+  /** generation_config.json as read; default: written from `generationConfig`. */
+  rawGenerationConfig?: JsonObject | null;
+}
+
+/**
+ * A Hugging Face decoder LM (Llama, Qwen2/2.5, Qwen3, Mistral) as data: its normalised config and
+ * its parameters under their HF names. Activations are 2-D [batch * T, features] throughout.
+ *
+ * ```ts
+ * const model = await loadModel('/models/Qwen2.5-0.5B');
+ * const logits = model.forward({ inputIds, attentionMask }); // [batch * T, vocab]
+ * const loss = model.loss({ inputIds, attentionMask }, labels); // transformers' shifted loss
+ * ```
+ */
+export class CausalLM {
+  readonly config: ModelConfig;
+  readonly weights: Map<string, tf.Tensor>;
+  generationConfig: GenerationConfig;
+  rawConfig: JsonObject;
+  rawGenerationConfig: JsonObject | null;
+  /** When set, every linear module runs through it (PEFT installs LoRA here); null = plain linear. */
+  linearHook: LinearHook | null = null;
+  private readonly staticRope: RopeOptions | null;
+
+  constructor(parts: CausalLMParts) {
+    this.config = parts.config;
+    this.weights = parts.weights;
+    checkWeights(parts.config, parts.weights);
+    this.generationConfig = parts.generationConfig ?? defaultGenerationConfig(parts.config);
+    this.rawConfig = parts.rawConfig ?? writeModelConfig(parts.config);
+    this.rawGenerationConfig = parts.rawGenerationConfig ?? null;
+    this.staticRope = this.isDynamicRope() ? null : this.ropeOptions();
+  }
+
+  /** The parameter `name` (HF name); throws naming it if the model has none. */
+  weight(name: string): tf.Tensor {
+    const w = this.weights.get(name);
+    if (w === undefined) throw new Error(`${this.config.className} has no parameter '${name}'`);
+    return w;
+  }
+
+  /** The LM head's weight [vocab, hidden]: the embedding matrix when embeddings are tied. */
+  get lmHeadWeight(): tf.Tensor2D {
+    return this.weight(this.config.tieWordEmbeddings ? EMBED_TOKENS : LM_HEAD) as tf.Tensor2D;
+  }
+
+  /** Replaces parameter `name` (e.g. with a tf.Variable for training); disposes the old tensor unless kept. */
+  setWeight(name: string, tensor: tf.Tensor, options: { disposeOld?: boolean } = {}): void {
+    const old = this.weight(name);
+    if (!tf.util.arraysEqual(old.shape, tensor.shape) || tensor.dtype !== 'float32') {
+      throw new Error(
+        `setWeight('${name}'): expected float32 [${old.shape}], got ${tensor.dtype} [${tensor.shape}]`,
+      );
+    }
+    this.weights.set(name, tensor);
+    if (options.disposeOld ?? true) old.dispose();
+  }
+
+  /** Final hidden states (after the last norm), float32 [batch * T, hidden]. */
+  hiddenStates(inputs: CausalLMInputs): tf.Tensor2D {
+    const [batch, t] = checkInputs(inputs);
+    return tf.tidy(() => {
+      const positions =
+        inputs.positionIds ?? (inputs.attentionMask ? positionIdsFromMask(inputs.attentionMask) : undefined);
+      const flatPositions = positions
+        ? tf.reshape(positions, [batch * t])
+        : tf.tile(tf.range(0, t, 1, 'int32'), [batch]);
+      const ctx = this.context(batch, flatPositions as tf.Tensor1D, inputs.attentionMask, t);
+      return runDecoder(ctx, tf.reshape(inputs.inputIds, [batch * t]) as tf.Tensor1D);
+    });
+  }
+
+  /** Logits float32 [batch * T, vocab]; row b*T + t scores the token after position t of sequence b. */
+  forward(inputs: CausalLMInputs): tf.Tensor2D {
+    return tf.tidy(() => this.logits(this.hiddenStates(inputs)));
+  }
+
+  /** LM head on hidden states [N, hidden] -> [N, vocab]. */
+  logits(hidden: tf.Tensor2D): tf.Tensor2D {
+    return linear(hidden, this.lmHeadWeight);
+  }
+
+  /**
+   * transformers' causal-LM loss for `labels` int32 [batch, T] (-100 = not counted): logits at t are
+   * scored against label t + 1. The [N, vocab] logits are never materialised (chunked fused op).
+   */
+  loss(inputs: CausalLMInputs, labels: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
+    return tf.tidy(() => {
+      const shifted = shiftLabels(labels, options.ignoreIndex);
+      return linearCrossEntropy(this.hiddenStates(inputs), this.lmHeadWeight, shifted, options);
+    });
+  }
+
+  /** The same loss through materialised logits (a reference for tests and small vocabularies). */
+  lossFromLogits(inputs: CausalLMInputs, labels: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
+    return tf.tidy(() =>
+      crossEntropy(this.forward(inputs), shiftLabels(labels, options.ignoreIndex), options),
+    );
+  }
+
+  /**
+   * Log-probability of each next token under the model, float32 [batch * T]: row b*T + t holds
+   * log p(labels[b, t + 1] | tokens <= t), 0 where that label is ignored (and at each row's end).
+   */
+  tokenLogprobs(
+    inputs: CausalLMInputs,
+    labels: tf.Tensor2D,
+    options: { ignoreIndex?: number } = {},
+  ): tf.Tensor1D {
+    return tf.tidy(() =>
+      linearTokenLogprobs(
+        this.hiddenStates(inputs),
+        this.lmHeadWeight,
+        shiftLabels(labels, options.ignoreIndex),
+        options,
+      ),
+    );
+  }
+
+  /**
+   * One inference step over `cache`: `inputIds` [batch, T] new tokens with their `mask` rows and
+   * position ids (host arrays, [batch][T]); writes their keys/values at the cache's end. Returns the
+   * logits of each row's last new token, float32 [batch, vocab].
+   */
+  step(cache: KvCache, inputIds: number[][], mask: number[][], positions: number[][]): tf.Tensor2D {
+    const batch = cache.batch;
+    const t = inputIds[0]?.length ?? 0;
+    if (inputIds.length !== batch || t === 0 || inputIds.some((r) => r.length !== t)) {
+      throw new Error(`step: inputIds must be ${batch} rows of equal, non-zero length`);
+    }
+    const offset = cache.length;
+    cache.advance(mask);
+    return tf.tidy(() => {
+      const ids = tf.tensor1d(inputIds.flat(), 'int32');
+      const pos = tf.tensor1d(positions.flat(), 'int32');
+      const ctx = this.context(batch, pos, cache.maskTensor(), offset + t);
+      ctx.cache = { kv: cache, offset };
+      const hidden = runDecoder(ctx, ids);
+      const last = tf.range(t - 1, batch * t, t, 'int32');
+      return this.logits(tf.gather(hidden, last) as tf.Tensor2D);
+    });
+  }
+
+  /** Frees every parameter. */
+  dispose(): void {
+    for (const w of this.weights.values()) w.dispose();
+    this.weights.clear();
+  }
+
+  private context(
+    batch: number,
+    positions: tf.Tensor1D,
+    attentionMask: tf.Tensor2D | undefined,
+    seqLen: number,
+  ): ForwardContext {
+    const hook = this.linearHook;
+    return {
+      config: this.config,
+      weight: (name) => this.weight(name),
+      linear: (module, x) => {
+        const w = this.weight(`${module}.weight`) as tf.Tensor2D;
+        const b = this.weights.get(`${module}.bias`) as tf.Tensor1D | undefined;
+        return hook ? hook(module, x, w, b) : linear(x, w, b);
+      },
+      batch,
+      positions,
+      attentionMask,
+      rope: this.staticRope ?? this.ropeOptions(Math.max(seqLen, tf.max(positions).dataSync()[0]! + 1)),
+    };
+  }
+
+  private isDynamicRope(): boolean {
+    const s = this.config.ropeScaling;
+    return (s?.rope_type ?? s?.type) === 'dynamic';
+  }
+
+  private ropeOptions(seqLen?: number): RopeOptions {
+    const c = this.config;
+    const f = ropeFrequencies(
+      {
+        headDim: c.headDim,
+        ropeTheta: c.ropeTheta,
+        maxPositionEmbeddings: c.maxPositionEmbeddings,
+        partialRotaryFactor: c.partialRotaryFactor,
+        ropeScaling: c.ropeScaling,
+      },
+      seqLen,
+    );
+    return { headDim: c.headDim, invFreq: f.invFreq, attentionScaling: f.attentionScaling };
+  }
+}
+
+function checkInputs(inputs: CausalLMInputs): [number, number] {
+  const ids = inputs.inputIds;
+  if (ids.rank !== 2 || ids.dtype !== 'int32' || ids.shape[1] === 0) {
+    throw new Error(`inputIds must be int32 [batch, T] with T > 0, got ${ids.dtype} [${ids.shape}]`);
+  }
+  for (const [name, t] of [
+    ['attentionMask', inputs.attentionMask],
+    ['positionIds', inputs.positionIds],
+  ] as const) {
+    if (t !== undefined && (t.dtype !== 'int32' || !tf.util.arraysEqual(t.shape, ids.shape))) {
+      throw new Error(`${name} must be int32 [${ids.shape}] like inputIds, got ${t.dtype} [${t.shape}]`);
+    }
+  }
+  return ids.shape;
+}
+
+function checkWeights(config: ModelConfig, weights: Map<string, tf.Tensor>): void {
+  for (const spec of parameterSpecs(config)) {
+    const w = weights.get(spec.name);
+    if (w === undefined) throw new Error(`${config.className}: parameter '${spec.name}' is missing`);
+    if (!tf.util.arraysEqual(w.shape, spec.shape) || w.dtype !== 'float32') {
+      throw new Error(
+        `${config.className}: parameter '${spec.name}' is ${w.dtype} [${w.shape}]; expected float32 [${spec.shape}]`,
+      );
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { RopeOptions, tf } from '@medgpt/core-tensor';
+import type { ModelConfig } from '../config/model-config.js';
+import type { KvCache } from './kv-cache.js';
+
+/** What one forward pass over a batch needs, shared by every layer. */
+export interface ForwardContext {
+  config: ModelConfig;
+  /** A parameter by HF name. */
+  weight(name: string): tf.Tensor;
+  /** The linear module `module` (HF name without `.weight`) applied to x, through the model's hook if any. */
+  linear(module: string, x: tf.Tensor2D): tf.Tensor2D;
+  /** Sequences in the batch; activations are [batch * T, features]. */
+  batch: number;
+  /** int32 [batch * T]: each token's position id. */
+  positions: tf.Tensor1D;
+  /** int32 [batch, keys] (1 = real token); undefined when every key is real. */
+  attentionMask: tf.Tensor2D | undefined;
+  rope: RopeOptions;
+  /** Inference: the cache the new keys/values go into, at slot `offset`. */
+  cache?: { kv: KvCache; offset: number };
+}

@@ -1,0 +1,93 @@
+import {
+  castSafetensorsArray,
+  SafetensorsCheckpoint,
+  safetensorsArrayToTensor,
+  type SafetensorsDtype,
+  type tf,
+} from '@medgpt/core-tensor';
+import type { ModelConfig, ModelDtype } from '../config/model-config.js';
+import { ModelError } from '../model-error.js';
+import { LM_HEAD, parameterSpecs } from './parameter-specs.js';
+
+export interface LoadWeightsOptions {
+  /** Precision the weights are rounded to (compute stays float32). */
+  dtype: ModelDtype;
+  /** Skip checkpoint tensors the model has no parameter for, instead of refusing the checkpoint. */
+  allowUnexpectedWeights?: boolean;
+}
+
+export const STORAGE_DTYPE: Record<ModelDtype, SafetensorsDtype> = {
+  float32: 'F32',
+  bfloat16: 'BF16',
+  float16: 'F16',
+};
+const FLOATS: readonly SafetensorsDtype[] = ['F64', 'F32', 'BF16', 'F16'];
+
+// Tensors transformers itself skips on load: old Llama checkpoints saved RoPE's buffer, and a tied
+// model's head is the embedding whatever the file says.
+function ignorable(name: string, config: ModelConfig): boolean {
+  return (
+    /^model\.layers\.\d+\.self_attn\.rotary_emb\.inv_freq$/.test(name) ||
+    (config.tieWordEmbeddings && name === LM_HEAD)
+  );
+}
+
+/**
+ * Reads every parameter of `config` from a checkpoint directory (one safetensors file or shards with
+ * an index), one tensor at a time, so peak host memory is the float32 weights plus one tensor. Each
+ * tensor's shape is checked against transformers'; float tensors of any width are accepted and rounded
+ * to `dtype`. Missing tensors, unexpected ones and non-float ones are errors naming file and tensor.
+ */
+export async function loadWeights(
+  dir: string,
+  config: ModelConfig,
+  options: LoadWeightsOptions,
+): Promise<Map<string, tf.Tensor>> {
+  const ckpt = await SafetensorsCheckpoint.open(dir);
+  const weights = new Map<string, tf.Tensor>();
+  try {
+    const specs = parameterSpecs(config);
+    const expected = new Set(specs.map((s) => s.name));
+    const missing = specs.filter((s) => !ckpt.has(s.name)).map((s) => s.name);
+    if (missing.length > 0) {
+      throw new ModelError(
+        dir,
+        missing[0],
+        `missing from the checkpoint (${missing.length} of ${specs.length} parameters missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+      );
+    }
+    const unexpected = ckpt.names.filter((n) => !expected.has(n) && !ignorable(n, config));
+    if (unexpected.length > 0 && !options.allowUnexpectedWeights) {
+      throw new ModelError(
+        dir,
+        unexpected[0],
+        `the checkpoint holds ${unexpected.length} tensor(s) this ${config.className} has no parameter for (${unexpected.slice(0, 5).join(', ')}); is model_type right? (allowUnexpectedWeights skips them)`,
+      );
+    }
+    const target = STORAGE_DTYPE[options.dtype];
+    for (const spec of specs) {
+      const file = ckpt.fileFor(spec.name);
+      const array = await ckpt.readArray(spec.name);
+      if (!FLOATS.includes(array.dtype)) {
+        throw new ModelError(
+          file,
+          spec.name,
+          `has dtype ${array.dtype}; expected a float dtype (${FLOATS.join(', ')})`,
+        );
+      }
+      if (array.shape.length !== spec.shape.length || array.shape.some((d, i) => d !== spec.shape[i])) {
+        throw new ModelError(file, spec.name, `has shape [${array.shape}]; the config gives [${spec.shape}]`);
+      }
+      const place = { file, tensor: spec.name };
+      const rounded =
+        target === 'F32' || array.dtype === target ? array : castSafetensorsArray(array, target, place);
+      weights.set(spec.name, safetensorsArrayToTensor(rounded, place));
+    }
+    return weights;
+  } catch (e) {
+    for (const t of weights.values()) t.dispose();
+    throw e;
+  } finally {
+    await ckpt.close();
+  }
+}

@@ -1,0 +1,57 @@
+import type { ModelConfig } from '../config/model-config.js';
+
+/** What a parameter is, which decides its initialisation. */
+export type ParameterKind = 'embedding' | 'linear' | 'bias' | 'norm';
+
+/** One parameter under its Hugging Face name, with the shape transformers gives it. */
+export interface ParameterSpec {
+  name: string;
+  shape: number[];
+  kind: ParameterKind;
+}
+
+export const EMBED_TOKENS = 'model.embed_tokens.weight';
+export const FINAL_NORM = 'model.norm.weight';
+export const LM_HEAD = 'lm_head.weight';
+
+/** `model.layers.<i>.` */
+export function layerPrefix(layer: number): string {
+  return `model.layers.${layer}.`;
+}
+
+function linear(specs: ParameterSpec[], module: string, outF: number, inF: number, bias: boolean): void {
+  specs.push({ name: `${module}.weight`, shape: [outF, inF], kind: 'linear' });
+  if (bias) specs.push({ name: `${module}.bias`, shape: [outF], kind: 'bias' });
+}
+
+/**
+ * Every parameter of the model in transformers' `named_parameters()` order. Linear weights keep
+ * torch's [out, in] layout (the forward multiplies with transposeB, so no copy is made). With tied
+ * embeddings there is no lm_head.weight: the head reads the embedding matrix.
+ */
+export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
+  const specs: ParameterSpec[] = [
+    { name: EMBED_TOKENS, shape: [c.vocabSize, c.hiddenSize], kind: 'embedding' },
+  ];
+  const qWidth = c.numAttentionHeads * c.headDim;
+  const kvWidth = c.numKeyValueHeads * c.headDim;
+  for (let i = 0; i < c.numHiddenLayers; i++) {
+    const p = layerPrefix(i);
+    linear(specs, `${p}self_attn.q_proj`, qWidth, c.hiddenSize, c.qkvBias);
+    linear(specs, `${p}self_attn.k_proj`, kvWidth, c.hiddenSize, c.qkvBias);
+    linear(specs, `${p}self_attn.v_proj`, kvWidth, c.hiddenSize, c.qkvBias);
+    linear(specs, `${p}self_attn.o_proj`, c.hiddenSize, qWidth, c.outputBias);
+    if (c.qkNorm) {
+      specs.push({ name: `${p}self_attn.q_norm.weight`, shape: [c.headDim], kind: 'norm' });
+      specs.push({ name: `${p}self_attn.k_norm.weight`, shape: [c.headDim], kind: 'norm' });
+    }
+    linear(specs, `${p}mlp.gate_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
+    linear(specs, `${p}mlp.up_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
+    linear(specs, `${p}mlp.down_proj`, c.hiddenSize, c.intermediateSize, c.mlpBias);
+    specs.push({ name: `${p}input_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
+    specs.push({ name: `${p}post_attention_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
+  }
+  specs.push({ name: FINAL_NORM, shape: [c.hiddenSize], kind: 'norm' });
+  if (!c.tieWordEmbeddings) specs.push({ name: LM_HEAD, shape: [c.vocabSize, c.hiddenSize], kind: 'linear' });
+  return specs;
+}
