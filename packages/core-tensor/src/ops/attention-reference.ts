@@ -31,7 +31,10 @@ export function attentionReference(
         s,
         d,
       ]);
-    const visible = visibleKeys(a.queryOffset, tq, s, a.slidingWindow, batch, opts.attentionMask);
+    const visible = tf.mul(
+      visibleKeys(a.queryOffset, tq, s, a.slidingWindow, batch, opts.attentionMask),
+      sameSegment(a.queryOffset, tq, s, batch, opts.segmentIds),
+    );
     const scores = tf.mul(tf.matMul(heads(q, tq, h), repeatKv(k), false, true), a.scale);
     const masked = tf.add(scores, tf.mul(tf.sub(1, visible), HIDDEN));
     // Rows with no visible key: softmax is uniform over the hidden keys; zero it out.
@@ -59,4 +62,18 @@ function visibleKeys(
     ? tf.notEqual(tf.reshape(mask, [batch, 1, 1, s]), 0)
     : tf.ones([batch, 1, 1, s], 'bool');
   return tf.cast(tf.logicalAnd(tf.reshape(visible, [1, 1, tq, s]), keyMask), 'float32');
+}
+
+/** float32 [B, 1, Tq, S] (or a scalar 1 without packing): 1 where query i and key j share a segment. */
+function sameSegment(
+  offset: number,
+  tq: number,
+  s: number,
+  batch: number,
+  segmentIds: tf.Tensor | undefined,
+): tf.Tensor {
+  if (!segmentIds) return tf.scalar(1);
+  const querySegments = tf.reshape(tf.slice(segmentIds, [0, offset], [batch, tq]), [batch, 1, tq, 1]);
+  const keySegments = tf.reshape(segmentIds, [batch, 1, 1, s]);
+  return tf.cast(tf.equal(querySegments, keySegments), 'float32');
 }

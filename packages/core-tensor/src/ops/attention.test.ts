@@ -209,11 +209,15 @@ describe.each(['cpu', 'wasm'])('attention on %s', (backend) => {
     tf.dispose([q, k, v, attentionMask, full, qTail, cached, maskPadded]);
   });
 
-  it('keeps only q, k, v, the mask and the output alive for the backward', () => {
+  it('keeps only q, k, v, the mask, the segment ids and the output alive for the backward', () => {
     const [q, k, v] = inputs({ batch: 2, seq: 32, heads: 4, kvHeads: 2, headDim: 8 }, 51);
-    const opts = { batch: 2, numHeads: 4, numKvHeads: 2 };
+    // Two samples per row: tokens 0-19 and 20-31.
+    const segmentIds = tf.tidy(() =>
+      tf.reshape(tf.tile(tf.cast(tf.greaterEqual(tf.range(0, 32, 1, 'int32'), 20), 'int32'), [2]), [2, 32]),
+    );
     // Saved inputs are aliases (Identity clones), so count data buffers that the taped call leaves alive.
-    const buffersKept = (fn: AttentionFn): number => {
+    const buffersKept = (fn: AttentionFn, packed = false): number => {
+      const opts = { batch: 2, numHeads: 4, numKvHeads: 2, ...(packed ? { segmentIds } : {}) };
       let kept = -1;
       const grads = tf.grads((a, b, c) => {
         const before = tf.memory().numDataBuffers;
@@ -224,16 +228,18 @@ describe.each(['cpu', 'wasm'])('attention on %s', (backend) => {
       tf.dispose(grads);
       return kept;
     };
-    // wasm's Identity copies where cpu's aliases: then the saved q, k, v and output are copies too.
+    // wasm's Identity copies where cpu's aliases: then the saved clones are copies too.
     const x = tf.zeros([1]);
     const before = tf.memory().numDataBuffers;
     const y = tf.clone(x);
     const cloneCopies = tf.memory().numDataBuffers - before;
     tf.dispose([x, y]);
-    // The output and the all-ones mask; the composite reference keeps its [B, H, T, T] probabilities too.
-    expect(buffersKept(attention)).toBe(2 + 4 * cloneCopies);
+    // The output and the all-ones mask, plus the saved q, k, v, mask and segment ids (unpacked: the mask
+    // again, no ids tensor is made); the composite reference keeps its [B, H, T, T] probabilities too.
+    expect(buffersKept(attention)).toBe(2 + 5 * cloneCopies);
+    expect(buffersKept(attention, true)).toBe(2 + 5 * cloneCopies);
     expect(buffersKept(attentionReference)).toBeGreaterThan(2);
-    tf.dispose([q, k, v]);
+    tf.dispose([q, k, v, segmentIds]);
   });
 
   it('frees every intermediate of forward and backward', () => {

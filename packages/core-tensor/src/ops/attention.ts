@@ -8,7 +8,10 @@ export interface AttentionOptions {
   numHeads: number;
   /** Key/value heads Hkv (grouped-query attention); numHeads % numKvHeads must be 0. Default numHeads. */
   numKvHeads?: number;
-  /** Sequences B in the batch. Default attentionMask.shape[0]; required when there is no mask. */
+  /**
+   * Sequences B in the batch. Default attentionMask.shape[0] or segmentIds.shape[0]; required when there
+   * is neither.
+   */
   batch?: number;
   /** Score scale. Default 1 / sqrt(headDim). */
   scale?: number;
@@ -17,6 +20,15 @@ export interface AttentionOptions {
    * Padded keys are never attended; padded query rows still attend the real keys before them.
    */
   attentionMask?: tf.Tensor;
+  /**
+   * Sequence packing: int32 [B, S] over the key positions, the id of the packed sample each token
+   * belongs to. The query at position p sees key j only if segmentIds[b, j] == segmentIds[b, p], so
+   * samples packed into one row never see each other; ids are only compared (any int32 values, need
+   * not be contiguous or sorted). Padding may get its own id (e.g. 0): real tokens never see it and it
+   * only sees itself; mark it in attentionMask as well to hide it entirely. In the KV-cache form the
+   * ids cover the whole cache, queries included. Default: one segment per row (no packing).
+   */
+  segmentIds?: tf.Tensor;
   /**
    * Mistral-style window W: the query at position p sees keys j with p - W < j <= p, i.e. W keys counting
    * itself (HF transformers' `kv_idx > q_idx - sliding_window`). null / undefined: no window.
@@ -39,8 +51,10 @@ export interface AttentionOptions {
  * - Returns float32 [B*Tq, numHeads*headDim]: per head, softmax(scale * q k^T + mask) v.
  * - A query row with no visible key (e.g. a left-padding row) outputs 0 and gets zero gradient
  *   (PyTorch's SDPA would give NaN or a uniform average there).
+ * - Packed rows (several samples per row): pass `segmentIds`; each sample then attends only itself,
+ *   exactly as if it ran alone (positions for rope are the caller's business).
  * - Differentiable in q, k and v. The backward recomputes the probabilities from q and k, so the
- *   tape holds only q, k, v, the mask and the output, never [B, H, Tq, S].
+ *   tape holds only q, k, v, the mask, the segment ids and the output, never [B, H, Tq, S].
  */
 export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, opts: AttentionOptions): tf.Tensor2D {
   const attrs = attentionAttrs(q, k, v, opts);
@@ -48,7 +62,10 @@ export function attention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, opts: Attent
   return tf.tidy(() => {
     // tf.fill runs on the backend (no upload), so a missing mask costs no host transfer.
     const attentionMask = opts.attentionMask ?? tf.fill([attrs.batch, s], 1, 'int32');
-    return tf.engine().runKernel(Attention, { q, k, v, attentionMask }, attrs) as tf.Tensor2D;
+    // Without packing the kernel ignores this input (attrs.hasSegmentIds is false): pass the mask again
+    // rather than allocating ids that all compare equal.
+    const segmentIds = opts.segmentIds ?? attentionMask;
+    return tf.engine().runKernel(Attention, { q, k, v, attentionMask, segmentIds }, attrs) as tf.Tensor2D;
   });
 }
 
@@ -104,27 +121,33 @@ export function attentionAttrs(
   if (opts.slidingWindow != null) checkPositiveInt('slidingWindow', slidingWindow);
   const scale = opts.scale ?? 1 / Math.sqrt(headDim);
   if (!Number.isFinite(scale)) throw new Error(`attention: scale must be a finite number, got ${scale}`);
-  return { batch, numHeads, numKvHeads, scale, slidingWindow, queryOffset };
+  const hasSegmentIds = opts.segmentIds != null;
+  return { batch, numHeads, numKvHeads, scale, slidingWindow, queryOffset, hasSegmentIds };
 }
 
 function resolveBatch(opts: AttentionOptions, qRows: number, kRows: number): number {
-  const mask = opts.attentionMask;
-  const batch = opts.batch ?? mask?.shape[0];
-  if (batch === undefined)
-    throw new Error('attention: opts.batch is required when no attentionMask is given');
+  const batch = opts.batch ?? opts.attentionMask?.shape[0] ?? opts.segmentIds?.shape[0];
+  if (batch === undefined) {
+    throw new Error('attention: opts.batch is required when no attentionMask or segmentIds is given');
+  }
   checkPositiveInt('batch', batch);
   if (qRows % batch !== 0 || kRows % batch !== 0) {
     throw new Error(
       `attention: q rows (${qRows}) and k rows (${kRows}) must both be multiples of batch (${batch})`,
     );
   }
-  const s = kRows / batch;
-  if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== s || mask.dtype !== 'int32')) {
+  checkPerKey('attentionMask', opts.attentionMask, batch, kRows / batch);
+  checkPerKey('segmentIds', opts.segmentIds, batch, kRows / batch);
+  return batch;
+}
+
+/** Per-key integer inputs must be int32 [batch, keys]. */
+function checkPerKey(name: string, t: tf.Tensor | undefined, batch: number, s: number): void {
+  if (t && (t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== s || t.dtype !== 'int32')) {
     throw new Error(
-      `attention: attentionMask must be int32 [batch, keys] = [${batch}, ${s}], got [${mask.shape}] ${mask.dtype}`,
+      `attention: ${name} must be int32 [batch, keys] = [${batch}, ${s}], got [${t.shape}] ${t.dtype}`,
     );
   }
-  return batch;
 }
 
 function checkPositiveInt(name: string, value: number): void {

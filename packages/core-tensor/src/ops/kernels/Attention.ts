@@ -5,8 +5,10 @@ import { axpy, dot } from './vector-loops.js';
 /**
  * Kernel name: causal scaled-dot-product attention with grouped-query heads, token-major 2-D layout.
  * Inputs: `q` float32 [B*Tq, H*D], `k` and `v` float32 [B*S, Hkv*D], `attentionMask` int32 [B, S]
- * (nonzero = real key). Output float32 [B*Tq, H*D]. Query row i of a sequence sits at absolute
- * position p = queryOffset + i and sees key j iff j <= p, mask[b, j] != 0 and, with a sliding window W,
+ * (nonzero = real key), `segmentIds` int32 [B, S] (packed-sample id of each key position; read only when
+ * attr `hasSegmentIds`, otherwise any tensor, e.g. the mask again). Output float32 [B*Tq, H*D]. Query
+ * row i of a sequence sits at absolute position p = queryOffset + i and sees key j iff j <= p,
+ * mask[b, j] != 0, with segments segmentIds[b, j] == segmentIds[b, p], and, with a sliding window W,
  * p - j < W (HF's `kv_idx > q_idx - sliding_window`: W keys counting itself). A row that sees no key
  * outputs 0.
  */
@@ -21,6 +23,11 @@ export interface AttentionAttrs extends tf.NamedAttrMap {
   slidingWindow: number;
   /** Absolute position of the first query row (the KV-cache length before these queries). */
   queryOffset: number;
+  /**
+   * Whether the `segmentIds` input holds real segment ids. A flag rather than an all-equal ids tensor,
+   * so unpacked batches allocate nothing for it.
+   */
+  hasSegmentIds: boolean;
 }
 
 /** Sizes of one attention call, read from the input shapes and attrs. */
@@ -56,22 +63,84 @@ export function attentionDims(q: HostTensor, k: HostTensor, attrs: tf.NamedAttrM
 }
 
 /** First key a query at absolute position p may see (the mask still applies inside the range). */
-export function firstKey(p: number, window: number): number {
+function firstKey(p: number, window: number): number {
   return window > 0 ? Math.max(0, p - window + 1) : 0;
+}
+
+/** The per-key inputs that decide visibility besides position, flattened [B*S]. */
+export interface KeyFilter {
+  mask: Int32Array;
+  /** Segment id of each position; null when the batch is not packed. */
+  segments: Int32Array | null;
+  /**
+   * For each position, the first position of its row with the same segment id: no earlier key can be
+   * in the query's segment, so the key loops start there and a packed sample costs only its own length.
+   */
+  segmentStart: Int32Array | null;
+}
+
+export function keyFilter(
+  inputs: Record<string, HostTensor>,
+  attrs: tf.NamedAttrMap,
+  dims: AttentionDims,
+): KeyFilter {
+  const { attentionMask, segmentIds } = inputs;
+  const mask = attentionMask!.values as Int32Array;
+  if (!(attrs as AttentionAttrs).hasSegmentIds) return { mask, segments: null, segmentStart: null };
+  const segments = segmentIds!.values as Int32Array;
+  return { mask, segments, segmentStart: segmentStarts(segments, dims.batch, dims.s) };
+}
+
+/**
+ * Per position, the first position of its row holding the same id. Ids are only compared, so a reused
+ * id (not a contiguous run) reaches back to its first occurrence.
+ */
+function segmentStarts(segments: Int32Array, batch: number, s: number): Int32Array {
+  const start = new Int32Array(segments.length);
+  for (let b = 0; b < batch; b++) {
+    const firstSeen = new Map<number, number>();
+    for (let j = 0; j < s; j++) {
+      const id = segments[b * s + j]!;
+      let first = firstSeen.get(id);
+      if (first === undefined) {
+        first = j;
+        firstSeen.set(id, j);
+      }
+      start[b * s + j] = first;
+    }
+  }
+  return start;
+}
+
+/** First key that the query at position p of batch row `row` (= b * S) may see. */
+export function firstVisibleKey(keys: KeyFilter, row: number, p: number, window: number): number {
+  const first = firstKey(p, window);
+  return keys.segmentStart === null ? first : Math.max(first, keys.segmentStart[row + p]!);
+}
+
+/** Segment id of the query at position p (0 when not packed; then it is never compared). */
+export function querySegment(keys: KeyFilter, row: number, p: number): number {
+  return keys.segments === null ? 0 : keys.segments[row + p]!;
+}
+
+/** Whether key index `key` (= b * S + j) is padding or in another segment than `qSegment`. */
+export function keyHidden(keys: KeyFilter, key: number, qSegment: number): boolean {
+  return keys.mask[key] === 0 || (keys.segments !== null && keys.segments[key] !== qSegment);
 }
 
 // Keys are visited in blocks: the scores of a block are computed first, then the running max and the
 // accumulator are rescaled once per block (online softmax), as a tiled device kernel would do.
 const KEY_BLOCK = 64;
 
-export const attentionHostKernel: HostKernelImpl = ({ q, k, v, attentionMask }, attrs) => {
+export const attentionHostKernel: HostKernelImpl = (inputs, attrs) => {
+  const { q, k, v } = inputs;
   const dims = attentionDims(q!, k!, attrs);
   const out = new Float32Array(q!.values.length);
   attentionForward(
     q!.values as Float32Array,
     k!.values as Float32Array,
     v!.values as Float32Array,
-    attentionMask!.values as Int32Array,
+    keyFilter(inputs, attrs, dims),
     dims,
     out,
   );
@@ -82,7 +151,7 @@ function attentionForward(
   q: Float32Array,
   k: Float32Array,
   v: Float32Array,
-  mask: Int32Array,
+  keys: KeyFilter,
   dims: AttentionDims,
   out: Float32Array,
 ): void {
@@ -98,16 +167,17 @@ function attentionForward(
       for (let i = 0; i < tq; i++) {
         const p = offset + i;
         const last = Math.min(p, s - 1);
+        const qSegment = querySegment(keys, b * s, p);
         const qBase = (b * tq + i) * qStride + h * d;
         for (let x = 0; x < d; x++) qRow[x] = q[qBase + x]! * scale;
         acc.fill(0);
         let max = -Infinity;
         let sum = 0;
-        for (let j0 = firstKey(p, window); j0 <= last; j0 += KEY_BLOCK) {
+        for (let j0 = firstVisibleKey(keys, b * s, p, window); j0 <= last; j0 += KEY_BLOCK) {
           const j1 = Math.min(last + 1, j0 + KEY_BLOCK);
           let blockMax = -Infinity;
           for (let j = j0; j < j1; j++) {
-            if (mask[b * s + j] === 0) {
+            if (keyHidden(keys, b * s + j, qSegment)) {
               scores[j - j0] = -Infinity;
               continue;
             }

@@ -1,19 +1,29 @@
-import { attentionDims, firstKey, type AttentionDims } from './Attention.js';
+import {
+  attentionDims,
+  firstVisibleKey,
+  keyFilter,
+  keyHidden,
+  querySegment,
+  type AttentionDims,
+  type KeyFilter,
+} from './Attention.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { axpy, dot } from './vector-loops.js';
 
 /**
- * Kernel name: backward of Attention. Inputs `q`, `k`, `v`, `attentionMask` (as the forward), `out`
- * (the forward's output) and `dy` (shaped like out); attrs as Attention. Outputs [dq, dk, dv] shaped
- * like q, k, v. The probabilities are recomputed row by row from q and k (flash-attention style), so
- * nothing of size [B, H, Tq, S] is saved or allocated. Rows that saw no key contribute nothing.
+ * Kernel name: backward of Attention. Inputs `q`, `k`, `v`, `attentionMask`, `segmentIds` (as the
+ * forward), `out` (the forward's output) and `dy` (shaped like out); attrs as Attention. Outputs
+ * [dq, dk, dv] shaped like q, k, v. The probabilities are recomputed row by row from q and k
+ * (flash-attention style), so nothing of size [B, H, Tq, S] is saved or allocated. Rows that saw no key
+ * contribute nothing.
  */
 export const AttentionGrad = 'AttentionGrad';
 
 // With P = softmax(scale * q k^T) over visible keys and O = P v:
 //   dv_j += P_ij dy_i,  dP_ij = dy_i . v_j,  dS_ij = P_ij (dP_ij - dy_i . O_i),
 //   dq_i += scale dS_ij k_j,  dk_j += scale dS_ij q_i.
-export const attentionGradHostKernel: HostKernelImpl = ({ q, k, v, attentionMask, out, dy }, attrs) => {
+export const attentionGradHostKernel: HostKernelImpl = (inputs, attrs) => {
+  const { q, k, v, out, dy } = inputs;
   const dims = attentionDims(q!, k!, attrs);
   const dq = new Float32Array(q!.values.length);
   const dk = new Float64Array(k!.values.length);
@@ -23,7 +33,7 @@ export const attentionGradHostKernel: HostKernelImpl = ({ q, k, v, attentionMask
       q: q!.values as Float32Array,
       k: k!.values as Float32Array,
       v: v!.values as Float32Array,
-      mask: attentionMask!.values as Int32Array,
+      keys: keyFilter(inputs, attrs, dims),
       out: out!.values as Float32Array,
       dy: dy!.values as Float32Array,
     },
@@ -41,7 +51,7 @@ interface BackwardInputs {
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
-  mask: Int32Array;
+  keys: KeyFilter;
   out: Float32Array;
   dy: Float32Array;
 }
@@ -53,7 +63,7 @@ interface BackwardOutputs {
 }
 
 function attentionBackward(inp: BackwardInputs, dims: AttentionDims, res: BackwardOutputs): void {
-  const { q, k, v, mask, out, dy } = inp;
+  const { q, k, v, keys, out, dy } = inp;
   const { dq, dk, dv } = res;
   const { batch, tq, s, heads, kvHeads, headDim: d, group, scale, window, offset } = dims;
   const qStride = heads * d;
@@ -67,14 +77,15 @@ function attentionBackward(inp: BackwardInputs, dims: AttentionDims, res: Backwa
       const kvCol = ((h / group) | 0) * d;
       for (let i = 0; i < tq; i++) {
         const p = offset + i;
-        const first = firstKey(p, window);
+        const first = firstVisibleKey(keys, b * s, p, window);
         const last = Math.min(p, s - 1);
+        const qSegment = querySegment(keys, b * s, p);
         const qBase = (b * tq + i) * qStride + h * d;
         for (let x = 0; x < d; x++) qRow[x] = q[qBase + x]! * scale;
         // Pass 1: scores of the visible keys and their max.
         let max = -Infinity;
         for (let j = first; j <= last; j++) {
-          if (mask[b * s + j] === 0) {
+          if (keyHidden(keys, b * s + j, qSegment)) {
             scores[j] = -Infinity;
             continue;
           }

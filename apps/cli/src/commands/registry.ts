@@ -1,0 +1,16 @@
+import type { Command } from '../command.js';
+import { convertCommand } from './convert.js';
+import { validateCommand } from './validate.js';
+
+/**
+ * Every `medgpt` command, in --help order. Add a command: one file in this folder, one line here. (The
+ * cast forgets each command's own option types, which only its run function needs.)
+ */
+export const COMMANDS: readonly Command[] = [
+  validateCommand as unknown as Command,
+  convertCommand as unknown as Command,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadStageDatasets } from './load-stage-datasets.js';
+import { numpyPermutation } from './random/numpy-permutation.js';
+import { splitValidation } from './split-validation.js';
+
+const sample = (rel: string) => new URL(`../../../data/medicalgpt/${rel}`, import.meta.url).pathname;
+
+describe('loadStageDatasets', () => {
+  it("SFT: MedicalGPT's split, re-shuffle and max_train_samples, row for row", async () => {
+    const file = sample('sft/medical_sft_1K_format.jsonl');
+    const data = await loadStageDatasets({
+      stage: 'sft',
+      trainFileDir: file,
+      validationSplitPercentage: 5,
+      maxTrainSamples: 20,
+      maxEvalSamples: 3,
+    });
+    const split = splitValidation(1000, { rule: 'shuffle-split', percentage: 5, seed: 42 });
+    const reshuffled = numpyPermutation(split.train.length, 42).map((i) => split.train[i]!);
+    // Lines are 1-based row numbers in this file (no blank lines).
+    expect(data.train.map((r) => r.source.line)).toEqual(reshuffled.slice(0, 20).map((i) => i + 1));
+    expect(data.validation.map((r) => r.source.line)).toEqual(split.validation.slice(0, 3).map((i) => i + 1));
+    expect(data.split).toBe('shuffle-split');
+    expect(data.trainReport.valid).toBe(1000);
+  });
+
+  it('DPO: the first int(1%) rows validate, the rest train in file order', async () => {
+    const data = await loadStageDatasets({ stage: 'dpo', trainFileDir: sample('reward/dpo_zh_500.jsonl') });
+    expect(data.validation.map((r) => r.source.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(data.train).toHaveLength(495);
+    expect(data.train[0]!.value.chosen).toEqual(expect.any(String));
+  });
+
+  it('PT: every .txt line of a directory, the first 1% as validation', async () => {
+    const data = await loadStageDatasets({ stage: 'pt', trainFileDir: sample('pretrain') });
+    const total = 500 + 996 + 2380;
+    expect(data.validation).toHaveLength(39); // round(38.76)
+    expect(data.train).toHaveLength(total - 39);
+    expect(data.validation[0]!.source.file).toMatch(/en_article_tail500\.txt$/);
+  });
+
+  it('uses the validation directory when given, and PPO keeps at most 100 of it', async () => {
+    const dir = sample('sft/medical_sft_1K_format.jsonl');
+    const data = await loadStageDatasets({ stage: 'ppo', trainFileDir: dir, validationFileDir: dir });
+    expect([data.split, data.train.length, data.validation.length]).toEqual(['directory', 1000, 100]);
+    await expect(loadStageDatasets({ stage: 'ppo', trainFileDir: dir })).rejects.toThrow(
+      /validation_file_dir/,
+    );
+  });
+
+  it('GRPO: train_samples after a seeded shuffle, then 10% held out', async () => {
+    const data = await loadStageDatasets({
+      stage: 'grpo',
+      trainFileDir: sample('grpo'),
+      maxTrainSamples: 20,
+    });
+    expect([data.train.length, data.validation.length]).toEqual([18, 2]);
+    expect(data.train[0]!.value).toEqual({ question: expect.any(String), answer: expect.any(String) });
+  });
+});

@@ -1,0 +1,90 @@
+import type { DatasetReport } from './dataset-tally.js';
+import { loadRecords } from './load-records.js';
+import { numpyPermutation } from './random/numpy-permutation.js';
+import type { SourcedRecord } from './record-issue.js';
+import type { ScanOptions } from './scan-records.js';
+import { splitValidation, STAGE_SPLIT_RULE, type SplitRule } from './split-validation.js';
+import { STAGE_FAMILY, type Stage, type StageRecord } from './stage.js';
+
+/** MedicalGPT's data arguments, camel-cased. */
+export interface StageDataOptions<S extends Stage> extends Omit<ScanOptions, 'stage' | 'family' | 'format'> {
+  readonly stage: S;
+  /** `--train_file_dir`: a directory (searched recursively) or a file. */
+  readonly trainFileDir: string;
+  /** `--validation_file_dir`; without it the validation rows come from the training files. */
+  readonly validationFileDir?: string;
+  /** `--validation_split_percentage` (default 1). */
+  readonly validationSplitPercentage?: number;
+  /** `--max_train_samples`: keep this many training rows (<= 0 or absent: all). PT applies it to blocks. */
+  readonly maxTrainSamples?: number;
+  /** `--max_eval_samples`. */
+  readonly maxEvalSamples?: number;
+  /** Seed of the data shuffles; MedicalGPT hard-codes 42. */
+  readonly seed?: number;
+}
+
+export interface StageDatasets<T> {
+  readonly train: SourcedRecord<T>[];
+  readonly validation: SourcedRecord<T>[];
+  readonly trainReport: DatasetReport;
+  readonly validationReport?: DatasetReport;
+  /** Where the validation rows came from. */
+  readonly split: SplitRule | 'directory';
+}
+
+/**
+ * The train and validation rows of a stage, chosen and ordered as MedicalGPT's script for that stage
+ * chooses them: its file globs, its validation split, its seeded shuffles and its max_*_samples.
+ * Row order only matters where it decides which rows are kept (SFT and ORPO shuffle before
+ * `max_train_samples`; GRPO before `train_samples`); the unseeded shuffles of RM and DPO, which do not,
+ * are left to the trainer's sampler.
+ */
+export async function loadStageDatasets<S extends Stage>(
+  options: StageDataOptions<S>,
+): Promise<StageDatasets<StageRecord<S>>> {
+  const { stage } = options;
+  const family = STAGE_FAMILY[stage];
+  const seed = options.seed ?? 42;
+  const scan = { ...options, stage, family, format: undefined };
+  const loaded = await loadRecords(options.trainFileDir, scan);
+  let rows = loaded.records as SourcedRecord<StageRecord<S>>[];
+  if (stage === 'grpo') rows = takeFirst(shuffled(rows, seed), options.maxTrainSamples);
+
+  let train: SourcedRecord<StageRecord<S>>[];
+  let validation: SourcedRecord<StageRecord<S>>[];
+  let validationReport: DatasetReport | undefined;
+  const rule = STAGE_SPLIT_RULE[stage];
+  if (options.validationFileDir) {
+    const loadedValidation = await loadRecords(options.validationFileDir, scan);
+    validationReport = loadedValidation.report;
+    train = rows;
+    validation = loadedValidation.records as SourcedRecord<StageRecord<S>>[];
+  } else {
+    const split = splitValidation(rows.length, { rule, percentage: options.validationSplitPercentage, seed });
+    train = split.train.map((i) => rows[i]!);
+    validation = split.validation.map((i) => rows[i]!);
+  }
+  if (stage === 'sft' || stage === 'orpo') train = shuffled(train, seed);
+  if (stage !== 'pt' && stage !== 'grpo') train = takeFirst(train, options.maxTrainSamples);
+  validation = takeFirst(
+    validation,
+    stage === 'ppo' ? Math.min(100, options.maxEvalSamples || 100) : options.maxEvalSamples,
+  );
+  return {
+    train,
+    validation,
+    trainReport: loaded.report,
+    validationReport,
+    split: options.validationFileDir ? 'directory' : rule,
+  };
+}
+
+/** `Dataset.shuffle(seed)`. */
+function shuffled<T>(rows: readonly T[], seed: number): T[] {
+  return numpyPermutation(rows.length, seed).map((i) => rows[i]!);
+}
+
+/** `select(range(min(len, n)))` when n > 0, as every MedicalGPT script guards it. */
+function takeFirst<T>(rows: T[], n: number | undefined): T[] {
+  return n !== undefined && n > 0 ? rows.slice(0, n) : rows;
+}
