@@ -14,6 +14,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/vitest.json' },
