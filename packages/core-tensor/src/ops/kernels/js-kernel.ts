@@ -25,6 +25,18 @@ export type HostKernelImpl = (
 interface HostBackend {
   readSync(dataId: tf.DataId): unknown;
   write(values: tf.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId;
+  /** wasm only: a view of the tensor in the wasm heap (no copy). */
+  typedArrayFromHeap?(info: tf.TensorInfo): HostTensor['values'];
+}
+
+/**
+ * The input's values without copying where the backend allows it: wasm's readSync copies out of its
+ * heap, a heap view does not. The view stays valid while the kernel runs: nothing allocates in the
+ * heap until the outputs are written, after the kernel has finished reading.
+ */
+function hostValues(b: HostBackend, t: tf.TensorInfo): HostTensor['values'] {
+  if (b.typedArrayFromHeap != null && t.dtype !== 'string') return b.typedArrayFromHeap(t);
+  return b.readSync(t.dataId) as HostTensor['values'];
 }
 
 /**
@@ -45,7 +57,7 @@ export function registerHostKernel(kernelName: string, impl: HostKernelImpl): vo
           if (info == null) continue;
           const t = info as tf.TensorInfo;
           host[name] = {
-            values: b.readSync(t.dataId) as HostTensor['values'],
+            values: hostValues(b, t),
             shape: t.shape,
             dtype: t.dtype,
           };
