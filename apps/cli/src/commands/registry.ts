@@ -1,5 +1,8 @@
 import type { Command } from '../command.js';
+import { chatCommand } from './chat.js';
 import { convertCommand } from './convert.js';
+import { mergeCommand } from './merge.js';
+import { predictCommand } from './predict.js';
 import { validateCommand } from './validate.js';
 
 /**
@@ -9,6 +12,9 @@ import { validateCommand } from './validate.js';
 export const COMMANDS: readonly Command[] = [
   validateCommand as unknown as Command,
   convertCommand as unknown as Command,
+  chatCommand as unknown as Command,
+  predictCommand as unknown as Command,
+  mergeCommand as unknown as Command,
 ];
 
 export function findCommand(name: string): Command | undefined {

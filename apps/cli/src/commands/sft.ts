@@ -1,0 +1,45 @@
+import { DEFAULT_TRAINING_ARGUMENTS, TRAINING_ARGUMENT_DOCS } from '@medgpt/trainer';
+import { SFT_DEFAULTS, SFT_OPTION_DOCS, SftTrainer, type SftConfigInput } from '@medgpt/trainers-sft';
+import { defineCommand } from '../command.js';
+import {
+  exitCodeFor,
+  selectTrainingBackend,
+  trainingConfig,
+  trainingOptionSchema,
+  withUsageErrors,
+} from './training-options.js';
+
+const DOCS = { ...SFT_OPTION_DOCS, ...TRAINING_ARGUMENT_DOCS };
+
+/** `medgpt sft`: MedicalGPT's training/supervised_finetuning.py with its flags (and transformers'). */
+export const sftCommand = defineCommand({
+  name: 'sft',
+  summary: 'supervised fine-tuning on ShareGPT conversations (supervised_finetuning.py), full or LoRA',
+  description:
+    "MedicalGPT's supervised_finetuning.py: multi-turn ShareGPT rows rendered with --template_name (or the\n" +
+    "tokenizer's chat template), loss on the answers only, EOS after every answer, rows cut to\n" +
+    '--model_max_length. LoRA by default (--use_peft true); --use_peft false trains every weight.\n' +
+    'Checkpoints (checkpoint-<step>/) are written atomically; --resume_from_checkpoint true continues the\n' +
+    'newest one exactly. Ctrl-C saves a checkpoint and stops. Metrics: output_dir/metrics.jsonl, loss.svg.',
+  examples: [
+    'medgpt sft --model_name_or_path outputs-pt --train_file_dir data/medicalgpt/sft --output_dir outputs-sft \\\n' +
+      '    --template_name qwen --model_max_length 512 --per_device_train_batch_size 2 --gradient_accumulation_steps 8 \\\n' +
+      '    --learning_rate 2e-5 --num_train_epochs 1 --use_peft true --lora_rank 8 --lora_alpha 16',
+    'medgpt sft --config sft.json --resume_from_checkpoint true',
+  ],
+  options: trainingOptionSchema(
+    DOCS,
+    { ...DEFAULT_TRAINING_ARGUMENTS, ...SFT_DEFAULTS, output_dir: 'outputs-sft' },
+    ['model_name_or_path', 'train_file_dir'],
+  ),
+  async run(options, { io }) {
+    const config = trainingConfig(options, DOCS, io) as SftConfigInput;
+    const trainer = await withUsageErrors(
+      async () => new SftTrainer(config, { log: (l) => io.stdout(`${l}\n`) }),
+    );
+    await selectTrainingBackend(options.backend, io);
+    const result = await withUsageErrors(() => trainer.train());
+    io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
+    return exitCodeFor(result.train.stopReason, result.train.signal);
+  },
+});

@@ -1,0 +1,137 @@
+// The option schema of the training commands (pt, sft), built from the libraries' own option docs
+// and defaults, so the CLI, --config files and the library accept exactly the same names.
+import { BACKEND_ENV_VAR, initBackend } from '@medgpt/core-tensor';
+import { ConfigError, type OptionDoc, type StopReason } from '@medgpt/trainer';
+import { UsageError } from '../args/usage-error.js';
+import type { OptionSchema, OptionSpec } from '../args/option-schema.js';
+import type { CliIo } from '../cli-io.js';
+import { EXIT_OK } from '../command.js';
+
+/**
+ * Flags MedicalGPT's run_pt.sh / run_sft.sh pass (HF, torchrun and hub plumbing) that change nothing
+ * here. They are accepted so those command lines run unchanged, and listed when given; anything else
+ * unknown is an error.
+ */
+const NO_OP_FLAGS: Record<string, string> = {
+  do_train: 'training always runs',
+  do_eval: 'evaluation runs when there is evaluation data',
+  preprocessing_num_workers: 'preprocessing runs in this process',
+  overwrite_cache: 'nothing is cached',
+  cache_dir: 'models and data are local',
+  model_revision: 'models are local',
+  hf_hub_token: 'nothing is downloaded',
+  use_fast_tokenizer: 'there is one tokenizer implementation',
+  trust_remote_code: 'no remote code is run',
+  device_map: 'one device',
+  ddp_timeout: 'one process',
+  ddp_find_unused_parameters: 'one process',
+  report_to: 'metrics go to output_dir/metrics.jsonl and stdout',
+  logging_dir: 'metrics go to output_dir/metrics.jsonl',
+  overwrite_output_dir: 'checkpoints of the same step are replaced',
+  flash_attn: "a no-op in MedicalGPT's SFT too; attention is fused here",
+  shift_attn: 'a no-op in MedicalGPT too',
+};
+const BOOLEAN_NO_OPS = new Set([
+  'do_train',
+  'do_eval',
+  'overwrite_cache',
+  'use_fast_tokenizer',
+  'trust_remote_code',
+  'ddp_find_unused_parameters',
+  'overwrite_output_dir',
+  'flash_attn',
+  'shift_attn',
+]);
+
+/** The schema of a training command: the stage's options, TrainingArguments, --backend, and the no-ops. */
+export function trainingOptionSchema(
+  docs: Record<string, OptionDoc>,
+  defaults: Record<string, unknown>,
+  required: readonly string[],
+): OptionSchema {
+  const schema: Record<string, OptionSpec> = {};
+  for (const [name, doc] of Object.entries(docs)) {
+    const value = defaults[name];
+    const simple = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    schema[name] = {
+      type: doc.kind === 'json' || doc.kind === 'path-or-boolean' ? 'string' : doc.kind,
+      description: doc.help,
+      ...(doc.choices ? { choices: doc.choices } : {}),
+      ...(doc.metavar ? { metavar: doc.metavar } : {}),
+      ...(required.includes(name) ? { required: true } : simple && value !== '' ? { default: value } : {}),
+    };
+  }
+  schema.backend = {
+    type: 'string',
+    metavar: 'NAME',
+    description: `tensor backend: auto (cuda > tensorflow > wasm > cpu), cuda, tensorflow, wasm, cpu (or ${BACKEND_ENV_VAR})`,
+  };
+  for (const [name, why] of Object.entries(NO_OP_FLAGS)) {
+    schema[name] = {
+      type: BOOLEAN_NO_OPS.has(name) ? 'boolean' : 'string',
+      description: `(accepted, no effect: ${why})`,
+    };
+  }
+  return schema;
+}
+
+/**
+ * The library config from parsed options: JSON options parsed, `true`/`false` for path-or-boolean
+ * options, no-op flags dropped (and reported on stderr).
+ */
+export function trainingConfig(
+  values: Record<string, unknown>,
+  docs: Record<string, OptionDoc>,
+  io: CliIo,
+): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || name === 'backend') continue;
+    if (name in NO_OP_FLAGS) {
+      ignored.push(`--${name}`);
+      continue;
+    }
+    const kind = docs[name]?.kind;
+    if (kind === 'json') config[name] = parseJson(name, value as string);
+    else if (kind === 'path-or-boolean')
+      config[name] = value === 'true' ? true : value === 'false' ? false : value;
+    else config[name] = value;
+  }
+  if (ignored.length > 0)
+    io.stderr(`note: ${ignored.join(', ')}: accepted for MedicalGPT compatibility, no effect here\n`);
+  return config;
+}
+
+/** Selects the backend (--backend, else MEDGPT_BACKEND, else auto) and reports the choice on stderr. */
+export async function selectTrainingBackend(backend: unknown, io: CliIo): Promise<void> {
+  await initBackend({
+    backend: typeof backend === 'string' ? backend : undefined,
+    env: io.env,
+    log: (line) => io.stderr(`${line}\n`),
+  });
+}
+
+/** Runs a library call, turning its option errors into usage errors (exit 2) that name the flag. */
+export async function withUsageErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** 0 when training ran to the end; 130/143 (the shell's codes) when SIGINT/SIGTERM stopped it. */
+export function exitCodeFor(stop: StopReason, signal?: string): number {
+  if (stop !== 'signal') return EXIT_OK;
+  return signal === 'SIGTERM' ? 143 : 130;
+}
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--${name} must be JSON, got ${JSON.stringify(text)}`, (err as Error).message);
+  }
+}

@@ -1,0 +1,159 @@
+import { initBackend } from '@medgpt/core-tensor';
+import { loadModel, type CausalLM, type StreamOptions } from '@medgpt/models';
+import {
+  ChatTemplateError,
+  chatTemplateFromConfig,
+  getConversationTemplate,
+  type ChatTemplate,
+  type DialogPair,
+  type TokenizerConfig,
+} from '@medgpt/templates';
+import type { PeftModel } from '@medgpt/peft';
+import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
+import type { CliIo } from '../cli-io.js';
+import { encodePrompt } from './encode-prompt.js';
+import { checkGenerationFlags, resolveGenerationFlags } from './generation-flags.js';
+import type { InferenceFlags } from './inference-options.js';
+import { loadLoraModel, type LoraModel } from './load-lora-model.js';
+import { chatTemplateFormat, namedTemplateFormat, type PromptFormat } from './prompt-format.js';
+import { resolveStopSettings } from './stop-settings.js';
+import { templateEosWarnings } from './template-eos-warnings.js';
+
+/**
+ * A loaded model ready to answer, as demo/inference.py sets it up: the tokenizer, the model with its
+ * generation_config.json, the prompt format (named
+ * template or the tokenizer's chat template), the stop rules and the sampling options.
+ */
+export class InferenceSession {
+  private constructor(
+    readonly model: CausalLM,
+    /** The LoRA adapter's wrapper (`--lora_model`), freed with the session. */
+    private readonly peft: PeftModel | null,
+    readonly tokenizer: Tokenizer,
+    readonly format: PromptFormat,
+    /** Options of every generate call (sampling, stops, tokenizer); the seed comes from `seedFor`. */
+    readonly generateOptions: StreamOptions,
+    private readonly seed: number | undefined,
+  ) {}
+
+  /**
+   * Loads everything `flags` name; `log` receives one line per call (backend, model, warnings).
+   * Problems that only make the answers worse (template / EOS disagreement) are logged, not thrown.
+   */
+  static async load(flags: InferenceFlags, io: Pick<CliIo, 'env'>, log: (line: string) => void) {
+    refuseUnsupported(flags);
+    checkGenerationFlags(flags);
+    await initBackend({ backend: flags.backend, env: { ...io.env }, log });
+    const template = flags.template_name ? getConversationTemplate(flags.template_name) : undefined;
+    const tokenizerDir = flags.tokenizer_path ?? flags.base_model;
+    // As inference.py: the tokenizer as saved. (Training's special-token fallbacks would change what a
+    // chat template renders for bos_token; the stop rules below cover a missing eos.)
+    const tokenizer = await loadTokenizer(tokenizerDir);
+    const chatTemplate = template ? undefined : tokenizerChatTemplate(tokenizer, tokenizerDir);
+    const base = await loadModel(flags.base_model);
+    let loaded: LoraModel = { model: base, peft: null };
+    try {
+      loaded = await loadLoraModel({
+        model: base,
+        tokenizer,
+        loraModel: flags.lora_model,
+        resizeEmb: flags.resize_emb,
+        log,
+      });
+      const model = loaded.model;
+      checkVocabulary(model, tokenizer, log);
+      const warnings = templateEosWarnings({
+        template,
+        chatTemplate,
+        tokenizer,
+        generationEosIds: model.generationConfig.eosTokenIds,
+      });
+      for (const line of warnings) log(`[medgpt] ${line}`);
+      const format = template ? namedTemplateFormat(template) : chatTemplateFormat(chatTemplate!);
+      const options = streamOptions(flags, model, tokenizer, template?.stopStr);
+      log(
+        `[medgpt] model: ${flags.base_model} (${model.config.modelType}, ${model.config.numHiddenLayers} layers); ` +
+          `prompt: ${format.description}; stop: ${JSON.stringify(options.stopStrings?.[0])} or eos`,
+      );
+      return new InferenceSession(model, loaded.peft, tokenizer, format, options, flags.seed);
+    } catch (err) {
+      loaded.peft?.dispose();
+      loaded.model.dispose(); // the resized model, or the base itself (dispose is idempotent)
+      base.dispose();
+      throw err;
+    }
+  }
+
+  /** Token ids of the prompt for `query` after `history`. */
+  promptIds(history: readonly DialogPair[], query: string, systemPrompt: string): number[] {
+    return encodePrompt(this.tokenizer, this.format.build(history, query, systemPrompt));
+  }
+
+  /** The seed of the `call`-th generation: `--seed` + call, so each answer draws fresh numbers, reproducibly. */
+  seedFor(call: number): bigint | undefined {
+    return this.seed === undefined ? undefined : BigInt(this.seed) + BigInt(call);
+  }
+
+  dispose(): void {
+    this.peft?.dispose();
+    this.model.dispose();
+  }
+}
+
+function refuseUnsupported(flags: InferenceFlags): void {
+  if (flags.load_in_8bit || flags.load_in_4bit) {
+    throw new Error(
+      `--${flags.load_in_8bit ? 'load_in_8bit' : 'load_in_4bit'} is not supported yet (quantized loading ` +
+        'comes with @medgpt/quant); run without it',
+    );
+  }
+}
+
+function tokenizerChatTemplate(tokenizer: Tokenizer, dir: string): ChatTemplate {
+  const config = { ...tokenizer.tokenizerConfig, chat_template: tokenizer.chatTemplate };
+  try {
+    return chatTemplateFromConfig(config as TokenizerConfig);
+  } catch (err) {
+    if (err instanceof ChatTemplateError) throw new ChatTemplateError(`${dir}: ${err.message}`);
+    throw err;
+  }
+}
+
+function checkVocabulary(model: CausalLM, tokenizer: Tokenizer, log: (line: string) => void): void {
+  const rows = model.config.vocabSize;
+  if (tokenizer.vocabSize > rows) {
+    log(
+      `[medgpt] warning: the tokenizer has ${tokenizer.vocabSize} ids but the model only ${rows} embedding ` +
+        `rows: a prompt with a token id >= ${rows} will fail (--resize_emb resizes the embeddings)`,
+    );
+  }
+}
+
+/** Sampling (flags over generation_config.json), stop rules, padding, and the tokenizer for text. */
+function streamOptions(
+  flags: InferenceFlags,
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  templateStopStr: string | undefined,
+): StreamOptions {
+  const stops = resolveStopSettings({
+    stopStr: flags.stop_str,
+    templateStopStr,
+    tokenizer,
+    vocabSize: model.config.vocabSize,
+  });
+  return {
+    ...resolveGenerationFlags(flags, model.rawGenerationConfig),
+    ...stops,
+    ...padFor(model, tokenizer),
+    tokenizer,
+  };
+}
+
+// Left padding of a batch needs a pad id; generation_config.json's pad, else eos, else the tokenizer's.
+function padFor(model: CausalLM, tokenizer: Tokenizer): { padTokenId?: number } {
+  const g = model.generationConfig;
+  if (g.padTokenId !== null || g.eosTokenIds.length > 0) return {};
+  const pad = tokenizer.padTokenId ?? tokenizer.eosTokenId;
+  return pad !== null && pad < model.config.vocabSize ? { padTokenId: pad } : {};
+}

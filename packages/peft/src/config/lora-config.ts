@@ -1,0 +1,187 @@
+import { PeftError } from '../peft-error.js';
+
+/** Which biases train with the adapter, as peft's `bias`: none, every bias, or those of LoRA layers. */
+export const LORA_BIAS = ['none', 'all', 'lora_only'] as const;
+export type LoraBias = (typeof LORA_BIAS)[number];
+
+/**
+ * How new adapter factors start, as peft's `init_lora_weights`: true = A kaiming-uniform (a = sqrt 5,
+ * torch's nn.Linear default) and B = 0; 'gaussian' = A ~ N(0, 1/r) and B = 0; false = both random
+ * (nn.Linear's default init), so the adapter changes the output from the start (tests, debugging).
+ */
+export type InitLoraWeights = boolean | 'gaussian';
+
+/**
+ * peft's LoraConfig, under its own names (the keys of adapter_config.json), for the fields this package
+ * implements. `target_modules`: a list of module names (a module matches when its full name equals one or
+ * ends with `.name`), a regular expression the full name must match entirely, or 'all-linear' (every
+ * linear layer except lm_head). MedicalGPT's `all` is expanded to the list of linear leaf names when an
+ * adapter is added (see resolveTargets), as its scripts do.
+ */
+export interface LoraConfig {
+  peft_type: 'LORA';
+  task_type: 'CAUSAL_LM';
+  r: number;
+  lora_alpha: number;
+  lora_dropout: number;
+  target_modules: string[] | string;
+  exclude_modules: string[] | string | null;
+  bias: LoraBias;
+  use_rslora: boolean;
+  use_dora: boolean;
+  init_lora_weights: InitLoraWeights;
+  /** Modules trained in full and saved with the adapter (e.g. embed_tokens, lm_head after vocab extension). */
+  modules_to_save: string[] | null;
+  /** Only these decoder layers get LoRA (with a list target_modules). */
+  layers_to_transform: number[] | null;
+  layers_pattern: string[] | null;
+  /** Per-module rank / alpha overrides: key = module name suffix (or regex), as peft matches them. */
+  rank_pattern: Record<string, number>;
+  alpha_pattern: Record<string, number>;
+  base_model_name_or_path: string | null;
+  revision: string | null;
+  inference_mode: boolean;
+  fan_in_fan_out: false;
+}
+
+/** What a caller sets; the rest takes peft's LoraConfig defaults (r 8, lora_alpha 8, no dropout). */
+export type LoraConfigOptions = Partial<Omit<LoraConfig, 'peft_type' | 'task_type' | 'fan_in_fan_out'>> & {
+  target_modules: string[] | string;
+};
+
+/** A complete, validated LoraConfig from `options` and peft's defaults. `where` names the source in errors. */
+export function createLoraConfig(options: LoraConfigOptions, where = 'LoraConfig'): LoraConfig {
+  const config: LoraConfig = {
+    peft_type: 'LORA',
+    task_type: 'CAUSAL_LM',
+    r: 8,
+    lora_alpha: 8,
+    lora_dropout: 0,
+    exclude_modules: null,
+    bias: 'none',
+    use_rslora: false,
+    use_dora: false,
+    init_lora_weights: true,
+    modules_to_save: null,
+    layers_to_transform: null,
+    layers_pattern: null,
+    rank_pattern: {},
+    alpha_pattern: {},
+    base_model_name_or_path: null,
+    revision: null,
+    inference_mode: false,
+    fan_in_fan_out: false,
+    ...options,
+  };
+  validateLoraConfig(config, where);
+  return config;
+}
+
+function fail(where: string, field: string, problem: string): never {
+  throw new PeftError(where, field, problem);
+}
+
+const isPositiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Throws a PeftError naming `where`, the field, its value and what is expected. */
+export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
+  if (!isPositiveInt(c.r)) fail(where, 'r', `is ${JSON.stringify(c.r)}; expected a positive integer`);
+  if (!(typeof c.lora_alpha === 'number' && Number.isFinite(c.lora_alpha))) {
+    fail(where, 'lora_alpha', `is ${JSON.stringify(c.lora_alpha)}; expected a finite number`);
+  }
+  if (!(typeof c.lora_dropout === 'number' && c.lora_dropout >= 0 && c.lora_dropout < 1)) {
+    fail(where, 'lora_dropout', `is ${JSON.stringify(c.lora_dropout)}; expected a number in [0, 1)`);
+  }
+  const targets = c.target_modules;
+  if (!(typeof targets === 'string' ? targets.length > 0 : isStringList(targets) && targets.length > 0)) {
+    fail(
+      where,
+      'target_modules',
+      `is ${JSON.stringify(targets)}; expected a non-empty list of module names, a regular expression, 'all' or 'all-linear'`,
+    );
+  }
+  if (typeof targets === 'string') checkRegex(where, 'target_modules', targets);
+  if (
+    c.exclude_modules !== null &&
+    typeof c.exclude_modules !== 'string' &&
+    !isStringList(c.exclude_modules)
+  ) {
+    fail(
+      where,
+      'exclude_modules',
+      `is ${JSON.stringify(c.exclude_modules)}; expected null, a list or a regex`,
+    );
+  }
+  if (!LORA_BIAS.includes(c.bias)) {
+    fail(where, 'bias', `is ${JSON.stringify(c.bias)}; expected one of ${LORA_BIAS.join(', ')}`);
+  }
+  for (const key of ['use_rslora', 'use_dora', 'inference_mode'] as const) {
+    if (typeof c[key] !== 'boolean') fail(where, key, `is ${JSON.stringify(c[key])}; expected true or false`);
+  }
+  if (!(typeof c.init_lora_weights === 'boolean' || c.init_lora_weights === 'gaussian')) {
+    fail(
+      where,
+      'init_lora_weights',
+      `is ${JSON.stringify(c.init_lora_weights)}; expected true, false or "gaussian" (PiSSA, OLoRA, LoftQ, EVA... are not implemented)`,
+    );
+  }
+  if (c.modules_to_save !== null && !isStringList(c.modules_to_save)) {
+    fail(
+      where,
+      'modules_to_save',
+      `is ${JSON.stringify(c.modules_to_save)}; expected null or a list of names`,
+    );
+  }
+  if (c.layers_to_transform !== null) {
+    const l = c.layers_to_transform;
+    if (!Array.isArray(l) || !l.every((i) => Number.isInteger(i) && i >= 0)) {
+      fail(where, 'layers_to_transform', `is ${JSON.stringify(l)}; expected null or a list of layer indices`);
+    }
+    if (typeof targets === 'string' && targets !== 'all' && targets !== 'all-linear') {
+      fail(
+        where,
+        'layers_to_transform',
+        'needs target_modules as a list of names (peft ignores it with a regex)',
+      );
+    }
+  }
+  if (c.layers_pattern !== null && !isStringList(c.layers_pattern)) {
+    fail(where, 'layers_pattern', `is ${JSON.stringify(c.layers_pattern)}; expected null or a list of names`);
+  }
+  for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
+    const p = c[key];
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+      fail(where, key, `is ${JSON.stringify(p)}; expected an object of module pattern -> number`);
+    }
+    for (const [k, v] of Object.entries(p)) {
+      checkRegex(where, `${key}.${k}`, k);
+      const ok = key === 'rank_pattern' ? isPositiveInt(v) : typeof v === 'number' && Number.isFinite(v);
+      if (!ok)
+        fail(
+          where,
+          `${key}.${k}`,
+          `is ${JSON.stringify(v)}; expected a ${key === 'rank_pattern' ? 'positive integer' : 'number'}`,
+        );
+    }
+  }
+  if (c.fan_in_fan_out !== false) {
+    fail(
+      where,
+      'fan_in_fan_out',
+      'is true; expected false (Llama/Qwen/Mistral linears are stored [out, in])',
+    );
+  }
+}
+
+function checkRegex(where: string, field: string, pattern: string): void {
+  try {
+    new RegExp(pattern);
+  } catch (e) {
+    fail(
+      where,
+      field,
+      `${JSON.stringify(pattern)} is not a valid regular expression: ${(e as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { parameterSpecs, type ModelConfig } from '@medgpt/models';
+import { PeftError } from '../peft-error.js';
+import type { LoraConfig } from './lora-config.js';
+
+/** One linear layer LoRA adapts, with its rank and scale after rank_pattern / alpha_pattern. */
+export interface TargetModule {
+  /** HF module name, e.g. `model.layers.0.self_attn.q_proj`. */
+  module: string;
+  r: number;
+  alpha: number;
+  /** alpha / r, or alpha / sqrt(r) with use_rslora. */
+  scale: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/** transformers' name of the LM head module (its weight is `lm_head.weight`). */
+export const LM_HEAD_MODULE = 'lm_head';
+
+/** Every linear layer of the model (name, [out, in]) including lm_head when it is its own parameter. */
+export function linearModules(config: ModelConfig): { module: string; shape: [number, number] }[] {
+  return parameterSpecs(config)
+    .filter((s) => s.kind === 'linear')
+    .map((s) => ({ module: s.name.slice(0, -'.weight'.length), shape: s.shape as [number, number] }));
+}
+
+/** MedicalGPT's `find_all_linear_names`: the leaf names of every linear layer except lm_head, sorted. */
+export function allLinearNames(config: ModelConfig): string[] {
+  const names = linearModules(config)
+    .map((l) => l.module)
+    .filter((m) => m !== LM_HEAD_MODULE)
+    .map((m) => m.slice(m.lastIndexOf('.') + 1));
+  return [...new Set(names)].sort();
+}
+
+const fullMatch = (pattern: string, key: string) => new RegExp(`^(?:${pattern})$`).test(key);
+const listMatch = (list: string[], key: string) => list.some((t) => key === t || key.endsWith(`.${t}`));
+
+// peft's check_target_module_exists, for layers_to_transform: the first numbered segment is the layer.
+function layerIndex(key: string, patterns: string[] | null): number | undefined {
+  const regexes = patterns?.length
+    ? patterns.map((p) => new RegExp(`^.*?\\.${p}\\.(\\d+)\\.`))
+    : [/^.*?\.[^.]*\.(\d+)\./];
+  for (const re of regexes) {
+    const m = re.exec(key);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** peft's rule for modules_to_save overriding LoRA: a module inside (or equal to) a saved module. */
+function insideSavedModule(key: string, modulesToSave: string[] | null): boolean {
+  return (modulesToSave ?? []).some((m) => new RegExp(`(^|.*\\.)${m}($|\\..*)`).test(key));
+}
+
+function isTarget(c: LoraConfig, key: string): boolean {
+  const ex = c.exclude_modules;
+  if (ex !== null && (typeof ex === 'string' ? fullMatch(ex, key) : listMatch(ex, key))) return false;
+  if (insideSavedModule(key, c.modules_to_save)) return false;
+  const t = c.target_modules;
+  if (typeof t === 'string' && t !== 'all-linear') return fullMatch(t, key);
+  const found = t === 'all-linear' ? key !== LM_HEAD_MODULE : listMatch(t as string[], key);
+  if (!found || c.layers_to_transform === null || c.layers_to_transform.length === 0) return found;
+  const layer = layerIndex(key, c.layers_pattern);
+  return layer !== undefined && c.layers_to_transform.includes(layer);
+}
+
+// peft's get_pattern_key: the first pattern key that matches the end of the module name.
+function patternValue(pattern: Record<string, number>, key: string, fallback: number): number {
+  for (const [k, v] of Object.entries(pattern)) if (new RegExp(`^(.*\\.)?(${k})$`).test(key)) return v;
+  return fallback;
+}
+
+/**
+ * The linear layers `config` adapts on a model of `modelConfig`, by peft's matching rules (exclusions,
+ * modules_to_save, list suffixes, full-match regex, 'all-linear', layers_to_transform), each with its
+ * rank and scale. `target_modules: 'all'` (MedicalGPT) must have been expanded by `expandAllTargets`.
+ */
+export function resolveTargets(c: LoraConfig, modelConfig: ModelConfig, where: string): TargetModule[] {
+  const targets: TargetModule[] = [];
+  for (const { module, shape } of linearModules(modelConfig)) {
+    if (!isTarget(c, module)) continue;
+    if (module === LM_HEAD_MODULE) {
+      throw new PeftError(
+        where,
+        'target_modules',
+        `selects lm_head: LoRA on the LM head is not supported (@medgpt/models computes the head outside linearHook); put it in modules_to_save or exclude it`,
+      );
+    }
+    const r = patternValue(c.rank_pattern, module, c.r);
+    const alpha = patternValue(c.alpha_pattern, module, c.lora_alpha);
+    const scale = c.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
+    targets.push({ module, r, alpha, scale, outFeatures: shape[0], inFeatures: shape[1] });
+  }
+  if (targets.length === 0) {
+    throw new PeftError(
+      where,
+      'target_modules',
+      `${JSON.stringify(c.target_modules)} matches no linear layer of this ${modelConfig.className}; its linear layers are ${allLinearNames(modelConfig).join(', ')}`,
+    );
+  }
+  return targets;
+}
+
+/** `config` with MedicalGPT's `target_modules: 'all'` replaced by the model's linear leaf names. */
+export function expandAllTargets(c: LoraConfig, modelConfig: ModelConfig): LoraConfig {
+  return c.target_modules === 'all' ? { ...c, target_modules: allLinearNames(modelConfig) } : c;
+}

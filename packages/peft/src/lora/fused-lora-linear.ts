@@ -1,0 +1,1 @@
+export { loraLinear, loraLinearReference, type LoraLinearOptions } from '@medgpt/core-tensor';
