@@ -1,0 +1,21 @@
+// Cast between storage types. bool is stored as int32 0/1, so the only conversions that touch values
+// are float32 <-> int32 and "to bool" (x != 0); same-storage casts are aliases or copies on the host.
+#include "common.cuh"
+
+// NaN becomes 0 and out-of-range values saturate (PTX cvt.rzi); tfjs-backend-cpu wraps modulo 2^32
+// (Int32Array.from), which only differs for |x| >= 2^31.
+extern "C" __global__ void cast_f32_to_i32(const float* x, int* out, long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = (int)x[i];
+}
+
+extern "C" __global__ void cast_i32_to_f32(const int* x, float* out, long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = (float)x[i];
+}
+
+extern "C" __global__ void cast_f32_to_bool(const float* x, int* out, long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = x[i] != 0.0f;  // NaN != 0 is true, as in tfjs
+}
+
+extern "C" __global__ void cast_i32_to_bool(const int* x, int* out, long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = x[i] != 0;
+}

@@ -1,0 +1,141 @@
+// Reductions over the middle axis of an input viewed as [outer, reduce, inner] (the host permutes
+// first when the reduced axes are not contiguous): Sum, Mean, Prod, Max, Min, Any, All, ArgMax,
+// ArgMin. `_rows` handles inner == 1 with one block per output (a block-wide tree); `_cols` handles
+// inner > 1 with one thread per output walking the reduced axis (consecutive threads read consecutive
+// addresses). Float sums accumulate in double, so results stay close to tfjs-backend-cpu's
+// JavaScript-number sums whatever the length.
+#include "common.cuh"
+
+// Operation codes; the host's kernels/reduce-ops.ts holds the same numbers.
+enum ReduceOp { OP_SUM = 0, OP_MEAN = 1, OP_PROD = 2, OP_MAX = 3, OP_MIN = 4, OP_ANY = 5, OP_ALL = 6 };
+
+// NaN-propagating max/min, as tfjs-backend-cpu's reductions.
+__device__ __forceinline__ float pick(int op, float acc, float v) {
+  if (acc != acc) return acc;
+  if (v != v) return v;
+  return op == OP_MAX ? fmaxf(acc, v) : fminf(acc, v);
+}
+
+__device__ __forceinline__ float block_pick(int op, float v) {
+  __shared__ float partial[32];
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  const int warps = blockDim.x >> 5;
+  for (int o = 16; o > 0; o >>= 1) v = pick(op, v, __shfl_xor_sync(FULL_MASK, v, o));
+  __syncthreads();
+  if (lane == 0) partial[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    float w = lane < warps ? partial[lane] : partial[0];
+    for (int o = 16; o > 0; o >>= 1) w = pick(op, w, __shfl_xor_sync(FULL_MASK, w, o));
+    if (lane == 0) partial[0] = w;
+  }
+  __syncthreads();
+  return partial[0];
+}
+
+// Sums and products use double; max/min use float (exact). `len` > 0 (the host fills empty
+// reductions itself).
+extern "C" __global__ void reduce_rows_f32(const float* x, float* out, long long outer, long long len, int op) {
+  for (long long row = blockIdx.x; row < outer; row += gridDim.x) {
+    const float* xr = x + row * len;
+    if (op == OP_MAX || op == OP_MIN) {
+      float acc = xr[0];
+      for (long long j = threadIdx.x; j < len; j += blockDim.x) acc = pick(op, acc, xr[j]);
+      acc = block_pick(op, acc);
+      if (threadIdx.x == 0) out[row] = acc;
+    } else if (op == OP_PROD) {
+      // Products are rare and short: one thread keeps the left-to-right order of the cpu backend.
+      if (threadIdx.x == 0) {
+        double acc = 1.0;
+        for (long long j = 0; j < len; ++j) acc *= (double)xr[j];
+        out[row] = (float)acc;
+      }
+    } else {
+      double acc = 0.0;
+      for (long long j = threadIdx.x; j < len; j += blockDim.x) acc += (double)xr[j];
+      acc = block_sum(acc);
+      if (threadIdx.x == 0) out[row] = (float)(op == OP_MEAN ? acc / (double)len : acc);
+    }
+  }
+}
+
+extern "C" __global__ void reduce_cols_f32(const float* x, float* out, long long outer, long long len,
+                                           long long inner, int op) {
+  GRID_STRIDE_LOOP(o, outer * inner) {
+    const long long base = (o / inner) * len * inner + (o % inner);
+    if (op == OP_MAX || op == OP_MIN) {
+      float acc = x[base];
+      for (long long j = 1; j < len; ++j) acc = pick(op, acc, x[base + j * inner]);
+      out[o] = acc;
+    } else if (op == OP_PROD) {
+      double acc = 1.0;
+      for (long long j = 0; j < len; ++j) acc *= (double)x[base + j * inner];
+      out[o] = (float)acc;
+    } else {
+      double acc = 0.0;
+      for (long long j = 0; j < len; ++j) acc += (double)x[base + j * inner];
+      out[o] = (float)(op == OP_MEAN ? acc / (double)len : acc);
+    }
+  }
+}
+
+// int32 (and bool) reductions: one thread per output, 64-bit accumulation wrapped to int32 at the end.
+extern "C" __global__ void reduce_i32(const int* x, int* out, long long outer, long long len, long long inner,
+                                      int op) {
+  GRID_STRIDE_LOOP(o, outer * inner) {
+    const long long base = (o / inner) * len * inner + (o % inner);
+    long long acc = op == OP_PROD || op == OP_ALL ? 1 : 0;
+    if (op == OP_MAX || op == OP_MIN) acc = x[base];
+    for (long long j = 0; j < len; ++j) {
+      const long long v = x[base + j * inner];
+      switch (op) {
+        case OP_SUM:
+        case OP_MEAN: acc += v; break;
+        case OP_PROD: acc *= v; break;
+        case OP_MAX: acc = v > acc ? v : acc; break;
+        case OP_MIN: acc = v < acc ? v : acc; break;
+        case OP_ANY: acc = acc || v != 0; break;
+        case OP_ALL: acc = acc && v != 0; break;
+      }
+    }
+    if (op == OP_MEAN) acc = (long long)((double)acc / (double)len);
+    out[o] = (int)acc;
+  }
+}
+
+// Index of the first max (or min) along the reduced axis, scanning like the cpu backend
+// (`value > best`): NaN is never picked unless it comes first.
+extern "C" __global__ void arg_reduce_f32(const float* x, int* out, long long outer, long long len,
+                                          long long inner, int is_max) {
+  GRID_STRIDE_LOOP(o, outer * inner) {
+    const long long base = (o / inner) * len * inner + (o % inner);
+    float best = x[base];
+    int index = 0;
+    for (long long j = 1; j < len; ++j) {
+      const float v = x[base + j * inner];
+      if (is_max ? v > best : v < best) {
+        best = v;
+        index = (int)j;
+      }
+    }
+    out[o] = index;
+  }
+}
+
+extern "C" __global__ void arg_reduce_i32(const int* x, int* out, long long outer, long long len, long long inner,
+                                          int is_max) {
+  GRID_STRIDE_LOOP(o, outer * inner) {
+    const long long base = (o / inner) * len * inner + (o % inner);
+    int best = x[base];
+    int index = 0;
+    for (long long j = 1; j < len; ++j) {
+      const int v = x[base + j * inner];
+      if (is_max ? v > best : v < best) {
+        best = v;
+        index = (int)j;
+      }
+    }
+    out[o] = index;
+  }
+}

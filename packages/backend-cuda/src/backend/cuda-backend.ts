@@ -1,0 +1,236 @@
+import { tf } from '@medgpt/core-tensor';
+import type { CudaRuntime } from '../runtime/cuda-runtime.js';
+import { checkStorableDtype, hostBuffer, toDeviceBytes } from './host-values.js';
+import { ELEMENT_BYTES, type TensorData } from './tensor-data.js';
+
+/** The tfjs backend name. */
+export const CUDA_BACKEND_NAME = 'cuda';
+
+const MAX_CONSTANTS = 64;
+
+/**
+ * The tfjs backend "cuda": tensor storage in device memory (one CudaRuntime: context, stream, pool
+ * allocator, pinned staging) and the bookkeeping tfjs's engine expects of a backend (refcounts,
+ * moves between backends, reads, memory, timing). Kernels are registered separately under
+ * `backendName: 'cuda'` (kernels/register-all-kernels.ts) and reach the device through this class.
+ */
+export class CudaBackend extends tf.KernelBackend {
+  private readonly data = new Map<tf.DataId, TensorData>();
+  /** Small constant tables kernels keep on the device (Rope's inverse frequencies), by key. */
+  private readonly constants = new Map<string, { pointer: number; bytes: number }>();
+
+  constructor(readonly runtime: CudaRuntime) {
+    super();
+  }
+
+  // ---- storage --------------------------------------------------------------------------------
+
+  override write(values: tf.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+    const dataId = {};
+    this.data.set(dataId, this.upload(values, shape, dtype, 1));
+    return dataId;
+  }
+
+  override move(
+    dataId: tf.DataId,
+    values: tf.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    this.data.set(dataId, this.upload(values, shape, dtype, refCount));
+  }
+
+  /** A tensor info for new device memory, filled from `values` when given, else uninitialised. */
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.BackendValues): tf.TensorInfo {
+    if (values !== undefined) return { dataId: this.write(values, shape, dtype), shape, dtype };
+    checkStorableDtype(dtype, 'new tensor');
+    const size = tf.util.sizeFromShape(shape);
+    const bytes = size * ELEMENT_BYTES;
+    const dataId = {};
+    this.data.set(
+      dataId,
+      this.record(this.runtime.allocator.alloc(bytes, 'tensor data'), bytes, dtype, size, 1),
+    );
+    return { dataId, shape, dtype };
+  }
+
+  /** The device address of a tensor's data (moving it here first if another backend holds it). */
+  pointer(info: tf.TensorInfo): number {
+    return this.get(info.dataId).pointer;
+  }
+
+  /**
+   * The device address of a small constant table, uploaded the first time `key` is asked for and
+   * freed with the backend. At most MAX_CONSTANTS are kept (the oldest goes first).
+   */
+  constant(key: string, make: () => Float32Array | Int32Array): number {
+    const found = this.constants.get(key);
+    if (found !== undefined) return found.pointer;
+    if (this.constants.size >= MAX_CONSTANTS) {
+      const [oldest, entry] = this.constants.entries().next().value!;
+      this.runtime.allocator.free(entry.pointer, entry.bytes);
+      this.constants.delete(oldest);
+    }
+    const values = make();
+    const pointer = this.runtime.allocator.alloc(values.byteLength, 'constant table');
+    this.runtime.staging.upload(pointer, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    this.constants.set(key, { pointer, bytes: values.byteLength });
+    return pointer;
+  }
+
+  /** A new tensor info sharing `info`'s data (no copy): Reshape, Identity, same-storage Cast. */
+  alias(info: tf.TensorInfo, shape = info.shape, dtype = info.dtype): tf.TensorInfo {
+    this.incRef(info.dataId);
+    return { dataId: info.dataId, shape, dtype };
+  }
+
+  /** Frees a kernel's intermediate result. */
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void {
+    this.disposeData(info.dataId);
+  }
+
+  override refCount(dataId: tf.DataId): number {
+    return this.data.get(dataId)?.refCount ?? 0;
+  }
+
+  override incRef(dataId: tf.DataId): void {
+    this.get(dataId).refCount++;
+  }
+
+  override disposeData(dataId: tf.DataId, force = false): boolean {
+    const record = this.data.get(dataId);
+    if (record === undefined) return true;
+    record.refCount--;
+    if (!force && record.refCount > 0) return false;
+    this.data.delete(dataId);
+    if (record.pendingReads > 0) record.released = true;
+    else this.runtime.allocator.free(record.pointer, record.bytes);
+    return true;
+  }
+
+  override numDataIds(): number {
+    return this.data.size;
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  /** Waits for the stream, then copies the tensor back (float32 / int32 / bool as tfjs expects). */
+  override readSync(dataId: tf.DataId): tf.BackendValues {
+    return this.download(this.get(dataId));
+  }
+
+  /**
+   * Like readSync, but the wait for queued work happens on a worker thread, so the event loop keeps
+   * running while the GPU finishes. The memory stays valid until the copy is done even if the tensor
+   * is disposed meanwhile.
+   */
+  override async read(dataId: tf.DataId): Promise<tf.BackendValues> {
+    const record = this.get(dataId);
+    record.pendingReads++;
+    try {
+      await this.runtime.cuda.synchronizeAsync('tensor read');
+      return this.download(record);
+    } finally {
+      record.pendingReads--;
+      if (record.released && record.pendingReads === 0)
+        this.runtime.allocator.free(record.pointer, record.bytes);
+    }
+  }
+
+  // ---- engine queries -------------------------------------------------------------------------
+
+  override memory(): { unreliable: boolean; reasons?: string[] } {
+    const stats = this.runtime.allocator.stats();
+    const info = {
+      unreliable: false,
+      /** Bytes in live tensors (and backend buffers such as the cuBLASLt workspace). */
+      numBytesInGPU: stats.liveBytes,
+      /** Bytes the memory pool holds from the driver: live plus cached for reuse. */
+      numBytesInGPUAllocated: stats.poolReservedBytes,
+      numBytesInGPUFree: Math.max(0, stats.poolReservedBytes - stats.liveBytes),
+      numBytesInGPUPeak: stats.poolReservedPeakBytes,
+    };
+    return info;
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  /** GPU time of the work `f` queues, measured with CUDA events around it. */
+  override async time(f: () => void): Promise<tf.BackendTimingInfo> {
+    const cuda = this.runtime.cuda;
+    const start = cuda.createEvent(true);
+    const end = cuda.createEvent(true);
+    try {
+      cuda.record(start);
+      f();
+      cuda.record(end);
+      await cuda.synchronizeAsync('tf.time');
+      return { kernelMs: cuda.elapsedMs(start, end) };
+    } finally {
+      cuda.destroyEvent(start);
+      cuda.destroyEvent(end);
+    }
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return super.epsilon();
+  }
+
+  /** Frees every tensor this backend holds; the runtime (context, pool) stays for a new backend. */
+  override dispose(): void {
+    for (const record of this.data.values()) this.runtime.allocator.free(record.pointer, record.bytes);
+    for (const entry of this.constants.values()) this.runtime.allocator.free(entry.pointer, entry.bytes);
+    this.data.clear();
+    this.constants.clear();
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** The record of `dataId`, asking the engine to move the data here when another backend has it. */
+  private get(dataId: tf.DataId): TensorData {
+    let record = this.data.get(dataId);
+    if (record === undefined) {
+      tf.engine().moveData(this, dataId);
+      record = this.data.get(dataId);
+      if (record === undefined) throw new Error('cuda backend: a tensor was used after it was disposed');
+    }
+    return record;
+  }
+
+  private upload(
+    values: tf.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): TensorData {
+    checkStorableDtype(dtype, 'write');
+    const size = tf.util.sizeFromShape(shape);
+    const bytes = size * ELEMENT_BYTES;
+    const pointer = this.runtime.allocator.alloc(bytes, 'tensor data');
+    if (size > 0) this.runtime.staging.upload(pointer, toDeviceBytes(values, dtype, size));
+    return this.record(pointer, bytes, dtype, size, refCount);
+  }
+
+  private download(record: TensorData): tf.BackendValues {
+    const host = hostBuffer(record.dtype, record.size);
+    if (record.size > 0) this.runtime.staging.download(record.pointer, host.raw);
+    return host.finish();
+  }
+
+  private record(
+    pointer: number,
+    bytes: number,
+    dtype: tf.DataType,
+    size: number,
+    refCount: number,
+  ): TensorData {
+    return { pointer, bytes, dtype, size, refCount, pendingReads: 0, released: false };
+  }
+}

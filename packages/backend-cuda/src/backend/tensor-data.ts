@@ -1,0 +1,23 @@
+import type { tf } from '@medgpt/core-tensor';
+
+/**
+ * One buffer of device memory behind a tfjs dataId. Every dtype is stored as 4-byte elements: float32
+ * as float32, int32 as int32, bool as int32 0/1 (so int and bool kernels are one family).
+ */
+export interface TensorData {
+  /** Device address (0 for an empty tensor). */
+  pointer: number;
+  bytes: number;
+  dtype: tf.DataType;
+  /** Element count. */
+  size: number;
+  /** Tensors (and aliases: Reshape, Identity, same-dtype Cast) that share this buffer. */
+  refCount: number;
+  /** Asynchronous reads in flight; the memory is freed only after they finish. */
+  pendingReads: number;
+  /** Set when disposed while a read was pending. */
+  released: boolean;
+}
+
+/** Bytes of device storage per element of any supported dtype. */
+export const ELEMENT_BYTES = 4;

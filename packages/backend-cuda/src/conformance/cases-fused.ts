@@ -1,0 +1,224 @@
+// core-tensor's fused ops (forward and backward kernels): RmsNorm, Rope, Swiglu, Attention,
+// CrossEntropy, TokenLogprobs, linearCrossEntropy (chunked, AddN), and the optimizer kernels.
+import {
+  AdamWUpdate,
+  attention,
+  crossEntropy,
+  Generator,
+  linearCrossEntropy,
+  randomNormal,
+  rmsNorm,
+  rope,
+  ropeFrequencies,
+  SgdUpdate,
+  swiglu,
+  tf,
+  tokenLogprobs,
+} from '@medgpt/core-tensor';
+import { f32, i32, values } from './case-inputs.js';
+import type { ConformanceCase } from './conformance-case.js';
+import { integers } from './random-inputs.js';
+
+const FUSED_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
+/** The attention backward accumulates dk/dv with float atomics in a different order. */
+const ATTENTION_TOLERANCE = { rtol: 1e-4, atol: 5e-5 };
+
+/** Labels in [0, vocab) with some rows set to ignoreIndex (-100). */
+function labels(rows: number, vocab: number, seed: number, ignoreEvery = 5) {
+  const ids = integers(rows, seed, 0, vocab);
+  for (let i = 0; i < rows; i += ignoreEvery) ids[i] = -100;
+  return values([rows], 'int32', ids);
+}
+
+function ropeCases(): ConformanceCase[] {
+  const plain = ropeFrequencies({ headDim: 16, ropeTheta: 10000, maxPositionEmbeddings: 512 }).invFreq;
+  const partial = ropeFrequencies({
+    headDim: 16,
+    ropeTheta: 500000,
+    maxPositionEmbeddings: 512,
+    partialRotaryFactor: 0.5,
+  });
+  return [
+    {
+      name: 'Rope q/k with GQA widths, positions with padding offsets',
+      kernels: ['Rope', 'RopeGrad'],
+      inputs: () => [f32([12, 64], 120), f32([12, 32], 121), i32([12], 122, 0, 300)],
+      run: (q, k, p) =>
+        rope(q as tf.Tensor2D, k as tf.Tensor2D, p as tf.Tensor1D, { headDim: 16, invFreq: plain }),
+      gradOf: [0, 1],
+      tolerance: FUSED_TOLERANCE,
+    },
+    {
+      name: 'Rope partial rotary dim and attention scaling',
+      kernels: ['Rope', 'RopeGrad'],
+      inputs: () => [f32([9, 32], 123), f32([9, 16], 124), i32([9], 125, 0, 500)],
+      run: (q, k, p) =>
+        rope(q as tf.Tensor2D, k as tf.Tensor2D, p as tf.Tensor1D, {
+          headDim: 16,
+          invFreq: partial.invFreq,
+          attentionScaling: 1.25,
+        }),
+      gradOf: [0, 1],
+      tolerance: FUSED_TOLERANCE,
+    },
+  ];
+}
+
+function attentionCases(): ConformanceCase[] {
+  const mask = values([2, 7], 'int32', [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  const segments = values([2, 7], 'int32', [1, 1, 1, 2, 2, 3, 3, 5, 5, 5, 5, 6, 6, 6]);
+  return [
+    {
+      name: 'Attention causal GQA (4 heads / 2 kv), head dim 16, padding mask',
+      kernels: ['Attention', 'AttentionGrad'],
+      inputs: () => [f32([14, 64], 130), f32([14, 32], 131), f32([14, 32], 132), mask],
+      run: (q, k, v, m) => attention(q!, k!, v!, { numHeads: 4, numKvHeads: 2, attentionMask: m }),
+      gradOf: [0, 1, 2],
+      tolerance: ATTENTION_TOLERANCE,
+    },
+    {
+      name: 'Attention sliding window 3 and packed segments, head dim 40',
+      kernels: ['Attention', 'AttentionGrad'],
+      inputs: () => [f32([14, 80], 133), f32([14, 80], 134), f32([14, 80], 135), segments],
+      run: (q, k, v, seg) => [
+        attention(q!, k!, v!, { numHeads: 2, batch: 2, slidingWindow: 3 }),
+        attention(q!, k!, v!, { numHeads: 2, segmentIds: seg }),
+      ],
+      gradOf: [0, 1, 2],
+      tolerance: ATTENTION_TOLERANCE,
+    },
+    {
+      name: 'Attention KV-cache form (2 new queries over 9 keys), head dim 128',
+      kernels: ['Attention'],
+      inputs: () => [f32([4, 256], 136), f32([18, 128], 137), f32([18, 128], 138)],
+      run: (q, k, v) => attention(q!, k!, v!, { numHeads: 2, numKvHeads: 1, batch: 2, queryOffset: 7 }),
+      tolerance: ATTENTION_TOLERANCE,
+    },
+    {
+      name: 'Attention longer sequence (T=96), 8 heads / 2 kv, head dim 64',
+      kernels: ['Attention', 'AttentionGrad'],
+      inputs: () => [f32([192, 512], 139, 0.5), f32([192, 128], 140, 0.5), f32([192, 128], 141)],
+      run: (q, k, v) => attention(q!, k!, v!, { numHeads: 8, numKvHeads: 2, batch: 2 }),
+      gradOf: [0, 1, 2],
+      tolerance: { rtol: 1e-4, atol: 1e-4 },
+    },
+  ];
+}
+
+function lossCases(): ConformanceCase[] {
+  return [
+    {
+      name: 'CrossEntropy mean with ignored rows, and sum',
+      kernels: ['CrossEntropy', 'CrossEntropyGrad'],
+      inputs: () => [f32([23, 300], 150, 3), labels(23, 300, 151)],
+      run: (x, y) => [crossEntropy(x!, y!), crossEntropy(x!, y!, { reduction: 'sum' })],
+      gradOf: [0],
+      tolerance: FUSED_TOLERANCE,
+    },
+    {
+      name: 'CrossEntropy large vocabulary (32000) and all rows ignored',
+      kernels: ['CrossEntropy', 'CrossEntropyGrad'],
+      inputs: () => [
+        f32([6, 32000], 152, 2),
+        labels(6, 32000, 153, 4),
+        values([3], 'int32', [-100, -100, -100]),
+      ],
+      run: (x, y, none) => [crossEntropy(x!, y!), crossEntropy(tf.slice(x!, [0, 0], [3, -1]), none!)],
+      gradOf: [0],
+      tolerance: FUSED_TOLERANCE,
+    },
+    {
+      name: 'TokenLogprobs with ignored rows',
+      kernels: ['TokenLogprobs', 'TokenLogprobsGrad'],
+      inputs: () => [f32([19, 500], 154, 2), labels(19, 500, 155, 3)],
+      run: (x, y) => tokenLogprobs(x!, y!),
+      gradOf: [0],
+      tolerance: FUSED_TOLERANCE,
+    },
+    {
+      name: 'linearCrossEntropy in 4 chunks (Slice, BatchMatMul, AddN, Concat)',
+      kernels: ['CrossEntropy', 'CrossEntropyGrad', 'AddN', 'BatchMatMul', 'Slice', 'Concat'],
+      inputs: () => [f32([40, 32], 156), f32([96, 32], 157, 0.3), labels(40, 96, 158)],
+      run: (h, w, y) => linearCrossEntropy(h!, w!, y!, { chunkSize: 11 }),
+      gradOf: [0, 1],
+      tolerance: FUSED_TOLERANCE,
+    },
+  ];
+}
+
+function optimizerCases(): ConformanceCase[] {
+  return [
+    {
+      name: 'AdamWUpdate step 3 with weight decay',
+      kernels: [AdamWUpdate],
+      inputs: () => [
+        f32([1000], 160),
+        f32([1000], 161, 0.1),
+        f32([1000], 162, 0.01),
+        f32([1000], 163, 0.001, 0.002),
+      ],
+      run: (param, grad, m, v) =>
+        tf.engine().runKernel(
+          AdamWUpdate,
+          { param: param!, grad: grad!, m: m!, v: tf.abs(v!) },
+          {
+            lr: 1e-3,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weightDecay: 0.01,
+            step: 3,
+          },
+        ) as tf.Tensor[],
+      tolerance: { rtol: 1e-6, atol: 1e-7 },
+    },
+    {
+      name: 'SgdUpdate with momentum and nesterov, first step and later',
+      kernels: [SgdUpdate],
+      inputs: () => [f32([500], 164), f32([500], 165, 0.1), f32([500], 166, 0.1)],
+      run: (param, grad, buf) => {
+        const attrs = { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: true };
+        const first = tf.engine().runKernel(SgdUpdate, { param: param!, grad: grad! }, attrs) as tf.Tensor[];
+        const later = tf
+          .engine()
+          .runKernel(SgdUpdate, { param: param!, grad: grad!, buf: buf! }, attrs) as tf.Tensor[];
+        return [...first, ...later];
+      },
+      tolerance: { rtol: 1e-6, atol: 1e-7 },
+    },
+  ];
+}
+
+export const fusedCases = (): ConformanceCase[] => [
+  {
+    name: 'RmsNorm rows of 96 and of 1000',
+    kernels: ['RmsNorm', 'RmsNormGrad'],
+    inputs: () => [
+      f32([37, 96], 170, 2),
+      f32([96], 171, 0.2, 1),
+      f32([5, 1000], 172),
+      f32([1000], 173, 0.2, 1),
+    ],
+    run: (x, w, x2, w2) => [rmsNorm(x!, w as tf.Tensor1D, 1e-6), rmsNorm(x2!, w2 as tf.Tensor1D, 1e-5)],
+    gradOf: [0, 1, 2, 3],
+    tolerance: FUSED_TOLERANCE,
+  },
+  ...ropeCases(),
+  {
+    name: 'Swiglu',
+    kernels: ['Swiglu', 'SwigluGrad'],
+    inputs: () => [f32([31, 50], 174, 3), f32([31, 50], 175)],
+    run: (g, u) => swiglu(g!, u!),
+    gradOf: [0, 1],
+    tolerance: { rtol: 1e-5, atol: 1e-6 },
+  },
+  ...attentionCases(),
+  ...lossCases(),
+  ...optimizerCases(),
+  {
+    name: 'PhiloxRandom (host fallback) gives the same numbers',
+    kernels: ['PhiloxRandom'],
+    inputs: () => [],
+    run: () => randomNormal([3, 50], new Generator(7), 0.5, 2),
+  },
+];

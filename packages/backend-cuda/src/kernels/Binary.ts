@@ -1,0 +1,100 @@
+// Elementwise binary kernels with numpy broadcasting: arithmetic (Add, Sub, Multiply, RealDiv, Maximum,
+// Minimum, Pow, SquaredDifference, FloorDiv, Mod) and comparisons / logic that return bool. One
+// launcher over csrc/Binary.cu; the op codes below match its BinaryOp enum.
+import { tf } from '@medgpt/core-tensor';
+import type { CudaBackend } from '../backend/cuda-backend.js';
+import { castTo } from './Cast.js';
+import { cudaBackend, gridFor, isIntStorage, sizeOf, BLOCK } from './launch-config.js';
+import { broadcastStrides, collapseDims, stridedViewFields } from './strided-view.js';
+
+export const ARITHMETIC_OPS = {
+  Add: 0,
+  Sub: 1,
+  Multiply: 2,
+  RealDiv: 3,
+  Maximum: 4,
+  Minimum: 5,
+  Pow: 6,
+  SquaredDifference: 7,
+  FloorDiv: 8,
+  Mod: 9,
+} as const;
+
+export const COMPARISON_OPS = {
+  Equal: 20,
+  NotEqual: 21,
+  Less: 22,
+  LessEqual: 23,
+  Greater: 24,
+  GreaterEqual: 25,
+  LogicalAnd: 26,
+  LogicalOr: 27,
+} as const;
+
+/**
+ * out = a (op) b into a new tensor of the broadcast shape; `out` dtype is bool for comparisons, else
+ * the inputs' dtype. Exported for kernels built on it (AddN).
+ */
+export function binaryOp(
+  backend: CudaBackend,
+  op: number,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out?: tf.TensorInfo,
+): tf.TensorInfo {
+  const comparison = op >= COMPARISON_OPS.Equal;
+  const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  const result = out ?? backend.makeTensorInfo(shape, comparison ? 'bool' : tf.upcastType(a.dtype, b.dtype));
+  const n = sizeOf(result);
+  if (n === 0) return result;
+  const family = `${comparison ? 'compare' : 'binary'}`;
+  const type = isIntStorage(a.dtype) && isIntStorage(b.dtype) ? 'i32' : 'f32';
+  if (type === 'f32' && (a.dtype !== 'float32' || b.dtype !== 'float32')) {
+    throw new TypeError(
+      `cuda binary op ${op}: mixed dtypes ${a.dtype} and ${b.dtype} (tfjs casts before the kernel)`,
+    );
+  }
+  const [pa, pb, po] = [backend.pointer(a), backend.pointer(b), backend.pointer(result)];
+  const runtime = backend.runtime;
+  if (tf.util.arraysEqual(a.shape, b.shape)) {
+    runtime
+      .fn('Binary', `${family}_same_${type}`)
+      .launch(runtime.stream, gridFor(n), BLOCK, 0, [pa, pb, po, n, op]);
+    return result;
+  }
+  const view = collapseDims(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+  runtime
+    .fn('Binary', `${family}_bcast_${type}`)
+    .launch(runtime.stream, gridFor(n), BLOCK, 0, [
+      pa,
+      pb,
+      po,
+      n,
+      op,
+      stridedViewFields(view.dims, view.strides[0]!),
+      stridedViewFields(view.dims, view.strides[1]!),
+    ]);
+  return result;
+}
+
+function binaryConfig(kernelName: string, op: number): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: 'cuda',
+    kernelFunc: ({ inputs, backend: bk }) => {
+      const backend = cudaBackend(bk);
+      const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      if (op !== ARITHMETIC_OPS.FloorDiv || a.dtype !== 'float32') return binaryOp(backend, op, a, b);
+      // tfjs's FloorDiv always returns int32, floats included.
+      const floored = binaryOp(backend, op, a, b);
+      const result = castTo(backend, floored, 'int32');
+      backend.disposeIntermediateTensorInfo(floored);
+      return result;
+    },
+  };
+}
+
+export const binaryKernelConfigs: tf.KernelConfig[] = [
+  ...Object.entries(ARITHMETIC_OPS),
+  ...Object.entries(COMPARISON_OPS),
+].map(([name, op]) => binaryConfig(name, op));

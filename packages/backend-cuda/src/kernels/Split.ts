@@ -1,0 +1,47 @@
+// SplitV (tf.split; the gradient of Concat) and Unpack (tf.unstack; the gradient of Pack): one slice
+// per output.
+import { tf } from '@medgpt/core-tensor';
+import { cudaBackend } from './launch-config.js';
+import { sliceOp } from './Transpose.js';
+
+export const splitVConfig: tf.KernelConfig = {
+  kernelName: 'SplitV',
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = cudaBackend(b);
+    const { x } = inputs as { x: tf.TensorInfo };
+    const { numOrSizeSplits, axis } = attrs as unknown as tf.SplitVAttrs;
+    const $axis = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, $axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[$axis] = s;
+      const part = sliceOp(backend, x, begin.slice(), size);
+      begin[$axis]! += s;
+      return part;
+    });
+  },
+};
+
+export const unpackConfig: tf.KernelConfig = {
+  kernelName: 'Unpack',
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = cudaBackend(b);
+    const { value } = inputs as { value: tf.TensorInfo };
+    const axis = tf.util.parseAxisParam((attrs as unknown as tf.UnpackAttrs).axis, value.shape)[0]!;
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const outShape = value.shape.filter((_, d) => d !== axis);
+    return Array.from({ length: value.shape[axis]! }, (_, i) => {
+      const begin = new Array<number>(value.shape.length).fill(0);
+      begin[axis] = i;
+      const part = sliceOp(backend, value, begin, size);
+      // Dropping the unit axis keeps the data: a new info over the same buffer.
+      const squeezed = backend.alias(part, outShape);
+      backend.disposeIntermediateTensorInfo(part);
+      return squeezed;
+    });
+  },
+};

@@ -1,0 +1,53 @@
+// TokenLogprobs and TokenLogprobsGrad (core-tensor's fused op) over csrc/TokenLogprobs.cu.
+import { TokenLogprobs, TokenLogprobsGrad, type TokenLogprobsAttrs, tf } from '@medgpt/core-tensor';
+import { cudaBackend, requireFloat32, rowGrid, WIDE_BLOCK } from './launch-config.js';
+
+type Inputs = { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
+
+export const tokenLogprobsConfig: tf.KernelConfig = {
+  kernelName: TokenLogprobs,
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = cudaBackend(b);
+    const { logits, labels } = inputs as Inputs;
+    requireFloat32(TokenLogprobs, 'logits', logits);
+    const [rows, vocab] = logits.shape as [number, number];
+    const out = backend.makeTensorInfo(labels.shape, 'float32');
+    if (rows === 0) return out;
+    backend.runtime
+      .fn('TokenLogprobs', 'token_logprobs_forward')
+      .launch(backend.runtime.stream, rowGrid(rows), WIDE_BLOCK, 0, [
+        backend.pointer(logits),
+        backend.pointer(labels),
+        backend.pointer(out),
+        rows,
+        vocab,
+        (attrs as TokenLogprobsAttrs).ignoreIndex,
+      ]);
+    return out;
+  },
+};
+
+export const tokenLogprobsGradConfig: tf.KernelConfig = {
+  kernelName: TokenLogprobsGrad,
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, backend: b, attrs }) => {
+    const backend = cudaBackend(b);
+    const { logits, labels, dy } = inputs as Required<Inputs>;
+    const [rows, vocab] = logits.shape as [number, number];
+    const dx = backend.makeTensorInfo(logits.shape, 'float32');
+    if (rows === 0) return dx;
+    backend.runtime
+      .fn('TokenLogprobs', 'token_logprobs_backward')
+      .launch(backend.runtime.stream, rowGrid(rows), WIDE_BLOCK, 0, [
+        backend.pointer(logits),
+        backend.pointer(labels),
+        backend.pointer(dy),
+        backend.pointer(dx),
+        rows,
+        vocab,
+        (attrs as TokenLogprobsAttrs).ignoreIndex,
+      ]);
+    return dx;
+  },
+};

@@ -1,0 +1,21 @@
+import { tf } from '@medgpt/core-tensor';
+import { describe, expect, it } from 'vitest';
+import { CUDA_KERNEL_CONFIGS, registerCudaKernels } from './register-all-kernels.js';
+import { GENERATION_AND_LOSS_KERNELS, TRAINING_STEP_KERNELS } from './training-kernels.js';
+
+describe('cuda kernel registry', () => {
+  registerCudaKernels();
+
+  it('registers each kernel once, for the cuda backend', () => {
+    const names = CUDA_KERNEL_CONFIGS.map((c) => c.kernelName);
+    expect(new Set(names).size).toBe(names.length);
+    for (const config of CUDA_KERNEL_CONFIGS) expect(config.backendName).toBe('cuda');
+  });
+
+  it('covers every kernel a training step and generation dispatch', () => {
+    const missing = [...TRAINING_STEP_KERNELS, ...GENERATION_AND_LOSS_KERNELS].filter(
+      (name) => tf.getKernel(name, 'cuda') == null,
+    );
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,211 @@
+import { check } from '../ffi/check.js';
+import { CUBLAS, type CublasLtApi } from '../ffi/cublaslt-api.js';
+import type { Handle, Koffi } from '../ffi/koffi-types.js';
+
+/** One batched product C[b] = op(A[b]) . op(B[b]) of row-major float32 matrices, as tfjs's BatchMatMul. */
+export interface MatmulShape {
+  /** Rows of op(A) and C. */
+  m: number;
+  /** Columns of op(B) and C. */
+  n: number;
+  /** The contracted size. */
+  k: number;
+  /** A is stored [k, m] (op(A) = A^T) instead of [m, k]. */
+  transposeA: boolean;
+  /** B is stored [n, k] instead of [k, n]. */
+  transposeB: boolean;
+  batch: number;
+}
+
+interface Plan {
+  desc: Handle;
+  layouts: [Handle, Handle, Handle];
+  pref: Handle;
+  /** The heuristic's results block; the first result's algo is at its start. */
+  algo: Handle;
+}
+
+const WORKSPACE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * cuBLASLt matmuls with one cached plan (descriptor, three layouts, chosen algorithm) per shape, so a
+ * repeated shape costs one cublasLtMatmul call (~9 us host). fp32 in, fp32 out, CUBLAS_COMPUTE_32F
+ * (true fp32: no TF32), which is what conformance with the cpu backend needs; bf16 comes with the
+ * storage policy.
+ *
+ * Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, and a row-major buffer read
+ * column-major is its transpose: so cuBLASLt's "A" is our B and its "B" is our A, with the transpose
+ * flags carried over (cuda-ffi-findings 1.5 derives the same layout for x W^T).
+ */
+export class MatmulPlans {
+  private readonly plans = new Map<string, Plan>();
+  private readonly scalars: Handle;
+  private readonly beta: Handle;
+
+  constructor(
+    private readonly koffi: Koffi,
+    private readonly lt: CublasLtApi,
+    private readonly handle: Handle,
+    private readonly workspace: number,
+  ) {
+    // alpha = 1, beta = 0 as float32, in stable memory (host pointer mode reads them at call time).
+    this.scalars = koffi.alloc('uint8_t', 8);
+    new Float32Array(koffi.view(this.scalars, 8)).set([1, 0]);
+    this.beta = this.scalars + 4n;
+  }
+
+  static workspaceBytes = WORKSPACE_BYTES;
+
+  /** Queues C = op(A) op(B) on `stream`; a, b, c are device addresses of contiguous float32 tensors. */
+  run(shape: MatmulShape, a: number, b: number, c: number, stream: Handle): void {
+    const plan = this.plan(shape);
+    const status = this.lt.cublasLtMatmul(
+      this.handle,
+      plan.desc,
+      this.scalars,
+      b,
+      plan.layouts[0],
+      a,
+      plan.layouts[1],
+      this.beta,
+      c,
+      plan.layouts[2],
+      c,
+      plan.layouts[2],
+      plan.algo,
+      this.workspace,
+      WORKSPACE_BYTES,
+      stream,
+    );
+    // The context string is only built on failure: this runs for every matmul.
+    if (status !== 0) check(status, 'cublasLtMatmul', `BatchMatMul ${describe(shape)}`, 'cublasLt');
+  }
+
+  dispose(): void {
+    for (const plan of this.plans.values()) {
+      check(
+        this.lt.cublasLtMatmulPreferenceDestroy(plan.pref),
+        'cublasLtMatmulPreferenceDestroy',
+        '',
+        'cublasLt',
+      );
+      for (const layout of plan.layouts) {
+        check(this.lt.cublasLtMatrixLayoutDestroy(layout), 'cublasLtMatrixLayoutDestroy', '', 'cublasLt');
+      }
+      check(this.lt.cublasLtMatmulDescDestroy(plan.desc), 'cublasLtMatmulDescDestroy', '', 'cublasLt');
+    }
+    this.plans.clear();
+  }
+
+  private plan(shape: MatmulShape): Plan {
+    const key = `${shape.m},${shape.n},${shape.k},${+shape.transposeA},${+shape.transposeB},${shape.batch}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      plan = this.createPlan(shape);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private createPlan(shape: MatmulShape): Plan {
+    const { m, n, k, transposeA, transposeB, batch } = shape;
+    const what = `BatchMatMul ${describe(shape)}`;
+    const lt = this.lt;
+    const ok = (status: number, call: string) => check(status, call, what, 'cublasLt');
+    const out: [Handle | null] = [null];
+    ok(lt.cublasLtMatmulDescCreate(out, CUBLAS.COMPUTE_32F, CUBLAS.R_32F), 'cublasLtMatmulDescCreate');
+    const desc = out[0]!;
+    const op = (t: boolean) => Int32Array.of(t ? CUBLAS.OP_T : CUBLAS.OP_N);
+    ok(
+      lt.cublasLtMatmulDescSetAttribute(desc, CUBLAS.DESC_TRANSA, op(transposeB), 4),
+      'cublasLtMatmulDescSetAttribute',
+    );
+    ok(
+      lt.cublasLtMatmulDescSetAttribute(desc, CUBLAS.DESC_TRANSB, op(transposeA), 4),
+      'cublasLtMatmulDescSetAttribute',
+    );
+    // Column-major views: cuBLASLt's A is our B buffer, its B is our A buffer, C^T is [n, m].
+    const layouts: [Handle, Handle, Handle] = [
+      this.layout(transposeB ? k : n, transposeB ? n : k, batch, n * k, what),
+      this.layout(transposeA ? m : k, transposeA ? k : m, batch, m * k, what),
+      this.layout(n, m, batch, m * n, what),
+    ];
+    ok(lt.cublasLtMatmulPreferenceCreate(out), 'cublasLtMatmulPreferenceCreate');
+    const pref = out[0]!;
+    const setPref = (attribute: number, value: BigUint64Array | Uint32Array) =>
+      ok(
+        lt.cublasLtMatmulPreferenceSetAttribute(pref, attribute, value, value.byteLength),
+        'cublasLtMatmulPreferenceSetAttribute',
+      );
+    setPref(CUBLAS.PREF_MAX_WORKSPACE_BYTES, BigUint64Array.of(BigInt(WORKSPACE_BYTES)));
+    // Buffers start 256-byte aligned; batch strides may break that, and the heuristic must know.
+    const alignment = (elementsPerMatrix: number) =>
+      Uint32Array.of(batch > 1 ? alignmentOf(4 * elementsPerMatrix) : 256);
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_A_BYTES, alignment(n * k));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_B_BYTES, alignment(m * k));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_C_BYTES, alignment(m * n));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_D_BYTES, alignment(m * n));
+    const algo: Handle = this.koffi.alloc('uint8_t', CUBLAS.HEURISTIC_RESULT_BYTES);
+    const found: [number] = [0];
+    ok(
+      lt.cublasLtMatmulAlgoGetHeuristic(
+        this.handle,
+        desc,
+        layouts[0],
+        layouts[1],
+        layouts[2],
+        layouts[2],
+        pref,
+        1,
+        algo,
+        found,
+      ),
+      'cublasLtMatmulAlgoGetHeuristic',
+    );
+    if (found[0] === 0) throw new Error(`cuBLASLt has no algorithm for ${what}`);
+    return { desc, layouts, pref, algo };
+  }
+
+  private layout(rows: number, cols: number, batch: number, stride: number, what: string): Handle {
+    const lt = this.lt;
+    const out: [Handle | null] = [null];
+    check(
+      lt.cublasLtMatrixLayoutCreate(out, CUBLAS.R_32F, rows, cols, rows),
+      'cublasLtMatrixLayoutCreate',
+      what,
+      'cublasLt',
+    );
+    const layout = out[0]!;
+    if (batch > 1) {
+      check(
+        lt.cublasLtMatrixLayoutSetAttribute(layout, CUBLAS.LAYOUT_BATCH_COUNT, Int32Array.of(batch), 4),
+        'cublasLtMatrixLayoutSetAttribute',
+        what,
+        'cublasLt',
+      );
+      check(
+        lt.cublasLtMatrixLayoutSetAttribute(
+          layout,
+          CUBLAS.LAYOUT_STRIDED_BATCH_OFFSET,
+          BigInt64Array.of(BigInt(stride)),
+          8,
+        ),
+        'cublasLtMatrixLayoutSetAttribute',
+        what,
+        'cublasLt',
+      );
+    }
+    return layout;
+  }
+}
+
+/** The largest power of two up to 256 that divides `bytes`. */
+export function alignmentOf(bytes: number): number {
+  let a = 256;
+  while (a > 4 && bytes % a !== 0) a /= 2;
+  return a;
+}
+
+function describe(s: MatmulShape): string {
+  return `[${s.batch}] ${s.m}x${s.k}${s.transposeA ? 'ᵀ' : ''} . ${s.k}x${s.n}${s.transposeB ? 'ᵀ' : ''}`;
+}
