@@ -9,4 +9,5 @@ export * from './safetensors/index.js';
 export * from './ops/index.js';
 export * from './train/index.js';
 export * from './random/index.js';
+export * from './engine/index.js';
 export * from './testing/index.js';

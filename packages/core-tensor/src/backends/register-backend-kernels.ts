@@ -5,6 +5,8 @@ import { cpuBatchMatMulConfig } from './kernels/cpu/BatchMatMul.js';
 import { cpuUnsortedSegmentSumConfig } from './kernels/cpu/UnsortedSegmentSum.js';
 import { cpuFusedMatMulConfig } from './kernels/cpu/_FusedMatMul.js';
 import { wasmBatchMatMulConfig } from './kernels/wasm/BatchMatMul.js';
+import { wasmCastConfig } from './kernels/wasm/Cast.js';
+import { wasmIdentityConfig } from './kernels/wasm/Identity.js';
 import { wasmUnsortedSegmentSumConfig } from './kernels/wasm/UnsortedSegmentSum.js';
 import { wasmFusedMatMulConfig } from './kernels/wasm/_FusedMatMul.js';
 
@@ -39,6 +41,8 @@ const REPLACEMENTS: Replacement[] = [
     backendName: 'wasm',
     make: (s) => wasmFusedMatMulConfig(need(s, 'wasm _FusedMatMul')),
   },
+  { kernelName: tf.Identity, backendName: 'wasm', make: (s) => wasmIdentityConfig(need(s, 'wasm Identity')) },
+  { kernelName: tf.Cast, backendName: 'wasm', make: (s) => wasmCastConfig(need(s, 'wasm Cast')) },
 ];
 
 const key = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
@@ -48,7 +52,8 @@ const stock = new Map<string, tf.KernelConfig>();
 const installed = new Map<string, tf.KernelConfig>();
 
 /**
- * Installs our cpu/wasm kernels (KERNELS.md): UnsortedSegmentSum on both, fast matMul on both.
+ * Installs our cpu/wasm kernels (KERNELS.md): UnsortedSegmentSum on both, fast matMul on both, and
+ * Identity / same-dtype Cast as aliases on wasm.
  * Runs when @medgpt/core-tensor loads; calling it again is a no-op.
  */
 export function registerBackendKernels(): void {

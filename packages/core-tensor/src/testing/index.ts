@@ -10,3 +10,12 @@ export {
   type TrackOptions,
   type NoLeakOptions,
 } from './track-tensors.js';
+export {
+  ShapeOnlyBackend,
+  registerShapeOnlyBackend,
+  shapeOnlyBackend,
+  shapeOnlyTensor,
+  type ShapeOnlyOptions,
+  type ShapeOnlyCounts,
+} from './shape-only-backend.js';
+export { SHAPE_ONLY_KERNELS, type ShapeOnlyKernel } from './shape-only-kernels.js';

@@ -1,7 +1,12 @@
 // Activation checkpointing (torch.utils.checkpoint): run a block without keeping its intermediates,
 // then recompute it during backward. Built on tf.customGrad: its forward runs inside a kernel scope
 // (nothing is taped) and a tidy (intermediates are freed on return); its gradient re-runs the block
-// under a private tape and back-propagates the incoming dy through it.
+// on a tape of its own and back-propagates the incoming dy through it with the backward driver
+// (src/engine), which frees the block's intermediates as it goes.
+import { backprop } from '../engine/backprop.js';
+import type { TapeNode } from '../engine/engine-internals.js';
+import { currentGradientSink, markHiddenReads, type GradientSink } from '../engine/gradient-sink.js';
+import { disposeTape, recordTape } from '../engine/record-tape.js';
 import { tf } from '../tf.js';
 
 /** Anything whose random state can be saved and replayed, e.g. a Generator feeding dropout. */
@@ -27,20 +32,26 @@ function differentiable(x: tf.Tensor): boolean {
 
 /**
  * Runs `fn(...inputs)` keeping only `inputs` (not its intermediates) for backward, where `fn` is
- * run again and differentiated. `fn` must be a deterministic function of `inputs` (give
- * `options.generators` for its randomness) returning one tensor.
+ * run again and differentiated. `fn` must be a deterministic function of `inputs` and of the
+ * tensors it reads through closures (give `options.generators` for its randomness) returning one
+ * tensor.
  *
- * Every trainable weight `fn` reads must be one of `inputs`: ops inside the checkpointed forward
- * are not recorded, so a weight reached through a closure would get no gradient. The backward
- * checks this and throws naming the variable. Frozen weights may be non-trainable variables
- * (passed in or closed over); their gradients are not computed. Higher-order gradients through a
- * checkpoint are not supported.
+ * Weights `fn` reads through closures (a model's own weights, LoRA adapters in a linear hook) get
+ * their gradients when the backward is the driver's (valueAndGrads / valueAndGradients): they are
+ * found on the recomputed tape and handed to the running backward pass. Under tfjs's own
+ * tf.variableGrads / tf.grads they cannot be, so there every trainable weight `fn` reads must be
+ * one of `inputs`; the backward checks this and throws naming the variable. Under the driver the
+ * checkpoint's gradient runs whenever its output has a gradient (the driver cannot see what it reads).
+ *
+ * Tensors read through closures must still be alive when the backward runs: pass per-call tensors
+ * that a tidy frees (masks, positions) in `inputs`, which keeps them. Frozen weights may be
+ * non-trainable variables (passed in or closed over); their gradients are not computed.
+ * Higher-order gradients through a checkpoint are not supported.
  */
 export function checkpoint(fn: Block, inputs: tf.Tensor[], options: CheckpointOptions = {}): tf.Tensor {
   if (inputs.length === 0) {
     throw new Error('checkpoint: inputs is empty; pass the tensors (and weights) fn reads');
   }
-  const wanted = inputs.map(differentiable);
   const rngStates = options.generators?.map((g) => g.getState());
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
@@ -51,82 +62,96 @@ export function checkpoint(fn: Block, inputs: tf.Tensor[], options: CheckpointOp
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-        recompute(fn, saved, dy as tf.Tensor, wanted, options.generators, rngStates),
+        recompute(fn, inputs, saved, dy as tf.Tensor, options.generators, rngStates),
     };
   });
-  return op(...inputs);
+  const y = op(...inputs);
+  markHiddenReads(y);
+  return y;
 }
 
 function recompute(
   fn: Block,
+  inputs: tf.Tensor[],
   saved: tf.Tensor[],
   dy: tf.Tensor,
-  wanted: boolean[],
   generators: RandomState[] | undefined,
   rngStates: unknown[] | undefined,
 ): tf.Tensor[] {
-  const xs = saved.filter((_, i) => wanted[i]);
-  if (xs.length === 0) return saved.map(() => tf.zeros([]));
+  if (tf.engine().state.gradientDepth !== 0) {
+    throw new Error('checkpoint: higher-order gradients through a checkpointed block are not supported');
+  }
+  const sink = currentGradientSink();
+  // The driver knows which inputs it differentiates by (they are its tape's, not the saved aliases).
+  const wanted = inputs.map((x) => differentiable(x) && (sink === null || sink.wants(x)));
   const now = generators?.map((g) => g.getState());
   generators?.forEach((g, i) => g.setState(rngStates![i]));
   try {
-    const { value, grads } = onPrivateTape(() =>
-      tf.engine().gradients(
-        () => {
-          const y = fn(...saved);
-          checkNoHiddenVariables(saved);
-          return y;
-        },
-        xs,
-        dy,
-        true,
-      ),
-    );
+    const { value, tape } = recordTape(() => fn(...saved));
+    const own = saved.filter((_, i) => wanted[i]);
+    let hidden: tf.Tensor[];
+    try {
+      hidden = sink?.acceptsHidden ? hiddenInputs(tape, saved, sink) : checkNoHiddenVariables(tape, saved);
+    } catch (e) {
+      disposeTape(tape);
+      value.dispose();
+      throw e;
+    }
+    const xs = [...own, ...hidden];
+    const grads =
+      xs.length > 0 ? backprop(tape, xs, value, { dy, acceptsHidden: sink?.acceptsHidden ?? false }) : [];
+    if (xs.length === 0) disposeTape(tape);
     value.dispose();
+    hidden.forEach((t, i) => {
+      const g = grads[own.length + i];
+      if (g != null) sink!.accumulate(t, g);
+    });
     let k = 0;
-    // Inputs whose gradient cannot be wanted get a scalar stand-in: the engine asks only for
+    // Inputs whose gradient is not wanted share a scalar stand-in: the engine asks only for
     // gradients on paths to what it differentiates, so it never reads it (a zeros tensor of a
-    // frozen weight's size would cost its full memory until the backward ends).
-    return saved.map((x, i) => (wanted[i] ? (grads[k++] ?? tf.zerosLike(x)) : tf.zeros([])));
+    // frozen weight's size would cost its full memory until the backward ends). Fill is a kernel,
+    // where tf.zeros would upload from the host.
+    const standIn = wanted.every(Boolean) ? null : tf.fill([], 0);
+    return saved.map((x, i) => (wanted[i] ? (grads[k++] ?? tf.zerosLike(x)) : standIn!));
   } finally {
     generators?.forEach((g, i) => g.setState(now![i]));
   }
 }
 
 /**
- * Runs `f` as a top-level gradient computation, with the outer backward's tape set aside.
- * tfjs-core 4.22 keeps one global tape: a nested engine.gradients() at gradient depth 0 would
- * replace the outer tape and then null it, crashing the outer backward and leaking its saved
- * tensors. Here the inner call gets its own tape (its saved tensors are freed when it ends) and the
- * outer one is put back.
+ * Tensors the recomputed block read that are neither its inputs nor made inside it, and that the
+ * running backward differentiates by (weights read through closures).
  */
-function onPrivateTape<T>(f: () => T): T {
-  const state = tf.engine().state;
-  if (state.gradientDepth !== 0) {
-    throw new Error('checkpoint: higher-order gradients through a checkpointed block are not supported');
+function hiddenInputs(tape: TapeNode[], saved: tf.Tensor[], sink: GradientSink): tf.Tensor[] {
+  const known = new Set(saved.map((t) => t.id));
+  const found: tf.Tensor[] = [];
+  for (const node of tape) {
+    for (const x of Object.values(node.inputs)) {
+      if (x == null || known.has(x.id)) continue;
+      known.add(x.id);
+      if (sink.wants(x)) found.push(x);
+    }
+    for (const out of node.outputs) known.add(out.id);
   }
-  const outerTape = state.activeTape;
-  state.activeTape = null as unknown as typeof state.activeTape;
-  try {
-    return f();
-  } finally {
-    state.activeTape = outerTape;
-    state.gradientDepth = 0;
-  }
+  return found;
 }
 
-/** Throws if the block's recorded ops read a trainable variable that is not among its inputs. */
-function checkNoHiddenVariables(saved: tf.Tensor[]): void {
-  const tape = tf.engine().state.activeTape ?? [];
+/**
+ * Throws if the block's recorded ops read a trainable variable that is not among its inputs (under
+ * tfjs's own backward, which has no way to receive its gradient); returns no hidden inputs.
+ */
+function checkNoHiddenVariables(tape: TapeNode[], saved: tf.Tensor[]): tf.Tensor[] {
   const own = new Set(saved.map((t) => t.id));
   for (const node of tape) {
     for (const x of Object.values(node.inputs)) {
       if (x instanceof tf.Variable && x.trainable && !own.has(x.id)) {
         throw new Error(
           `checkpoint: the block reads trainable variable '${x.name}' (op ${node.kernelName}) that is not ` +
-            'one of its inputs; pass every weight the block uses in inputs, or its gradient would be lost',
+            'one of its inputs; pass every weight the block uses in inputs, or its gradient would be lost ' +
+            '(or differentiate with valueAndGrads, which collects such gradients)',
         );
       }
     }
   }
+  return [];
 }

@@ -4,6 +4,7 @@ import {
   linearTokenLogprobs,
   ropeFrequencies,
   tf,
+  type RandomState,
   type RopeOptions,
 } from '@medgpt/core-tensor';
 import type { JsonObject } from '../config/config-reader.js';
@@ -63,6 +64,18 @@ export class CausalLM {
   rawGenerationConfig: JsonObject | null;
   /** When set, every linear module runs through it (PEFT installs LoRA here); null = plain linear. */
   linearHook: LinearHook | null = null;
+  /**
+   * Activation checkpointing per decoder layer (transformers' gradient_checkpointing): a taped forward
+   * keeps only each layer's input, and backward recomputes the layer. Same gradients, much less memory,
+   * about one more forward of compute. Needs core-tensor's backward driver (valueAndGrads): the
+   * recomputed layers read their weights, and any in the linear hook, through closures.
+   */
+  gradientCheckpointing = false;
+  /**
+   * Random generators the forward draws from (LoRA dropout in the linear hook): with gradient
+   * checkpointing, each layer's recomputation replays their state, so it sees the same masks.
+   */
+  checkpointGenerators: RandomState[] = [];
   private readonly staticRope: RopeOptions | null;
 
   constructor(parts: CausalLMParts) {
@@ -209,6 +222,8 @@ export class CausalLM {
       positions,
       attentionMask,
       rope: this.staticRope ?? this.ropeOptions(Math.max(seqLen, tf.max(positions).dataSync()[0]! + 1)),
+      gradientCheckpointing: this.gradientCheckpointing,
+      checkpointGenerators: this.checkpointGenerators,
     };
   }
 

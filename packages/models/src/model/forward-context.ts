@@ -1,4 +1,4 @@
-import type { RopeOptions, tf } from '@medgpt/core-tensor';
+import type { RandomState, RopeOptions, tf } from '@medgpt/core-tensor';
 import type { ModelConfig } from '../config/model-config.js';
 import type { KvCache } from './kv-cache.js';
 
@@ -16,6 +16,13 @@ export interface ForwardContext {
   /** int32 [batch, keys] (1 = real token); undefined when every key is real. */
   attentionMask: tf.Tensor2D | undefined;
   rope: RopeOptions;
+  /**
+   * Recompute each decoder layer during backward instead of keeping its activations (training; ignored
+   * when generating with a cache).
+   */
+  gradientCheckpointing: boolean;
+  /** Generators a checkpointed layer's recomputation replays (LoRA dropout's). */
+  checkpointGenerators: RandomState[];
   /** Inference: the cache the new keys/values go into, at slot `offset`. */
   cache?: { kv: KvCache; offset: number };
 }

@@ -1,4 +1,4 @@
-import { rmsNorm, tf } from '@medgpt/core-tensor';
+import { checkpoint, rmsNorm, tf } from '@medgpt/core-tensor';
 import { EMBED_TOKENS, FINAL_NORM } from '../weights/parameter-specs.js';
 import { decoderLayer } from './decoder-layer.js';
 import type { ForwardContext } from './forward-context.js';
@@ -6,16 +6,41 @@ import type { ForwardContext } from './forward-context.js';
 /**
  * Embeds `ids` (int32 [batch * T]) and runs every decoder layer and the final norm: the hidden states
  * the LM head reads, float32 [batch * T, hidden]. Each layer runs in its own tidy, so only the
- * residual stream (and, when taping, what the gradients save) outlives it.
+ * residual stream (and, when taping, what the gradients save) outlives it; with gradient
+ * checkpointing a taped layer saves only its input and is recomputed during backward.
  */
 export function runDecoder(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
   let x = tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D;
+  const recompute = ctx.gradientCheckpointing && ctx.cache === undefined;
   for (let layer = 0; layer < ctx.config.numHiddenLayers; layer++) {
-    const next = tf.tidy(() => decoderLayer(ctx, layer, x));
+    const next = recompute ? checkpointedLayer(ctx, layer, x) : tf.tidy(() => decoderLayer(ctx, layer, x));
     x.dispose();
     x = next;
   }
   const out = rmsNorm(x, ctx.weight(FINAL_NORM) as tf.Tensor1D, ctx.config.rmsNormEps);
   x.dispose();
   return out;
+}
+
+/**
+ * A decoder layer that keeps only its input for backward and is recomputed then. The per-batch tensors
+ * it reads (positions, mask) are passed as checkpoint inputs, which keeps them alive until the
+ * recomputation (the forward's tidy frees them); weights and adapters stay closure reads; the
+ * generators of dropout in the hook are replayed.
+ */
+function checkpointedLayer(ctx: ForwardContext, layer: number, x: tf.Tensor2D): tf.Tensor2D {
+  const batchTensors = ctx.attentionMask === undefined ? [ctx.positions] : [ctx.positions, ctx.attentionMask];
+  const run = (h: tf.Tensor, positions: tf.Tensor, attentionMask?: tf.Tensor): tf.Tensor =>
+    decoderLayer(
+      {
+        ...ctx,
+        positions: positions as tf.Tensor1D,
+        attentionMask: attentionMask as tf.Tensor2D | undefined,
+      },
+      layer,
+      h as tf.Tensor2D,
+    );
+  return checkpoint(run as (...xs: tf.Tensor[]) => tf.Tensor, [x, ...batchTensors], {
+    generators: ctx.checkpointGenerators,
+  }) as tf.Tensor2D;
 }
