@@ -1,6 +1,6 @@
-import { initBackend } from '@medgpt/core-tensor';
 import { mergePeftAdapter } from '@medgpt/peft';
 import { UsageError } from '../args/usage-error.js';
+import { DEVICE_OPTION, initCliBackend } from '../backend-init.js';
 import { defineCommand, EXIT_OK } from '../command.js';
 
 /** `medgpt merge`: MedicalGPT's tools/merge_peft_adapter.py, with its flags. */
@@ -49,6 +49,7 @@ export const mergeCommand = defineCommand({
       metavar: 'NAME',
       description: 'tensor backend: cuda, tensorflow, wasm, cpu or auto (default MEDGPT_BACKEND, else auto)',
     },
+    device: DEVICE_OPTION,
   },
   async run(options, { io }) {
     if (options.hf_hub_model_id) {
@@ -58,8 +59,9 @@ export const mergeCommand = defineCommand({
       );
     }
     const log = (line: string) => io.stdout(`${line}\n`);
-    await initBackend({
+    await initCliBackend({
       backend: options.backend,
+      device: options.device,
       env: { ...io.env },
       log: (line) => io.stderr(`${line}\n`),
     });

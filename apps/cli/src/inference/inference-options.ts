@@ -1,5 +1,6 @@
 import { listConversationTemplates } from '@medgpt/templates';
 import type { OptionSchema } from '../args/option-schema.js';
+import { DEVICE_OPTION } from '../backend-init.js';
 
 /**
  * The options `medgpt chat` and `medgpt predict` share: MedicalGPT's demo/inference.py flags (model,
@@ -82,6 +83,7 @@ export const INFERENCE_OPTIONS = {
     metavar: 'NAME',
     description: 'tensor backend: cuda, tensorflow, wasm, cpu or auto (default MEDGPT_BACKEND, else auto)',
   },
+  device: DEVICE_OPTION,
 } as const satisfies OptionSchema;
 
 /** The parsed values of INFERENCE_OPTIONS. */
@@ -103,4 +105,5 @@ export interface InferenceFlags {
   load_in_8bit?: boolean;
   load_in_4bit?: boolean;
   backend?: string;
+  device?: number;
 }

@@ -1,4 +1,3 @@
-import { initBackend } from '@medgpt/core-tensor';
 import { loadModel, type CausalLM, type StreamOptions } from '@medgpt/models';
 import {
   ChatTemplateError,
@@ -10,6 +9,7 @@ import {
 } from '@medgpt/templates';
 import type { PeftModel } from '@medgpt/peft';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
+import { initCliBackend } from '../backend-init.js';
 import type { CliIo } from '../cli-io.js';
 import { encodePrompt } from './encode-prompt.js';
 import { checkGenerationFlags, resolveGenerationFlags } from './generation-flags.js';
@@ -43,7 +43,7 @@ export class InferenceSession {
   static async load(flags: InferenceFlags, io: Pick<CliIo, 'env'>, log: (line: string) => void) {
     refuseUnsupported(flags);
     checkGenerationFlags(flags);
-    await initBackend({ backend: flags.backend, env: { ...io.env }, log });
+    await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
     const template = flags.template_name ? getConversationTemplate(flags.template_name) : undefined;
     const tokenizerDir = flags.tokenizer_path ?? flags.base_model;
     // As inference.py: the tokenizer as saved. (Training's special-token fallbacks would change what a

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Prepares the GPU benchmark (bench/gpu-train.ts vs bench/gpu_train_torch.py) for the device machine:
+// runs bench/cuda-bundle.mjs (.device/cuda/: koffi, the compiled kernels, the cuda check programs),
+// then bundles bench/gpu-train.ts beside them as .device/cuda/gpu-train.mjs, with the workspace
+// packages (@medgpt/peft included) inlined from source. Then, on the device (carry .device/node.xz and
+// .device/cuda): bash bench/gpu-train.sh
+//
+//   node bench/gpu-train.bundle.mjs [--no-cuda-bundle]   (the flag keeps an existing .device/cuda)
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const out = join(root, '.device', 'cuda');
+const packages = join(root, 'packages');
+
+if (!process.argv.includes('--no-cuda-bundle')) {
+  execFileSync(process.execPath, [join(root, 'bench', 'cuda-bundle.mjs')], { stdio: 'inherit' });
+}
+
+await build({
+  entryPoints: [join(root, 'bench', 'gpu-train.ts')],
+  outfile: join(out, 'gpu-train.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['koffi'],
+  alias: Object.fromEntries(
+    ['core-tensor', 'backend-cuda', 'models', 'tokenizer', 'peft'].map((p) => [
+      `@medgpt/${p}`,
+      join(packages, p, 'src', 'index.ts'),
+    ]),
+  ),
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+  },
+  logLevel: 'warning',
+});
+console.log(`bundled ${join(out, 'gpu-train.mjs')}`);

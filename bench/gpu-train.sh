@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The GPU benchmark in one device run: our trainer (bench/gpu-train.ts on the cuda backend, fp32)
+# against the PyTorch stack (bench/gpu_train_torch.py: torch + transformers + peft, bf16 mixed
+# precision and fp32) on the same Qwen2.5-0.5B-shaped model, batch and sequence: LoRA and full
+# fine-tuning tokens/s, peak GPU memory, greedy decode tokens/s at batch 1 and 16. Prepare on the dev
+# machine first:
+#
+#   bash /work/shared/tools/device-node.sh      # once: .device/node.xz
+#   node bench/gpu-train.bundle.mjs             # .device/cuda/ (+ gpu-train.mjs)
+#
+# then run from the repository root on the device (carry .device/node.xz and .device/cuda):
+#
+#   bash bench/gpu-train.sh [--layers N] [any other option both programs take: --batch, --seq, --steps ...]
+#
+# Each program runs under its own time limit; results go to $OUT/gpu-train.tgz (JSON lines, logs and
+# the table of bench/gpu-train.report.mjs), the table to stdout.
+set -u
+root=$(pwd)
+results=/tmp/gpu-train
+rm -rf "$results" && mkdir -p "$results"
+jsonl="$results/results.jsonl"
+touch "$jsonl"
+if ! command -v node >/dev/null; then
+  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
+fi
+# cuBLASLt 13 for our backend lives in the toolkit's targets/x86_64-linux/lib; only node gets it (torch
+# brings its own cuBLAS).
+cublas_dir=
+if command -v nvcc >/dev/null; then
+  cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
+fi
+nvidia-smi -L >"$results/gpu.txt" 2>&1
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv >>"$results/gpu.txt" 2>&1
+node --version >>"$results/gpu.txt"
+
+run() { # name, timeout seconds, command...
+  local name=$1 limit=$2
+  shift 2
+  local started=$SECONDS
+  timeout "$limit" "$@" >"$results/$name.log" 2>&1
+  echo "$name: exit $? in $((SECONDS - started)) s" | tee -a "$results/summary.txt"
+  grep -v '^{' "$results/$name.log" | grep -v -i 'warn' | tail -n 8
+}
+
+PYTHONUNBUFFERED=1 run torch "${TORCH_LIMIT:-140}" python3 "$root/bench/gpu_train_torch.py" --budget 20 --json "$jsonl" "$@"
+cd "$root/.device/cuda" || exit 2
+for mode in lora full decode; do
+  LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" run "medgpt-$mode" "${MEDGPT_LIMIT:-60}" \
+    node gpu-train.mjs --mode "$mode" --budget 30 --json "$jsonl" "$@"
+done
+node "$root/bench/gpu-train.report.mjs" "$jsonl" | tee "$results/table.md"
+if [[ -n ${OUT:-} ]]; then tar czf "$OUT/gpu-train.tgz" -C /tmp gpu-train; fi

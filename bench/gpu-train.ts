@@ -1,0 +1,355 @@
+// The GPU benchmark, our side: LoRA and full fine-tuning steps and greedy decoding of a
+// Qwen2.5-0.5B-shaped random model on the cuda backend (fp32), for comparison with the PyTorch stack
+// (bench/gpu_train_torch.py) on the same shape, batch and sequence in the same device run
+// (bench/gpu-train.sh). Numbers, not a test. One mode per process, so each mode's peak memory is its
+// own (the backend's pool peak only grows).
+//
+//   node .device/cuda/gpu-train.mjs --mode lora|full|decode [--layers 24] [--batch 8] [--seq 1024]
+//     [--vocab 151936] [--warmup 2] [--steps 5] [--budget 60] [--new-tokens 32] [--decode-batches 1,16]
+//     [--backend cuda|cpu] [--json FILE]
+//
+// LoRA: @medgpt/peft's PeftModel (r 8, alpha 16, every linear but lm_head, no dropout), AdamW on the
+// adapter only. Full: every parameter a tf.Variable, CausalLM.loss + tf.variableGrads + AdamW. The
+// weights are uniform random (std 0.02) drawn on the host: the values do not matter for speed.
+//
+// backend-cuda has no LoraLinear kernel yet (the fused op of @medgpt/peft's adapted linears), so this
+// bench registers one for 'cuda' built from the backend's own cuBLASLt matmul and elementwise kernels
+// (three GEMMs forward, four backward, no dropout): PeftModel's path runs unchanged on top of it.
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AdamW, tf } from '@medgpt/core-tensor';
+import { cudaProvider } from '@medgpt/backend-cuda';
+import {
+  CausalLM,
+  generate,
+  parameterSpecs,
+  parseGenerationConfig,
+  parseModelConfig,
+  writeGenerationConfig,
+} from '@medgpt/models';
+import { PeftModel } from '@medgpt/peft';
+import { batchMatMul } from '../packages/backend-cuda/src/kernels/BatchMatMul.js';
+import { ARITHMETIC_OPS, binaryOp } from '../packages/backend-cuda/src/kernels/Binary.js';
+import { cudaBackend } from '../packages/backend-cuda/src/kernels/launch-config.js';
+
+const { values: args } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'lora' },
+    backend: { type: 'string', default: 'cuda' },
+    layers: { type: 'string', default: '24' },
+    batch: { type: 'string', default: '8' },
+    seq: { type: 'string', default: '1024' },
+    vocab: { type: 'string', default: '151936' },
+    warmup: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '5' },
+    budget: { type: 'string', default: '60' },
+    'new-tokens': { type: 'string', default: '32' },
+    'prompt-len': { type: 'string', default: '16' },
+    'decode-batches': { type: 'string', default: '1,16' },
+    hidden: { type: 'string', default: '896' },
+    intermediate: { type: 'string', default: '4864' },
+    heads: { type: 'string', default: '14' },
+    'kv-heads': { type: 'string', default: '2' },
+    json: { type: 'string' },
+  },
+});
+const mode = args.mode;
+const layers = Number(args.layers);
+const batch = Number(args.batch);
+const seq = Number(args.seq);
+const vocab = Number(args.vocab);
+const warmup = Number(args.warmup);
+const steps = Number(args.steps);
+const budgetMs = Number(args.budget) * 1000;
+const newTokens = Number(args['new-tokens']);
+const promptLen = Number(args['prompt-len']);
+const decodeBatches = args['decode-batches'].split(',').map(Number);
+const MiB = 2 ** 20;
+
+// ---- the backend ------------------------------------------------------------------------------------
+
+if (args.backend === 'cuda') {
+  const availability = await cudaProvider.load();
+  if (!availability.ok) {
+    console.error(`cuda backend not available: ${availability.reason}`);
+    process.exit(2);
+  }
+  registerCudaLoraLinear();
+}
+await tf.setBackend(args.backend);
+await tf.ready();
+
+/** LoraLinear / LoraLinearGrad for 'cuda' from the backend's matmul and binary kernels (see header). */
+function registerCudaLoraLinear(): void {
+  const MUL = ARITHMETIC_OPS.Multiply;
+  const ADD = ARITHMETIC_OPS.Add;
+  type Info = tf.TensorInfo;
+  const scalars = new Map<number, Info>();
+  const scalar = (backend: ReturnType<typeof cudaBackend>, s: number): Info => {
+    let t = scalars.get(s);
+    if (t === undefined) {
+      t = backend.makeTensorInfo([], 'float32', Float32Array.of(s));
+      scalars.set(s, t);
+    }
+    return t;
+  };
+  const noDropout = (attrs: tf.NamedAttrMap | undefined): number => {
+    const { scale, dropoutRate } = attrs as { scale: number; dropoutRate: number };
+    if (dropoutRate > 0) throw new Error('bench LoraLinear on cuda: dropout is not implemented');
+    return scale;
+  };
+  tf.registerKernel({
+    kernelName: 'LoraLinear',
+    backendName: 'cuda',
+    kernelFunc: ({ inputs, backend: bk, attrs }) => {
+      const backend = cudaBackend(bk);
+      const { x, weight, bias, loraA, loraB } = inputs as Record<string, Info | undefined>;
+      const s = noDropout(attrs);
+      const xa = batchMatMul(backend, x!, loraA!, false, true); // [T, r]
+      const xas = binaryOp(backend, MUL, xa, scalar(backend, s));
+      const y = batchMatMul(backend, x!, weight!, false, true); // [T, out]
+      const low = batchMatMul(backend, xas, loraB!, false, true);
+      binaryOp(backend, ADD, y, low, y);
+      if (bias !== undefined) binaryOp(backend, ADD, y, bias, y);
+      backend.disposeIntermediateTensorInfo(xas);
+      backend.disposeIntermediateTensorInfo(low);
+      return [y, xa];
+    },
+  });
+  tf.registerKernel({
+    kernelName: 'LoraLinearGrad',
+    backendName: 'cuda',
+    kernelFunc: ({ inputs, backend: bk, attrs }) => {
+      const backend = cudaBackend(bk);
+      const { dy, x, weight, loraA, loraB, xa } = inputs as Record<string, Info>;
+      const s = scalar(backend, noDropout(attrs));
+      const dyB = batchMatMul(backend, dy!, loraB!, false, false); // [T, r]
+      const dxa = binaryOp(backend, MUL, dyB, s); // s · dy B
+      const xas = binaryOp(backend, MUL, xa!, s);
+      const dB = batchMatMul(backend, dy!, xas, true, false); // s · dyᵀ xa  [out, r]
+      const dA = batchMatMul(backend, dxa, x!, true, false); // dxaᵀ x  [r, in]
+      const dx = batchMatMul(backend, dy!, weight!, false, false); // dy W  [T, in]
+      const dh = batchMatMul(backend, dxa, loraA!, false, false);
+      binaryOp(backend, ADD, dx, dh, dx);
+      for (const t of [dyB, dxa, xas, dh]) backend.disposeIntermediateTensorInfo(t);
+      return [dx, dA, dB];
+    },
+  });
+}
+
+// ---- the model ----------------------------------------------------------------------------------------
+
+/** Qwen2.5-0.5B's config.json, with the layer count and vocabulary of this run. */
+const rawConfig = {
+  architectures: ['Qwen2ForCausalLM'],
+  attention_dropout: 0.0,
+  bos_token_id: 151643,
+  eos_token_id: 151643,
+  hidden_act: 'silu',
+  hidden_size: Number(args.hidden),
+  initializer_range: 0.02,
+  intermediate_size: Number(args.intermediate),
+  max_position_embeddings: 32768,
+  max_window_layers: layers,
+  model_type: 'qwen2',
+  num_attention_heads: Number(args.heads),
+  num_hidden_layers: layers,
+  num_key_value_heads: Number(args['kv-heads']),
+  rms_norm_eps: 1e-6,
+  rope_theta: 1000000.0,
+  sliding_window: 32768,
+  tie_word_embeddings: true,
+  use_cache: true,
+  use_sliding_window: false,
+  vocab_size: vocab,
+};
+
+/** Uniform values of std `std` from a xorshift stream (fast; the values do not matter here). */
+function randomValues(size: number, std: number, state: { s: number }): Float32Array {
+  const out = new Float32Array(size);
+  const a = std * Math.sqrt(3) * 2 ** -31;
+  let s = state.s;
+  for (let i = 0; i < size; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = s * a;
+  }
+  state.s = s;
+  return out;
+}
+
+function buildModel(): CausalLM {
+  const config = parseModelConfig(rawConfig, '<qwen2.5-0.5b shape>');
+  const state = { s: 0x2545f491 };
+  const weights = new Map<string, tf.Tensor>();
+  for (const spec of parameterSpecs(config)) {
+    const size = spec.shape.reduce((n, d) => n * d, 1);
+    const values =
+      spec.kind === 'norm'
+        ? new Float32Array(size).fill(1)
+        : spec.kind === 'bias'
+          ? new Float32Array(size)
+          : randomValues(size, 0.02, state);
+    weights.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
+  }
+  const generationConfig = parseGenerationConfig(
+    { bos_token_id: 151643, eos_token_id: 151643, pad_token_id: 151643 },
+    '<bench>',
+  );
+  return new CausalLM({
+    config,
+    weights,
+    generationConfig,
+    rawConfig,
+    rawGenerationConfig: writeGenerationConfig(generationConfig),
+  });
+}
+
+// ---- measuring -------------------------------------------------------------------------------------------
+
+type GpuMemory = tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUPeak?: number };
+
+function memoryMiB(): { liveMiB: number; poolPeakMiB: number } {
+  const mem = tf.memory() as GpuMemory;
+  return {
+    liveMiB: Math.round((mem.numBytesInGPU ?? 0) / MiB),
+    poolPeakMiB: Math.round((mem.numBytesInGPUPeak ?? 0) / MiB),
+  };
+}
+
+function report(result: Record<string, unknown>): void {
+  const line = JSON.stringify({
+    bench: 'gpu-train',
+    stack: 'medgpt',
+    backend: args.backend,
+    precision: 'fp32',
+    layers,
+    ...result,
+  });
+  console.log(line);
+  if (args.json) appendFileSync(args.json, `${line}\n`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function train(kind: 'lora' | 'full'): Promise<void> {
+  let started = performance.now();
+  const model = buildModel();
+  let vars: tf.Variable[];
+  let peft: PeftModel | null = null;
+  if (kind === 'full') {
+    vars = [...model.weights].map(([name, w]) => {
+      const v = tf.variable(w, true, name);
+      model.setWeight(name, v);
+      return v;
+    });
+  } else {
+    peft = new PeftModel(model);
+    peft.addAdapter('default', { r: 8, lora_alpha: 16, lora_dropout: 0, target_modules: 'all' }, { seed: 1 });
+    peft.training = true;
+    vars = peft.trainableVariables();
+  }
+  const params = [...model.weights.values()].reduce((n, w) => n + w.size, 0);
+  const trainable = vars.reduce((n, v) => n + v.size, 0);
+  console.log(
+    `${kind}: ${(params / 1e6).toFixed(1)}M parameters (${(trainable / 1e6).toFixed(2)}M trainable) on ` +
+      `${args.backend} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const ids = tf.tensor2d(
+    Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919 + 13) % vocab),
+    [batch, seq],
+    'int32',
+  );
+  const optimizer = new AdamW(vars, { lr: 1e-5, weightDecay: 0 });
+  const step = (): number => {
+    const { value, grads } = tf.variableGrads(() => model.loss({ inputIds: ids }, ids), vars);
+    optimizer.step(grads);
+    const loss = value.dataSync()[0]!; // waits for the step's work on the GPU
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  };
+  const losses: number[] = [];
+  const warmMs: number[] = [];
+  for (let i = 0; i < warmup; i++) {
+    started = performance.now();
+    losses.push(step());
+    warmMs.push(performance.now() - started);
+  }
+  // Time `steps` steps, fewer when the warm-up says they would not fit the budget (at least 1).
+  const last = warmMs[warmMs.length - 1] ?? 0;
+  const spent = warmMs.reduce((a, b) => a + b, 0);
+  const timed = Math.max(1, Math.min(steps, Math.floor((budgetMs - spent) / Math.max(last, 1))));
+  const stepMs: number[] = [];
+  const numTensors = tf.memory().numTensors; // after the warm-up, which creates the optimizer state
+  for (let i = 0; i < timed; i++) {
+    started = performance.now();
+    losses.push(step());
+    stepMs.push(performance.now() - started);
+  }
+  const leaked = tf.memory().numTensors - numTensors;
+  const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+  const mem = memoryMiB();
+  console.log(
+    `${kind}: warm-up ${warmMs.map((m) => m.toFixed(0)).join(' ')} ms; steps ${stepMs.map((m) => m.toFixed(0)).join(' ')} ms; ` +
+      `losses ${losses.map((l) => l.toFixed(4)).join(' ')}; tensors leaked over the timed steps ${leaked}`,
+  );
+  report({
+    mode: kind,
+    batch,
+    seq,
+    vocab,
+    params,
+    trainable,
+    warmup,
+    steps: timed,
+    stepMsMean: Math.round(mean * 10) / 10,
+    stepMsMedian: Math.round(median(stepMs) * 10) / 10,
+    tokensPerSec: Math.round((batch * seq) / (mean / 1000)),
+    firstLoss: losses[0],
+    lastLoss: losses[losses.length - 1],
+    peakMiB: mem.poolPeakMiB,
+    liveMiB: mem.liveMiB,
+  });
+  optimizer.dispose();
+  ids.dispose();
+  peft?.dispose();
+  model.dispose();
+}
+
+async function decode(): Promise<void> {
+  let started = performance.now();
+  const model = buildModel();
+  console.log(`decode: model on ${args.backend} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const prompts = (rows: number) =>
+    Array.from({ length: rows }, (_, r) =>
+      Array.from({ length: promptLen }, (_, i) => (r * 1009 + i * 7919 + 13) % vocab),
+    );
+  const options = { doSample: false, eosTokenIds: [] as number[], padTokenId: 0 };
+  for (const rows of decodeBatches) {
+    await generate(model, prompts(rows), { ...options, maxNewTokens: 2 }); // warm-up: plans, caches
+    started = performance.now();
+    const out = await generate(model, prompts(rows), { ...options, maxNewTokens: newTokens });
+    const ms = performance.now() - started;
+    const produced = out.tokenIds.reduce((n, row) => n + row.length, 0);
+    console.log(
+      `decode batch ${rows}: ${produced} tokens in ${ms.toFixed(0)} ms; first ids ${out.tokenIds[0]!.slice(0, 6).join(',')}`,
+    );
+    report({
+      mode: 'decode',
+      decodeBatch: rows,
+      promptLen,
+      newTokens,
+      vocab,
+      ms: Math.round(ms),
+      msPerStep: Math.round((ms / newTokens) * 100) / 100,
+      tokensPerSec: Math.round((produced / (ms / 1000)) * 10) / 10,
+      peakMiB: memoryMiB().poolPeakMiB,
+    });
+  }
+  model.dispose();
+}
+
+if (mode === 'lora' || mode === 'full') await train(mode);
+else if (mode === 'decode') await decode();
+else throw new Error(`--mode: expected lora, full or decode, got ${mode}`);
