@@ -12,9 +12,8 @@
 // adapter only. Full: every parameter a tf.Variable, CausalLM.loss + tf.variableGrads + AdamW. The
 // weights are uniform random (std 0.02) drawn on the host: the values do not matter for speed.
 //
-// backend-cuda has no LoraLinear kernel yet (the fused op of @medgpt/peft's adapted linears), so this
-// bench registers one for 'cuda' built from the backend's own cuBLASLt matmul and elementwise kernels
-// (three GEMMs forward, four backward, no dropout): PeftModel's path runs unchanged on top of it.
+// PeftModel's adapted linears run backend-cuda's own LoraLinear / LoraLinearGrad kernels (cuBLASLt GEMMs
+// plus small kernels for scaling, bias, dropout and accumulation).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdamW, tf } from '@medgpt/core-tensor';
@@ -28,9 +27,6 @@ import {
   writeGenerationConfig,
 } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
-import { batchMatMul } from '../packages/backend-cuda/src/kernels/BatchMatMul.js';
-import { ARITHMETIC_OPS, binaryOp } from '../packages/backend-cuda/src/kernels/Binary.js';
-import { cudaBackend } from '../packages/backend-cuda/src/kernels/launch-config.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,68 +70,9 @@ if (args.backend === 'cuda') {
     console.error(`cuda backend not available: ${availability.reason}`);
     process.exit(2);
   }
-  registerCudaLoraLinear();
 }
 await tf.setBackend(args.backend);
 await tf.ready();
-
-/** LoraLinear / LoraLinearGrad for 'cuda' from the backend's matmul and binary kernels (see header). */
-function registerCudaLoraLinear(): void {
-  const MUL = ARITHMETIC_OPS.Multiply;
-  const ADD = ARITHMETIC_OPS.Add;
-  type Info = tf.TensorInfo;
-  const scalars = new Map<number, Info>();
-  const scalar = (backend: ReturnType<typeof cudaBackend>, s: number): Info => {
-    let t = scalars.get(s);
-    if (t === undefined) {
-      t = backend.makeTensorInfo([], 'float32', Float32Array.of(s));
-      scalars.set(s, t);
-    }
-    return t;
-  };
-  const noDropout = (attrs: tf.NamedAttrMap | undefined): number => {
-    const { scale, dropoutRate } = attrs as { scale: number; dropoutRate: number };
-    if (dropoutRate > 0) throw new Error('bench LoraLinear on cuda: dropout is not implemented');
-    return scale;
-  };
-  tf.registerKernel({
-    kernelName: 'LoraLinear',
-    backendName: 'cuda',
-    kernelFunc: ({ inputs, backend: bk, attrs }) => {
-      const backend = cudaBackend(bk);
-      const { x, weight, bias, loraA, loraB } = inputs as Record<string, Info | undefined>;
-      const s = noDropout(attrs);
-      const xa = batchMatMul(backend, x!, loraA!, false, true); // [T, r]
-      const xas = binaryOp(backend, MUL, xa, scalar(backend, s));
-      const y = batchMatMul(backend, x!, weight!, false, true); // [T, out]
-      const low = batchMatMul(backend, xas, loraB!, false, true);
-      binaryOp(backend, ADD, y, low, y);
-      if (bias !== undefined) binaryOp(backend, ADD, y, bias, y);
-      backend.disposeIntermediateTensorInfo(xas);
-      backend.disposeIntermediateTensorInfo(low);
-      return [y, xa];
-    },
-  });
-  tf.registerKernel({
-    kernelName: 'LoraLinearGrad',
-    backendName: 'cuda',
-    kernelFunc: ({ inputs, backend: bk, attrs }) => {
-      const backend = cudaBackend(bk);
-      const { dy, x, weight, loraA, loraB, xa } = inputs as Record<string, Info>;
-      const s = scalar(backend, noDropout(attrs));
-      const dyB = batchMatMul(backend, dy!, loraB!, false, false); // [T, r]
-      const dxa = binaryOp(backend, MUL, dyB, s); // s · dy B
-      const xas = binaryOp(backend, MUL, xa!, s);
-      const dB = batchMatMul(backend, dy!, xas, true, false); // s · dyᵀ xa  [out, r]
-      const dA = batchMatMul(backend, dxa, x!, true, false); // dxaᵀ x  [r, in]
-      const dx = batchMatMul(backend, dy!, weight!, false, false); // dy W  [T, in]
-      const dh = batchMatMul(backend, dxa, loraA!, false, false);
-      binaryOp(backend, ADD, dx, dh, dx);
-      for (const t of [dyB, dxa, xas, dh]) backend.disposeIntermediateTensorInfo(t);
-      return [dx, dA, dB];
-    },
-  });
-}
 
 // ---- the model ----------------------------------------------------------------------------------------
 

@@ -6,6 +6,11 @@ import {
   crossEntropy,
   Generator,
   linearCrossEntropy,
+  LoraLinear,
+  LoraLinearGrad,
+  loraLinear,
+  MultiTensorAdamWUpdate,
+  multiTensorAdamWInputs,
   randomNormal,
   rmsNorm,
   rope,
@@ -146,6 +151,50 @@ function lossCases(): ConformanceCase[] {
   ];
 }
 
+/** fp32 GEMMs (cuBLASLt, another summation order) around the elementwise parts. */
+const LORA_TOLERANCE = { rtol: 1e-4, atol: 1e-4 };
+
+function loraCases(): ConformanceCase[] {
+  return [
+    {
+      name: 'LoraLinear with bias and dropout 0.1 (Philox mask), scale 2',
+      kernels: [LoraLinear, LoraLinearGrad],
+      inputs: () => [
+        f32([37, 96], 180),
+        f32([80, 96], 181, 0.1),
+        f32([8, 96], 182, 0.1),
+        f32([80, 8], 183, 0.1),
+        f32([80], 184, 0.1),
+      ],
+      // The generator is made inside run so each backend (and the gradient pass) sees the same mask.
+      run: (x, w, a, b, bias) =>
+        loraLinear(x as tf.Tensor2D, w as tf.Tensor2D, a as tf.Tensor2D, b as tf.Tensor2D, {
+          bias: bias as tf.Tensor1D,
+          scale: 2,
+          dropout: { rate: 0.1, rng: new Generator(11) },
+        }),
+      gradOf: [0, 1, 2, 3, 4],
+      tolerance: LORA_TOLERANCE,
+    },
+    {
+      name: 'LoraLinear without bias or dropout, rsLoRA scale, r 16',
+      kernels: [LoraLinear, LoraLinearGrad],
+      inputs: () => [
+        f32([64, 256], 185),
+        f32([192, 256], 186, 0.05),
+        f32([16, 256], 187, 0.05),
+        f32([192, 16], 188, 0.05),
+      ],
+      run: (x, w, a, b) =>
+        loraLinear(x as tf.Tensor2D, w as tf.Tensor2D, a as tf.Tensor2D, b as tf.Tensor2D, {
+          scale: 32 / Math.sqrt(16),
+        }),
+      gradOf: [0, 2, 3],
+      tolerance: LORA_TOLERANCE,
+    },
+  ];
+}
+
 function optimizerCases(): ConformanceCase[] {
   return [
     {
@@ -169,6 +218,32 @@ function optimizerCases(): ConformanceCase[] {
             weightDecay: 0.01,
             step: 3,
           },
+        ) as tf.Tensor[],
+      tolerance: { rtol: 1e-6, atol: 1e-7 },
+    },
+    {
+      name: 'MultiTensorAdamWUpdate over three tensors at different steps',
+      kernels: [MultiTensorAdamWUpdate],
+      inputs: () => [
+        ...[[300], [20, 7], [1]].flatMap((shape, i) => [
+          f32(shape, 190 + 4 * i),
+          f32(shape, 191 + 4 * i, 0.1),
+          f32(shape, 192 + 4 * i, 0.01),
+          f32(shape, 193 + 4 * i, 0.001, 0.002),
+        ]),
+      ],
+      run: (...xs) =>
+        tf.engine().runKernel(
+          MultiTensorAdamWUpdate,
+          multiTensorAdamWInputs(
+            [0, 1, 2].map((i) => ({
+              param: xs[4 * i]!,
+              grad: xs[4 * i + 1]!,
+              m: xs[4 * i + 2]!,
+              v: tf.abs(xs[4 * i + 3]!),
+            })),
+          ),
+          { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, steps: [1, 3, 10] },
         ) as tf.Tensor[],
       tolerance: { rtol: 1e-6, atol: 1e-7 },
     },
@@ -214,6 +289,7 @@ export const fusedCases = (): ConformanceCase[] => [
   },
   ...attentionCases(),
   ...lossCases(),
+  ...loraCases(),
   ...optimizerCases(),
   {
     name: 'PhiloxRandom (host fallback) gives the same numbers',

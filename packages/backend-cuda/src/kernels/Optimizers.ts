@@ -1,37 +1,82 @@
 // AdamWUpdate and SgdUpdate (core-tensor's one-kernel-per-parameter optimizers) over
 // csrc/AdamWUpdate.cu and csrc/SgdUpdate.cu. Hyperparameters arrive as attrs and go to the kernel as
 // arguments: a step uploads nothing.
-import { AdamWUpdate, SgdUpdate, type AdamWUpdateAttrs, type SgdUpdateAttrs, tf } from '@medgpt/core-tensor';
+import {
+  AdamWUpdate,
+  MultiTensorAdamWUpdate,
+  SgdUpdate,
+  type AdamWUpdateAttrs,
+  type MultiTensorAdamWUpdateAttrs,
+  type SgdUpdateAttrs,
+  tf,
+} from '@medgpt/core-tensor';
+import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
+
+type AdamWTensors = Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo | undefined>;
+
+/** One AdamW step of one tensor into new [param, m, v] buffers (csrc/AdamWUpdate.cu). */
+function adamWStep(
+  kernel: string,
+  backend: CudaBackend,
+  tensors: AdamWTensors,
+  attrs: AdamWUpdateAttrs,
+  suffix = '',
+): tf.TensorInfo[] {
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t == null) throw new Error(`cuda ${kernel}: input '${name}${suffix}' is missing`);
+    requireFloat32(kernel, `${name}${suffix}`, t);
+  }
+  const { param, grad, m, v } = tensors as Record<keyof AdamWTensors, tf.TensorInfo>;
+  const n = sizeOf(param);
+  for (const [name, t] of Object.entries({ grad, m, v })) {
+    if (sizeOf(t) !== n)
+      throw new RangeError(`cuda ${kernel}: ${name}${suffix} has ${sizeOf(t)} elements, param${suffix} ${n}`);
+  }
+  const { lr, beta1, beta2, eps, weightDecay, step } = attrs;
+  const outs = [param, m, v].map(() => backend.makeTensorInfo(param.shape, 'float32'));
+  if (n === 0) return outs;
+  backend.runtime
+    .fn('AdamWUpdate', 'adamw_update')
+    .launch(backend.runtime.stream, gridFor(n), BLOCK, 0, [
+      ...[param, grad, m, v, ...outs].map((t) => backend.pointer(t)),
+      n,
+      beta1,
+      beta2,
+      eps,
+      1 - lr * weightDecay,
+      lr / (1 - beta1 ** step),
+      Math.sqrt(1 - beta2 ** step),
+    ]);
+  return outs;
+}
 
 export const adamWUpdateConfig: tf.KernelConfig = {
   kernelName: AdamWUpdate,
   backendName: 'cuda',
+  kernelFunc: ({ inputs, backend, attrs }) =>
+    adamWStep(AdamWUpdate, cudaBackend(backend), inputs as AdamWTensors, attrs as AdamWUpdateAttrs),
+};
+
+// The multi-tensor form: one engine dispatch for a whole parameter group. On the device it is still one
+// adamw_update launch per tensor (the same arithmetic as AdamWUpdate, so both optimizers agree to the
+// bit); a single launch over a table of tensors is the next step. Outputs are new buffers.
+export const multiTensorAdamWUpdateConfig: tf.KernelConfig = {
+  kernelName: MultiTensorAdamWUpdate,
+  backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);
-    const { param, grad, m, v } = inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;
-    requireFloat32(AdamWUpdate, 'param', param);
-    const n = sizeOf(param);
-    for (const [name, t] of Object.entries({ grad, m, v })) {
-      if (sizeOf(t) !== n)
-        throw new RangeError(`cuda ${AdamWUpdate}: ${name} has ${sizeOf(t)} elements, param ${n}`);
-    }
-    const { lr, beta1, beta2, eps, weightDecay, step } = attrs as AdamWUpdateAttrs;
-    const outs = [param, m, v].map(() => backend.makeTensorInfo(param.shape, 'float32'));
-    if (n === 0) return outs;
-    backend.runtime
-      .fn('AdamWUpdate', 'adamw_update')
-      .launch(backend.runtime.stream, gridFor(n), BLOCK, 0, [
-        ...[param, grad, m, v, ...outs].map((t) => backend.pointer(t)),
-        n,
-        beta1,
-        beta2,
-        eps,
-        1 - lr * weightDecay,
-        lr / (1 - beta1 ** step),
-        Math.sqrt(1 - beta2 ** step),
-      ]);
-    return outs;
+    const { steps, ...hyper } = attrs as MultiTensorAdamWUpdateAttrs;
+    const named = inputs as Record<string, tf.TensorInfo | undefined>;
+    return steps.flatMap((step, i) =>
+      adamWStep(
+        MultiTensorAdamWUpdate,
+        backend,
+        { param: named[`param${i}`], grad: named[`grad${i}`], m: named[`m${i}`], v: named[`v${i}`] },
+        { ...hyper, step },
+        `${i}`,
+      ),
+    );
   },
 };
 

@@ -13,7 +13,8 @@ import { fillConfig, onesLikeConfig, rangeConfig, zerosLikeConfig } from './Fill
 import { gatherV2Config, unsortedSegmentSumConfig } from './GatherV2.js';
 import { hostFallbackConfigs } from './HostFallback.js';
 import { expandDimsConfig, identityConfig, reshapeConfig } from './Identity.js';
-import { adamWUpdateConfig, sgdUpdateConfig } from './Optimizers.js';
+import { loraLinearConfig, loraLinearGradConfig } from './LoraLinear.js';
+import { adamWUpdateConfig, multiTensorAdamWUpdateConfig, sgdUpdateConfig } from './Optimizers.js';
 import { padV2Config } from './Pad.js';
 import { reduceKernelConfigs } from './Reduce.js';
 import { rmsNormConfig, rmsNormGradConfig } from './RmsNorm.js';
@@ -70,7 +71,10 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   crossEntropyGradConfig,
   tokenLogprobsConfig,
   tokenLogprobsGradConfig,
+  loraLinearConfig,
+  loraLinearGradConfig,
   adamWUpdateConfig,
+  multiTensorAdamWUpdateConfig,
   sgdUpdateConfig,
   // host fallbacks (see HostFallback.ts)
   ...hostFallbackConfigs,
