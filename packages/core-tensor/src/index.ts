@@ -10,4 +10,5 @@ export * from './ops/index.js';
 export * from './train/index.js';
 export * from './random/index.js';
 export * from './engine/index.js';
+export * from './io/index.js';
 export * from './testing/index.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSafetensorsCheckpoint, type CheckpointWriteResult } from '@medgpt/core-tensor';
+import { writeTextAtomic, writeSafetensorsCheckpoint, type CheckpointWriteResult } from '@medgpt/core-tensor';
 import { writeGenerationConfig } from '../config/generation-config.js';
 import type { ModelDtype } from '../config/model-config.js';
 import { resolveDtype } from '../config/read-model-dtype.js';
@@ -9,7 +9,6 @@ import type { CausalLM } from '../model/causal-lm.js';
 import { STORAGE_DTYPE } from '../weights/load-weights.js';
 import { parameterSpecs } from '../weights/parameter-specs.js';
 import { configJsonText } from '../config/config-json-text.js';
-import { writeTextAtomic } from './write-text-atomic.js';
 
 export interface SaveModelOptions {
   /** Storage dtype: 'auto' (default) is the model's dtype; config.json's dtype key follows. */

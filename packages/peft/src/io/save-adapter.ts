@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSafetensors, type SafetensorsDtype } from '@medgpt/core-tensor';
+import { writeTextAtomic, writeSafetensors, type SafetensorsDtype } from '@medgpt/core-tensor';
 import { adapterConfigJson } from '../config/adapter-config-json.js';
 import type { LoraAdapter } from '../lora/lora-adapter.js';
 import { peftTensorNames } from './peft-tensor-names.js';
-import { writeTextAtomic } from './write-text-atomic.js';
 
 /** peft's file names. */
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
