@@ -35,7 +35,7 @@ export const ptCommand = defineCommand({
     const trainer = await withUsageErrors(
       async () => new PtTrainer(config, { log: (l) => io.stdout(`${l}\n`) }),
     );
-    await selectTrainingBackend(options.backend, io);
+    await selectTrainingBackend(options.backend, io, options.device);
     const result = await withUsageErrors(() => trainer.train());
     io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
     return exitCodeFor(result.train.stopReason, result.train.signal);

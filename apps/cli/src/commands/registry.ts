@@ -1,7 +1,10 @@
 import type { Command } from '../command.js';
 import { chatCommand } from './chat.js';
 import { convertCommand } from './convert.js';
+import { demoCommand } from './demo.js';
 import { mergeCommand } from './merge.js';
+import { ptCommand } from './pt.js';
+import { sftCommand } from './sft.js';
 import { predictCommand } from './predict.js';
 import { validateCommand } from './validate.js';
 
@@ -15,6 +18,9 @@ export const COMMANDS: readonly Command[] = [
   chatCommand as unknown as Command,
   predictCommand as unknown as Command,
   mergeCommand as unknown as Command,
+  ptCommand as unknown as Command,
+  sftCommand as unknown as Command,
+  demoCommand as unknown as Command,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -37,7 +37,7 @@ export const sftCommand = defineCommand({
     const trainer = await withUsageErrors(
       async () => new SftTrainer(config, { log: (l) => io.stdout(`${l}\n`) }),
     );
-    await selectTrainingBackend(options.backend, io);
+    await selectTrainingBackend(options.backend, io, options.device);
     const result = await withUsageErrors(() => trainer.train());
     io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
     return exitCodeFor(result.train.stopReason, result.train.signal);

@@ -1,9 +1,10 @@
 // The option schema of the training commands (pt, sft), built from the libraries' own option docs
 // and defaults, so the CLI, --config files and the library accept exactly the same names.
-import { BACKEND_ENV_VAR, initBackend } from '@medgpt/core-tensor';
+import { BACKEND_ENV_VAR } from '@medgpt/core-tensor';
 import { ConfigError, type OptionDoc, type StopReason } from '@medgpt/trainer';
 import { UsageError } from '../args/usage-error.js';
 import type { OptionSchema, OptionSpec } from '../args/option-schema.js';
+import { DEVICE_OPTION, initCliBackend } from '../backend-init.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../command.js';
 
@@ -66,6 +67,7 @@ export function trainingOptionSchema(
     metavar: 'NAME',
     description: `tensor backend: auto (cuda > tensorflow > wasm > cpu), cuda, tensorflow, wasm, cpu (or ${BACKEND_ENV_VAR})`,
   };
+  schema.device = DEVICE_OPTION;
   for (const [name, why] of Object.entries(NO_OP_FLAGS)) {
     schema[name] = {
       type: BOOLEAN_NO_OPS.has(name) ? 'boolean' : 'string',
@@ -87,7 +89,7 @@ export function trainingConfig(
   const config: Record<string, unknown> = {};
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(values)) {
-    if (value === undefined || name === 'backend') continue;
+    if (value === undefined || name === 'backend' || name === 'device') continue;
     if (name in NO_OP_FLAGS) {
       ignored.push(`--${name}`);
       continue;
@@ -103,10 +105,14 @@ export function trainingConfig(
   return config;
 }
 
-/** Selects the backend (--backend, else MEDGPT_BACKEND, else auto) and reports the choice on stderr. */
-export async function selectTrainingBackend(backend: unknown, io: CliIo): Promise<void> {
-  await initBackend({
+/**
+ * Selects the backend (--backend, else MEDGPT_BACKEND, else auto; cuda on CUDA device --device when
+ * @medgpt/backend-cuda is installed) and reports the choice on stderr.
+ */
+export async function selectTrainingBackend(backend: unknown, io: CliIo, device?: unknown): Promise<void> {
+  await initCliBackend({
     backend: typeof backend === 'string' ? backend : undefined,
+    device: typeof device === 'number' ? device : undefined,
     env: io.env,
     log: (line) => io.stderr(`${line}\n`),
   });

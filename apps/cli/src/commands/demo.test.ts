@@ -1,0 +1,50 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../args/parse-args.js';
+import type { CliIo } from '../cli-io.js';
+import { demoCommand } from './demo.js';
+
+describe('medgpt demo', () => {
+  it('runs tokenizer -> PT -> SFT -> chat on the sample data and says where everything is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medgpt-demo-'));
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => undefined, cwd: dir, env: {} };
+    // Short runs of every stage (the real demo trains longer); the sample data is found from this file.
+    const argv = [
+      '--output_dir',
+      'demo',
+      '--backend',
+      'cpu',
+      '--vocab_size',
+      '600',
+      '--pt_steps',
+      '4',
+      '--sft_steps',
+      '6',
+    ];
+    const { options } = parseArgs(argv, demoCommand.options);
+    expect(await demoCommand.run(options, { io, positionals: [] })).toBe(0);
+    for (const stage of [
+      '[1/5] domain tokenizer',
+      '[2/5] a tiny Qwen2',
+      '[3/5] continued pretraining',
+      '[4/5] supervised fine-tuning',
+      '[5/5] chat',
+    ])
+      expect(stdout).toContain(stage);
+    expect(stdout).toMatch(/ {2}loss \d+\.\d{3} -> \d+\.\d{3}; eval loss \d+\.\d{3}\n/);
+    expect(stdout).toContain("the data's answer: ");
+    expect(stdout).toMatch(/after SFT: {2}.+\n/);
+    expect(stdout).toContain(`Outputs in ${join(dir, 'demo')}`);
+    for (const path of [
+      'tokenizer/tokenizer.json',
+      'base/model.safetensors',
+      'pt/loss.svg',
+      'sft/model.safetensors',
+      'sft/metrics.jsonl',
+    ])
+      expect(existsSync(join(dir, 'demo', path)), path).toBe(true);
+  });
+});

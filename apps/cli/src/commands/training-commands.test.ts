@@ -1,0 +1,227 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '@medgpt/core-tensor';
+import { createTinyModel } from '@medgpt/models';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { extractConfigPath, loadConfig } from '../args/load-config.js';
+import { parseArgs } from '../args/parse-args.js';
+import { UsageError } from '../args/usage-error.js';
+import type { CliIo } from '../cli-io.js';
+import type { Command } from '../command.js';
+import { formatCommandHelp } from '../format-help.js';
+import { ptCommand } from './pt.js';
+import { sftCommand } from './sft.js';
+
+const PT_DATA = new URL('../../../../data/medicalgpt/pretrain/fever.txt', import.meta.url).pathname;
+const SFT_DATA = new URL('../../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
+  .pathname;
+const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-sft-'));
+
+/** What `medgpt <command> ...argv` does once the command is found (cli-main's flow). */
+async function runTrainingCommand(command: Command, argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env: {},
+  };
+  let code: number;
+  try {
+    const { path, rest } = extractConfigPath(argv, true);
+    const config = path ? await loadConfig(path) : undefined;
+    const parsed = parseArgs(rest, command.options, { config });
+    code = await command.run(parsed.options, { io, positionals: [] });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    stderr += `${err.message}\n${err.hint ?? ''}`;
+    code = 2;
+  }
+  return { code, stdout, stderr };
+}
+
+describe('medgpt sft', () => {
+  let base: string;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    base = join(dir, 'base');
+    await createTinyModel({ seed: 2, hiddenSize: 32, intermediateSize: 64 }, base);
+  });
+
+  it("takes MedicalGPT's and transformers' flag names, listed in --help", () => {
+    const help = formatCommandHelp(sftCommand as unknown as Command);
+    for (const flag of [
+      '--model_name_or_path DIR',
+      '--train_file_dir DIR',
+      '--template_name NAME',
+      '--use_peft',
+      '--lora_rank R',
+      '--model_max_length N',
+      '--neft_alpha N',
+      '--per_device_train_batch_size N',
+      '--gradient_accumulation_steps N',
+      '--lr_scheduler_type {linear,cosine,',
+      '--resume_from_checkpoint DIR|true',
+      '--save_total_limit N',
+      '--gradient_checkpointing',
+    ])
+      expect(help).toContain(flag);
+  });
+
+  it('refuses unknown flags and bad values, naming the option and the valid values (exit 2)', async () => {
+    const required = ['--model_name_or_path', base, '--train_file_dir', SFT_DATA];
+    const typo = await runTrainingCommand(sftCommand as unknown as Command, [
+      ...required,
+      '--learning_rat',
+      '1e-4',
+    ]);
+    expect(typo).toMatchObject({ code: 2 });
+    expect(typo.stderr).toContain('unknown option --learning_rat');
+    expect(typo.stderr).toContain('did you mean --learning_rate?');
+    const choice = await runTrainingCommand(sftCommand as unknown as Command, [
+      ...required,
+      '--lr_scheduler_type',
+      'cosin',
+    ]);
+    expect(choice.stderr).toMatch(/--lr_scheduler_type must be one of linear, cosine, .*; got "cosin"/);
+    const range = await runTrainingCommand(sftCommand as unknown as Command, [
+      ...required,
+      '--lora_rank',
+      '0',
+    ]);
+    expect(range).toMatchObject({ code: 2, stderr: '--lora_rank is 0; expected an integer >= 1\n' });
+    const kwargs = await runTrainingCommand(sftCommand as unknown as Command, [
+      ...required,
+      '--lr_scheduler_kwargs',
+      '{"num_cycles": 2}',
+    ]);
+    expect(kwargs.stderr).toContain(
+      '--lr_scheduler_kwargs is {"num_cycles":2}; expected options of the linear schedule (linear: unknown lr_scheduler_kwargs \'num_cycles\'; this scheduler takes none)',
+    );
+    const template = await runTrainingCommand(sftCommand as unknown as Command, [
+      ...required,
+      '--template_name',
+      'qwenn',
+    ]);
+    expect(template.stderr).toMatch(/^--template_name is "qwenn"; expected one of vicuna, .*qwen/);
+  });
+
+  it('trains from a --config file plus flags, accepts MedicalGPT run-script flags, writes the outputs', async () => {
+    const out = join(dir, 'sft-out');
+    const configFile = join(dir, 'sft.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        model_name_or_path: base,
+        train_file_dir: SFT_DATA,
+        output_dir: out,
+        use_peft: false,
+      }),
+    );
+    const { code, stdout, stderr } = await runTrainingCommand(sftCommand as unknown as Command, [
+      '--config',
+      configFile,
+      '--backend',
+      'cpu',
+      '--torch_dtype',
+      'float32',
+      '--model_max_length',
+      '48',
+      '--max_train_samples',
+      '8',
+      '--max_eval_samples',
+      '2',
+      '--per_device_train_batch_size',
+      '2',
+      '--max_steps',
+      '3',
+      '--logging_steps',
+      '1',
+      '--save_steps',
+      '2',
+      '--learning_rate',
+      '1e-3',
+      '--do_train',
+      '--do_eval',
+      '--report_to',
+      'tensorboard',
+      '--ddp_timeout',
+      '30000',
+      '--lr_scheduler_kwargs',
+      '{"num_cycles": 0.5}',
+      '--lr_scheduler_type',
+      'cosine',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(
+      'note: --do_train, --do_eval, --report_to, --ddp_timeout: accepted for MedicalGPT compatibility',
+    );
+    expect(stdout).toMatch(/step 3\/3 \| epoch [\d.]+ \| loss \d/);
+    expect(stdout).toContain(`outputs: ${out}`);
+    for (const f of [
+      'model.safetensors',
+      'tokenizer.json',
+      'metrics.jsonl',
+      'loss.svg',
+      'trainer_state.json',
+      'eval_results.json',
+      'checkpoint-2',
+      'checkpoint-3',
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8')).padding_side).toBe('left');
+  });
+});
+
+describe('medgpt pt', () => {
+  it('trains on text blocks and resumes from its newest checkpoint with --resume_from_checkpoint true', async () => {
+    await tf.setBackend('cpu');
+    const base = join(dir, 'pt-base');
+    await createTinyModel({ seed: 4, hiddenSize: 32, intermediateSize: 64 }, base);
+    const out = join(dir, 'pt');
+    const argv = (steps: number) => [
+      '--model_name_or_path',
+      base,
+      '--train_file_dir',
+      PT_DATA,
+      '--output_dir',
+      out,
+      '--backend',
+      'cpu',
+      '--use_peft',
+      'false',
+      '--block_size',
+      '32',
+      '--max_train_samples',
+      '16',
+      '--per_device_train_batch_size',
+      '4',
+      '--max_steps',
+      String(steps),
+      '--logging_steps',
+      '1',
+      '--save_steps',
+      '2',
+    ];
+    const first = await runTrainingCommand(ptCommand as unknown as Command, argv(2));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('training blocks of 32 tokens');
+    const again = await runTrainingCommand(ptCommand as unknown as Command, [
+      ...argv(4),
+      '--resume_from_checkpoint',
+      'true',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`Continuing from ${join(out, 'checkpoint-2')} at global step 2`);
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.loss !== undefined)
+      .map((m) => m.step);
+    expect(steps).toEqual([1, 2, 3, 4]);
+    expect(existsSync(join(out, 'checkpoint-4', 'optimizer.safetensors'))).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+import {
+  ConfigError,
+  DEFAULT_TRAINING_ARGUMENTS,
+  resolveTrainingArguments,
+  type TrainingArguments,
+} from '@medgpt/trainer';
+import { checkOption, isNonEmptyString, isNumberIn, isInteger } from './check-option.js';
+import { TORCH_DTYPES, type LoraOptions, type ModelOptions } from './model-options.js';
+
+/**
+ * A stage's flat config (its own options + TrainingArguments) from what the caller set: defaults
+ * filled in, every option checked, unknown keys refused (naming the closest valid one).
+ */
+export function resolveStageConfig<S extends object>(
+  input: Record<string, unknown>,
+  stageDefaults: S,
+  stage: string,
+  checkStage: (options: S) => void,
+): S & TrainingArguments {
+  const trainingKeys = new Set(['output_dir', ...Object.keys(DEFAULT_TRAINING_ARGUMENTS)]);
+  const options: Record<string, unknown> = { ...(stageDefaults as Record<string, unknown>) };
+  const training: Record<string, unknown> = { output_dir: 'trainer_output' };
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (key in stageDefaults) options[key] = value;
+    else if (trainingKeys.has(key)) training[key] = value;
+    else {
+      const guess = closest(key, [...Object.keys(stageDefaults), ...trainingKeys]);
+      throw new ConfigError(
+        key,
+        value,
+        `an option of ${stage}`,
+        guess ? `did you mean ${guess}?` : undefined,
+      );
+    }
+  }
+  const args = resolveTrainingArguments(training as unknown as TrainingArguments);
+  checkStage(options as S);
+  return { ...(options as S), ...args };
+}
+
+export function checkModelOptions(o: ModelOptions): void {
+  checkOption(
+    'model_name_or_path',
+    o.model_name_or_path,
+    isNonEmptyString(o.model_name_or_path),
+    'a local model directory',
+  );
+  checkOption(
+    'tokenizer_name_or_path',
+    o.tokenizer_name_or_path,
+    o.tokenizer_name_or_path === null || isNonEmptyString(o.tokenizer_name_or_path),
+    'a tokenizer directory',
+  );
+  checkOption(
+    'torch_dtype',
+    o.torch_dtype,
+    o.torch_dtype === null || (TORCH_DTYPES as readonly string[]).includes(o.torch_dtype),
+    `one of ${TORCH_DTYPES.join(', ')}`,
+  );
+  for (const key of ['qlora', 'load_in_8bit', 'load_in_4bit'] as const) {
+    checkOption(
+      key,
+      o[key],
+      o[key] === false,
+      'false',
+      'k-bit quantised training is not available in this build; use LoRA (--use_peft) in full precision',
+    );
+  }
+}
+
+export function checkLoraOptions(o: LoraOptions): void {
+  checkOption('use_peft', o.use_peft, typeof o.use_peft === 'boolean', 'true or false');
+  checkOption(
+    'target_modules',
+    o.target_modules,
+    isNonEmptyString(o.target_modules),
+    '`all` or comma-separated module names such as q_proj,v_proj',
+  );
+  checkOption('lora_rank', o.lora_rank, isInteger(o.lora_rank, 1), 'an integer >= 1');
+  checkOption(
+    'lora_alpha',
+    o.lora_alpha,
+    isNumberIn(o.lora_alpha, Number.MIN_VALUE, Infinity),
+    'a number > 0',
+  );
+  checkOption('lora_dropout', o.lora_dropout, isNumberIn(o.lora_dropout, 0, 1, true), 'a number in [0, 1)');
+  checkOption(
+    'modules_to_save',
+    o.modules_to_save,
+    o.modules_to_save === null || isNonEmptyString(o.modules_to_save),
+    'comma-separated module names such as embed_tokens,lm_head',
+  );
+  checkOption(
+    'peft_path',
+    o.peft_path,
+    o.peft_path === null || isNonEmptyString(o.peft_path),
+    'an adapter directory',
+  );
+  if (!o.use_peft && o.peft_path !== null) {
+    throw new ConfigError(
+      'peft_path',
+      o.peft_path,
+      'unset when --use_peft is false',
+      'an adapter is only trained with --use_peft true',
+    );
+  }
+}
+
+function closest(key: string, names: string[]): string | undefined {
+  const plain = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  return (
+    names.find((n) => plain(n) === plain(key)) ??
+    names.find((n) => plain(n).includes(plain(key)) || plain(key).includes(plain(n)))
+  );
+}

@@ -1,0 +1,123 @@
+import type { OptionDoc, TrainingArguments } from '@medgpt/trainer';
+import { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from '../config/option-docs.js';
+import { checkOption, isInteger, isNonEmptyString, isOptionalInteger } from '../config/check-option.js';
+import {
+  LORA_OPTION_DEFAULTS,
+  MODEL_OPTION_DEFAULTS,
+  type LoraOptions,
+  type ModelOptions,
+} from '../config/model-options.js';
+import { checkLoraOptions, checkModelOptions, resolveStageConfig } from '../config/resolve-stage-config.js';
+
+/** pretraining.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
+export interface PtOptions extends ModelOptions, LoraOptions {
+  /** A directory searched recursively for *.txt and *.jsonl (`text` field), or one file. Required. */
+  train_file_dir: string;
+  validation_file_dir: string | null;
+  /** Keep the first N training blocks. */
+  max_train_samples: number | null;
+  max_eval_samples: number | null;
+  /** Tokens per block (default 1024), capped at the tokenizer's model_max_length. */
+  block_size: number;
+  /** Share of the rows held out (the first p%) when there is no validation dir (default 1). */
+  validation_split_percentage: number;
+  /** Keep line breaks of .txt lines (default true). */
+  keep_linebreaks: boolean;
+  /**
+   * true (default): concatenate texts with EOS between documents and cut into block_size blocks;
+   * false: one padded row per text (padding takes no loss here; MedicalGPT trains on it).
+   */
+  packing: boolean;
+}
+
+export type PtConfig = PtOptions & TrainingArguments;
+export type PtConfigInput = Partial<PtConfig> & Pick<PtConfig, 'model_name_or_path' | 'train_file_dir'>;
+
+export const PT_DEFAULTS: PtOptions = {
+  model_name_or_path: '',
+  ...MODEL_OPTION_DEFAULTS,
+  ...LORA_OPTION_DEFAULTS,
+  train_file_dir: '',
+  validation_file_dir: null,
+  max_train_samples: null,
+  max_eval_samples: null,
+  block_size: 1024,
+  validation_split_percentage: 1,
+  keep_linebreaks: true,
+  packing: true,
+};
+
+export function resolvePtConfig(input: PtConfigInput): PtConfig {
+  return resolveStageConfig(input as Record<string, unknown>, PT_DEFAULTS, 'pt', checkPtOptions);
+}
+
+function checkPtOptions(o: PtOptions): void {
+  checkModelOptions(o);
+  checkLoraOptions(o);
+  checkOption(
+    'train_file_dir',
+    o.train_file_dir,
+    isNonEmptyString(o.train_file_dir),
+    'a directory of *.txt / *.jsonl files or one file',
+  );
+  checkOption(
+    'validation_file_dir',
+    o.validation_file_dir,
+    o.validation_file_dir === null || isNonEmptyString(o.validation_file_dir),
+    'a directory or file',
+  );
+  checkOption(
+    'max_train_samples',
+    o.max_train_samples,
+    isOptionalInteger(o.max_train_samples, 1),
+    'an integer >= 1',
+  );
+  checkOption(
+    'max_eval_samples',
+    o.max_eval_samples,
+    isOptionalInteger(o.max_eval_samples, 1),
+    'an integer >= 1',
+  );
+  checkOption('block_size', o.block_size, isInteger(o.block_size, 2), 'an integer >= 2');
+  checkOption(
+    'validation_split_percentage',
+    o.validation_split_percentage,
+    isInteger(o.validation_split_percentage, 0) && o.validation_split_percentage < 100,
+    'an integer in [0, 100)',
+  );
+  for (const key of ['keep_linebreaks', 'packing'] as const)
+    checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
+}
+
+/** One line of help per PT option, for the CLI. */
+export const PT_OPTION_DOCS: Record<keyof PtOptions, OptionDoc> = {
+  ...MODEL_OPTION_DOCS,
+  ...LORA_OPTION_DOCS,
+  train_file_dir: {
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'training text: *.txt lines and *.jsonl "text" fields (searched recursively), or one file',
+  },
+  validation_file_dir: {
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'evaluation text (default: the first --validation_split_percentage % of the rows)',
+  },
+  max_train_samples: { kind: 'integer', metavar: 'N', help: 'keep the first N training blocks' },
+  max_eval_samples: { kind: 'integer', metavar: 'N', help: 'keep the first N evaluation blocks' },
+  block_size: {
+    kind: 'integer',
+    metavar: 'N',
+    help: "tokens per block (capped at the tokenizer's model_max_length)",
+  },
+  validation_split_percentage: {
+    kind: 'integer',
+    metavar: 'P',
+    help: 'percent of the rows held out when there is no validation dir',
+  },
+  keep_linebreaks: { kind: 'boolean', help: 'keep the line break of each .txt line' },
+  packing: {
+    kind: 'boolean',
+    help: 'concatenate texts (EOS between) into blocks; false: one padded row per text',
+  },
+};

@@ -1,0 +1,60 @@
+import { attendsWithinSegments, hasEmbeddingHook } from '../stage/model-extensions.js';
+import { paddingId, type StageModel } from '../stage/load-stage-model.js';
+import { runCausalLmStage, type StageResult, type StageRunOptions } from '../stage/run-causal-lm-stage.js';
+import { StageTrainer } from '../stage/stage-trainer.js';
+import { resolveSftConfig, type SftConfig, type SftConfigInput } from './sft-config.js';
+import { sftData } from './sft-data.js';
+
+/**
+ * Supervised fine-tuning (MedicalGPT's supervised_finetuning.py): multi-turn ShareGPT conversations
+ * rendered with a template or the tokenizer's chat template, loss on the answers only, full
+ * fine-tuning or LoRA, optional NEFTune and packing. Options are supervised_finetuning.py's and
+ * transformers' TrainingArguments', with their names and defaults.
+ *
+ * ```ts
+ * const result = await new SftTrainer({
+ *   model_name_or_path: 'outputs-pt', train_file_dir: 'data/sft', output_dir: 'outputs-sft',
+ *   template_name: 'qwen', model_max_length: 512, use_peft: true, num_train_epochs: 1,
+ * }).train();
+ * console.log(result.evalMetrics?.eval_perplexity);
+ * ```
+ */
+export class SftTrainer extends StageTrainer<SftConfig> {
+  constructor(config: SftConfigInput, run: StageRunOptions = {}) {
+    super(resolveSftConfig(config), run);
+  }
+
+  protected async trainStage({ model, tokenizer }: StageModel): Promise<StageResult> {
+    const c = this.config;
+    if (c.neft_alpha > 0 && !hasEmbeddingHook(model)) {
+      throw new Error(
+        `--neft_alpha ${c.neft_alpha}: NEFTune needs CausalLM.embeddingHook, which this @medgpt/models build does not have; use --neft_alpha 0`,
+      );
+    }
+    if (c.packing && !attendsWithinSegments(model)) {
+      throw new Error(
+        '--packing: this @medgpt/models build does not keep attention inside packed samples (segmentIds); ' +
+          'packed rows would attend across samples. Use --packing false',
+      );
+    }
+    const data = await sftData(c, tokenizer);
+    for (const note of data.notes) this.log(note);
+    this.log(
+      `sft data: ${data.train.length} training ${c.packing ? 'packed rows' : 'samples'}, ${data.eval.length} evaluation ` +
+        `(template ${c.template_name ?? "the tokenizer's chat template"}, model_max_length ${c.model_max_length})`,
+    );
+    return runCausalLmStage({
+      config: c,
+      model,
+      tokenizer: data.tokenizer,
+      train: data.train,
+      eval: data.eval,
+      padTokenId: paddingId(data.tokenizer),
+      // DataCollatorForSeq2Seq(pad_to_multiple_of=4) for right padding, as MedicalGPT collates.
+      padToMultipleOf: c.packing ? undefined : 4,
+      packed: c.packing,
+      neftune: c.neft_alpha > 0 ? { alpha: c.neft_alpha, scale: c.neft_scale } : undefined,
+      run: this.run,
+    });
+  }
+}

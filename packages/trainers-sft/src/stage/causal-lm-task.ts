@@ -1,0 +1,107 @@
+import { tf } from '@medgpt/core-tensor';
+import {
+  collatePacked,
+  collateSft,
+  type LabeledSequence,
+  type PackedSequence,
+  type TokenBatch,
+} from '@medgpt/data';
+import type { CausalLM } from '@medgpt/models';
+import type { LossContext, TrainingTask } from '@medgpt/trainer';
+import { withEmbeddingHook, type PackedInputs } from './model-extensions.js';
+import { addNeftuneNoise, type NeftuneScale } from './neftune.js';
+import type { TrainableWeights } from './trainable-weights.js';
+
+export interface CausalLmTaskOptions {
+  model: CausalLM;
+  weights: TrainableWeights;
+  /** Pads inputs (labels are padded with -100, the mask with 0). */
+  padTokenId: number;
+  /** MedicalGPT's SFT collator pads to a multiple of 4 (right padding). */
+  padToMultipleOf?: number;
+  /** Rows are packed samples (positions restart; segment ids keep them apart). */
+  packed?: boolean;
+  /** NEFTune noise on the input embeddings of training steps. */
+  neftune?: { alpha: number; scale: NeftuneScale };
+  /** Written into every checkpoint next to the weights (the tokenizer files). */
+  saveExtras?: (dir: string) => Promise<void>;
+}
+
+/**
+ * Causal-LM training on token rows with labels (PT blocks, SFT samples, packed rows): right-padded
+ * batches, transformers' shifted loss (-100 ignored), optionally NEFTune. The loss runs through the
+ * model's fused chunked cross-entropy, never materialising [tokens, vocab] logits.
+ */
+export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
+  constructor(private readonly o: CausalLmTaskOptions) {}
+
+  get parameters(): tf.Variable[] {
+    return this.o.weights.parameters;
+  }
+
+  collate(rows: readonly LabeledSequence[]): TokenBatch {
+    const options = { padTokenId: this.o.padTokenId, padToMultipleOf: this.o.padToMultipleOf };
+    return this.o.packed ? collatePacked(rows as PackedSequence[], options) : collateSft(rows, options);
+  }
+
+  /**
+   * HF's num_items_in_batch: the labels that are scored, i.e. != -100 after the causal shift (a row's
+   * first label predicts nothing), as transformers 5's Trainer counts them (`labels[..., 1:]`).
+   */
+  lossItems(batch: TokenBatch): number {
+    const { batchSize, seqLength, labels } = batch;
+    let n = 0;
+    for (let row = 0; row < batchSize; row++) {
+      for (let t = row * seqLength + 1; t < (row + 1) * seqLength; t++) if (labels[t] !== -100) n += 1;
+    }
+    return n;
+  }
+
+  tokens(batch: TokenBatch): number {
+    let n = 0;
+    for (const m of batch.attentionMask) n += m;
+    return n;
+  }
+
+  loss(batch: TokenBatch, reduction: 'sum' | 'mean', context: LossContext): tf.Scalar {
+    this.o.weights.setTraining(context.training);
+    const run = () =>
+      tf.tidy(() => {
+        const shape: [number, number] = [batch.batchSize, batch.seqLength];
+        const inputs: PackedInputs = {
+          inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
+          attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+          positionIds: tf.tensor2d(batch.positionIds, shape, 'int32'),
+        };
+        if (batch.segmentIds) inputs.segmentIds = tf.tensor2d(batch.segmentIds, shape, 'int32');
+        return this.o.model.loss(inputs, tf.tensor2d(batch.labels, shape, 'int32'), { reduction });
+      });
+    const neftune = this.o.neftune;
+    if (!context.training || !neftune || neftune.alpha === 0) return run();
+    const noise = {
+      alpha: neftune.alpha,
+      scale: neftune.scale,
+      seqLength: batch.seqLength,
+      vocabSize: this.o.model.config.vocabSize,
+      generator: context.generator,
+    };
+    return withEmbeddingHook(this.o.model, (_ids, embeddings) => addNeftuneNoise(embeddings, noise), run);
+  }
+
+  randomState(): unknown {
+    return this.o.weights.randomState?.();
+  }
+
+  setRandomState(state: unknown): void {
+    this.o.weights.setRandomState?.(state);
+  }
+
+  async saveWeights(dir: string): Promise<void> {
+    await this.o.weights.save(dir);
+    await this.o.saveExtras?.(dir);
+  }
+
+  async loadWeights(dir: string): Promise<void> {
+    await this.o.weights.load(dir);
+  }
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { SafetensorsFile, tf, type GeneratorState } from '@medgpt/core-tensor';
+import type { CausalLM } from '@medgpt/models';
+import { ADAPTER_WEIGHTS_FILE, medicalGptLoraConfig, PeftModel, peftTensorNames } from '@medgpt/peft';
+import type { LoraOptions } from '../config/model-options.js';
+import type { TrainableWeights } from './trainable-weights.js';
+
+export interface LoraWeights extends TrainableWeights {
+  readonly peft: PeftModel;
+  /** LoRA dropout's stream, saved with checkpoints so a resumed run draws the same masks. */
+  randomState(): GeneratorState;
+  setRandomState(state: unknown): void;
+}
+
+/**
+ * LoRA (MedicalGPT's --use_peft): the base weights stay frozen tensors and only the adapter trains.
+ * A new adapter is made from the LoRA flags (its A factors drawn from `seed`, as peft draws them from
+ * torch's seeded RNG), or --peft_path's adapter is loaded trainable. Checkpoints and the final output
+ * are peft adapter dirs (adapter_config.json + adapter_model.safetensors) that Python peft loads.
+ */
+export async function loraWeights(
+  model: CausalLM,
+  options: LoraOptions & { model_name_or_path: string },
+  seed: number,
+): Promise<LoraWeights> {
+  const peft = new PeftModel(model, { seed });
+  if (options.peft_path) await peft.loadAdapter(options.peft_path, 'default', { trainable: true });
+  else peft.addAdapter('default', medicalGptLoraConfig(options, options.model_name_or_path), { seed });
+  const parameters = peft.trainableVariables();
+  return {
+    kind: 'lora',
+    peft,
+    parameters,
+    setTraining: (training) => void (peft.training = training),
+    dispose: () => peft.dispose(),
+    save: async (dir) => void (await peft.saveAdapter(dir)),
+    load: async (dir) => {
+      const file = await SafetensorsFile.open(join(dir, ADAPTER_WEIGHTS_FILE));
+      try {
+        for (const [name, variable] of peftTensorNames(peft.adapter('default'))) {
+          const saved = await file.readTensor(name);
+          (variable as tf.Variable).assign(saved);
+          saved.dispose();
+        }
+      } finally {
+        await file.close();
+      }
+    },
+    randomState: () => peft.rng.getState(),
+    setRandomState: (state) => peft.rng.setState(state as GeneratorState),
+  };
+}
