@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.device/**', '**/fixtures/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', '.device/**', '**/fixtures/**', 'outputs-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
