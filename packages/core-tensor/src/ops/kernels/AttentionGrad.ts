@@ -6,9 +6,10 @@ import {
   querySegment,
   type AttentionDims,
   type KeyFilter,
-} from './Attention.js';
+} from './attention-keys.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { axpy, dot } from './vector-loops.js';
+import { attentionGradWasmKernel } from './wasm/Attention.js';
 
 /**
  * Kernel name: backward of Attention. Inputs `q`, `k`, `v`, `attentionMask`, `segmentIds` (as the
@@ -120,4 +121,4 @@ function attentionBackward(inp: BackwardInputs, dims: AttentionDims, res: Backwa
   }
 }
 
-registerHostKernel(AttentionGrad, attentionGradHostKernel);
+registerHostKernel(AttentionGrad, attentionGradHostKernel, { wasm: attentionGradWasmKernel });

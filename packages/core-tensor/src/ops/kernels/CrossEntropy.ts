@@ -1,6 +1,7 @@
 import type { tf } from '../../tf.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { classAt, rowLogSumExp } from './logits-row.js';
+import { crossEntropyWasmKernel } from './wasm/Logits.js';
 
 /**
  * Kernel name: softmax cross-entropy of `logits` float32 [N, V] against `labels` int32 [N]. Rows whose
@@ -32,4 +33,4 @@ export const crossEntropyHostKernel: HostKernelImpl = ({ logits, labels }, attrs
   return { values: new Float32Array([loss]), shape: [] };
 };
 
-registerHostKernel(CrossEntropy, crossEntropyHostKernel);
+registerHostKernel(CrossEntropy, crossEntropyHostKernel, { wasm: crossEntropyWasmKernel });

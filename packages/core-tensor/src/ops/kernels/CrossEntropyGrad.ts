@@ -1,6 +1,7 @@
 import type { CrossEntropyAttrs } from './CrossEntropy.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { classAt, softmaxMinusOneHot } from './logits-row.js';
+import { crossEntropyGradWasmKernel } from './wasm/Logits.js';
 
 /**
  * Kernel name: backward of CrossEntropy. Inputs `logits` [N, V], `labels` [N], `dy` (scalar); attrs as
@@ -27,4 +28,4 @@ export const crossEntropyGradHostKernel: HostKernelImpl = ({ logits, labels, dy 
   return { values: dx, shape: logits!.shape };
 };
 
-registerHostKernel(CrossEntropyGrad, crossEntropyGradHostKernel);
+registerHostKernel(CrossEntropyGrad, crossEntropyGradHostKernel, { wasm: crossEntropyGradWasmKernel });

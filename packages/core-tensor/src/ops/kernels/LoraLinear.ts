@@ -1,6 +1,7 @@
 import type { tf } from '../../tf.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { applyDropout, matMul2d } from './LoraLinearHostMath.js';
+import { loraLinearWasmKernel } from './wasm/LoraLinear.js';
 
 /**
  * Kernel name: a LoRA linear layer in one launch, y = x Wᵀ (+ b) + scale · (drop(x) Aᵀ) Bᵀ.
@@ -44,4 +45,4 @@ export const loraLinearHostKernel: HostKernelImpl = ({ x, weight, bias, loraA, l
   ];
 };
 
-registerHostKernel(LoraLinear, loraLinearHostKernel);
+registerHostKernel(LoraLinear, loraLinearHostKernel, { wasm: loraLinearWasmKernel });

@@ -1,6 +1,7 @@
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import type { LoraLinearAttrs } from './LoraLinear.js';
 import { applyDropout, matMul2d } from './LoraLinearHostMath.js';
+import { loraLinearGradWasmKernel } from './wasm/LoraLinear.js';
 
 /**
  * Kernel name: backward of LoraLinear. Inputs `dy` [T, out], `x` [T, in], `weight` [out, in],
@@ -36,4 +37,4 @@ export const loraLinearGradHostKernel: HostKernelImpl = ({ dy, x, weight, loraA,
   ];
 };
 
-registerHostKernel(LoraLinearGrad, loraLinearGradHostKernel);
+registerHostKernel(LoraLinearGrad, loraLinearGradHostKernel, { wasm: loraLinearGradWasmKernel });

@@ -1,5 +1,6 @@
 import type { tf } from '../../tf.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { rmsNormWasmKernel } from './wasm/RmsNorm.js';
 
 /** Kernel name: y = x / sqrt(mean(x^2 over the last axis) + eps) * weight. */
 export const RmsNorm = 'RmsNorm';
@@ -32,4 +33,4 @@ export const rmsNormHostKernel: HostKernelImpl = ({ x, weight }, attrs) => {
   return { values: y, shape: x!.shape };
 };
 
-registerHostKernel(RmsNorm, rmsNormHostKernel);
+registerHostKernel(RmsNorm, rmsNormHostKernel, { wasm: rmsNormWasmKernel });

@@ -1,5 +1,6 @@
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { inverseRms, type RmsNormAttrs } from './RmsNorm.js';
+import { rmsNormGradWasmKernel } from './wasm/RmsNorm.js';
 
 /**
  * Kernel name: backward of RmsNorm. Inputs `dy` (shaped like x), `x`, `weight` [H]; attrs as RmsNorm.
@@ -37,4 +38,4 @@ export const rmsNormGradHostKernel: HostKernelImpl = ({ dy, x, weight }, attrs) 
   ];
 };
 
-registerHostKernel(RmsNormGrad, rmsNormGradHostKernel);
+registerHostKernel(RmsNormGrad, rmsNormGradHostKernel, { wasm: rmsNormGradWasmKernel });

@@ -1,4 +1,5 @@
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { swigluWasmKernel } from './wasm/Swiglu.js';
 
 /** Kernel name: y = silu(gate) * up = gate * sigmoid(gate) * up, elementwise. */
 export const Swiglu = 'Swiglu';
@@ -15,4 +16,4 @@ export const swigluHostKernel: HostKernelImpl = ({ gate, up }) => {
   return { values: y, shape: gate!.shape };
 };
 
-registerHostKernel(Swiglu, swigluHostKernel);
+registerHostKernel(Swiglu, swigluHostKernel, { wasm: swigluWasmKernel });

@@ -1,4 +1,5 @@
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { swigluGradWasmKernel } from './wasm/Swiglu.js';
 
 /** Kernel name: backward of Swiglu. Inputs `dy`, `gate`, `up` (one shape). Outputs [dgate, dup]. */
 export const SwigluGrad = 'SwigluGrad';
@@ -22,4 +23,4 @@ export const swigluGradHostKernel: HostKernelImpl = ({ dy, gate, up }) => {
   ];
 };
 
-registerHostKernel(SwigluGrad, swigluGradHostKernel);
+registerHostKernel(SwigluGrad, swigluGradHostKernel, { wasm: swigluGradWasmKernel });

@@ -1,6 +1,7 @@
 import type { tf } from '../../tf.js';
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { classAt, rowLogSumExp } from './logits-row.js';
+import { tokenLogprobsWasmKernel } from './wasm/Logits.js';
 
 /**
  * Kernel name: per-token log-probabilities. Inputs `logits` float32 [N, V], `labels` int32 [N]. Output
@@ -27,4 +28,4 @@ export const tokenLogprobsHostKernel: HostKernelImpl = ({ logits, labels }, attr
   return { values: out, shape: labels!.shape };
 };
 
-registerHostKernel(TokenLogprobs, tokenLogprobsHostKernel);
+registerHostKernel(TokenLogprobs, tokenLogprobsHostKernel, { wasm: tokenLogprobsWasmKernel });

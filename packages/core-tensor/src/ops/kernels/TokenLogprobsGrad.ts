@@ -1,6 +1,7 @@
 import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
 import { classAt, softmaxMinusOneHot } from './logits-row.js';
 import type { TokenLogprobsAttrs } from './TokenLogprobs.js';
+import { tokenLogprobsGradWasmKernel } from './wasm/Logits.js';
 
 /**
  * Kernel name: backward of TokenLogprobs. Inputs `logits` [N, V], `labels` [N], `dy` [N]; attrs as
@@ -22,4 +23,4 @@ export const tokenLogprobsGradHostKernel: HostKernelImpl = ({ logits, labels, dy
   return { values: dx, shape: logits!.shape };
 };
 
-registerHostKernel(TokenLogprobsGrad, tokenLogprobsGradHostKernel);
+registerHostKernel(TokenLogprobsGrad, tokenLogprobsGradHostKernel, { wasm: tokenLogprobsGradWasmKernel });

@@ -40,36 +40,52 @@ function hostValues(b: HostBackend, t: tf.TensorInfo): HostTensor['values'] {
 }
 
 /**
- * Registers `impl` as kernel `kernelName` on every host backend (cpu, wasm, tensorflow). These are the
- * reference kernels: exact, simple loops in float64 arithmetic over float32 storage. Device backends
- * (cuda) register their own kernels under the same name.
+ * Kernels that replace the JS kernel on one host backend. wasm uses them: its own SIMD kernels
+ * (XNNPACK matMul, softmax, sigmoid, elementwise) composed inside one kernel beat scalar JS loops.
  */
-export function registerHostKernel(kernelName: string, impl: HostKernelImpl): void {
+export type HostBackendKernels = Partial<Record<(typeof HOST_BACKENDS)[number], tf.KernelFunc>>;
+
+/**
+ * Registers `impl` as kernel `kernelName` on every host backend (cpu, wasm, tensorflow), except where
+ * `overrides` names a kernel for that backend. The JS kernels are the reference kernels: exact, simple
+ * loops in float64 arithmetic over float32 storage. Device backends (cuda) register their own kernels
+ * under the same name.
+ */
+export function registerHostKernel(
+  kernelName: string,
+  impl: HostKernelImpl,
+  overrides: HostBackendKernels = {},
+): void {
   for (const backendName of HOST_BACKENDS) {
     if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({
       kernelName,
       backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        const b = backend as unknown as HostBackend;
-        const host: Record<string, HostTensor> = {};
-        for (const [name, info] of Object.entries(inputs)) {
-          if (info == null) continue;
-          const t = info as tf.TensorInfo;
-          host[name] = {
-            values: hostValues(b, t),
-            shape: t.shape,
-            dtype: t.dtype,
-          };
-        }
-        const out = impl(host, attrs ?? {});
-        const outs = Array.isArray(out) ? out : [out];
-        const infos = outs.map((o): tf.TensorInfo => {
-          const dtype = o.dtype ?? (o.values instanceof Int32Array ? 'int32' : 'float32');
-          return { dataId: b.write(o.values, o.shape, dtype), shape: o.shape, dtype };
-        });
-        return Array.isArray(out) ? infos : infos[0]!;
-      },
+      kernelFunc: overrides[backendName] ?? hostKernelFunc(impl),
     });
   }
+}
+
+/** The kernelFunc that runs a JS kernel over the backend's arrays. */
+function hostKernelFunc(impl: HostKernelImpl): tf.KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const b = backend as unknown as HostBackend;
+    const host: Record<string, HostTensor> = {};
+    for (const [name, info] of Object.entries(inputs)) {
+      if (info == null) continue;
+      const t = info as tf.TensorInfo;
+      host[name] = {
+        values: hostValues(b, t),
+        shape: t.shape,
+        dtype: t.dtype,
+      };
+    }
+    const out = impl(host, attrs ?? {});
+    const outs = Array.isArray(out) ? out : [out];
+    const infos = outs.map((o): tf.TensorInfo => {
+      const dtype = o.dtype ?? (o.values instanceof Int32Array ? 'int32' : 'float32');
+      return { dataId: b.write(o.values, o.shape, dtype), shape: o.shape, dtype };
+    });
+    return Array.isArray(out) ? infos : infos[0]!;
+  };
 }
