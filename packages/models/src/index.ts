@@ -21,7 +21,13 @@ export { loadModel, type LoadModelOptions } from './io/load-model.js';
 export { saveModel, type SaveModelOptions } from './io/save-model.js';
 
 // Forward
-export { CausalLM, type CausalLMInputs, type CausalLMParts, type LossOptions } from './model/causal-lm.js';
+export {
+  CausalLM,
+  type CausalLMInputs,
+  type CausalLMParts,
+  type EmbeddingHook,
+  type LossOptions,
+} from './model/causal-lm.js';
 export { KvCache } from './model/kv-cache.js';
 export { linear, type LinearHook } from './model/linear.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';

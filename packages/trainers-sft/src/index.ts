@@ -46,13 +46,12 @@ export {
   addNeftuneNoise,
   neftuneMagnitude,
   NEFTUNE_SCALES,
+  sequenceLengths,
   type NeftuneOptions,
   type NeftuneScale,
 } from './stage/neftune.js';
 export {
-  attendsWithinSegments,
   enableGradientCheckpointing,
-  hasEmbeddingHook,
   withEmbeddingHook,
   type EmbeddingHook,
 } from './stage/model-extensions.js';

@@ -26,7 +26,18 @@ export interface CausalLMInputs {
   attentionMask?: tf.Tensor2D;
   /** Default: from the mask as transformers' generate does (cumsum - 1, padding 1), else 0..T-1. */
   positionIds?: tf.Tensor2D;
+  /**
+   * Packed rows (several samples per row): each token's sample, 1, 2, ... (0 = padding). A token then
+   * attends only to earlier tokens of its own sample; pair it with position ids restarting per sample.
+   */
+  segmentIds?: tf.Tensor2D;
 }
+
+/**
+ * Rewrites the input embeddings of a forward (NEFTune's noise): token ids int32 [N] and their
+ * embeddings float32 [N, hidden] -> [N, hidden]. Runs inside the forward's tidy and on the tape.
+ */
+export type EmbeddingHook = (ids: tf.Tensor1D, embeddings: tf.Tensor2D) => tf.Tensor2D;
 
 export interface LossOptions {
   /** Label of tokens that do not count. Default -100. */
@@ -64,6 +75,11 @@ export class CausalLM {
   rawGenerationConfig: JsonObject | null;
   /** When set, every linear module runs through it (PEFT installs LoRA here); null = plain linear. */
   linearHook: LinearHook | null = null;
+  /**
+   * When set, applied to the input embeddings right after the lookup, in every forward (training
+   * sets it around its loss for NEFTune and clears it after, so generation sees plain embeddings).
+   */
+  embeddingHook: EmbeddingHook | null = null;
   /**
    * Activation checkpointing per decoder layer (transformers' gradient_checkpointing): a taped forward
    * keeps only each layer's input, and backward recomputes the layer. Same gradients, much less memory,
@@ -122,6 +138,7 @@ export class CausalLM {
         ? tf.reshape(positions, [batch * t])
         : tf.tile(tf.range(0, t, 1, 'int32'), [batch]);
       const ctx = this.context(batch, flatPositions as tf.Tensor1D, inputs.attentionMask, t);
+      ctx.segmentIds = inputs.segmentIds;
       return runDecoder(ctx, tf.reshape(inputs.inputIds, [batch * t]) as tf.Tensor1D);
     });
   }
@@ -224,6 +241,7 @@ export class CausalLM {
       rope: this.staticRope ?? this.ropeOptions(Math.max(seqLen, tf.max(positions).dataSync()[0]! + 1)),
       gradientCheckpointing: this.gradientCheckpointing,
       checkpointGenerators: this.checkpointGenerators,
+      embeddingHook: this.embeddingHook,
     };
   }
 
@@ -256,6 +274,7 @@ function checkInputs(inputs: CausalLMInputs): [number, number] {
   for (const [name, t] of [
     ['attentionMask', inputs.attentionMask],
     ['positionIds', inputs.positionIds],
+    ['segmentIds', inputs.segmentIds],
   ] as const) {
     if (t !== undefined && (t.dtype !== 'int32' || !tf.util.arraysEqual(t.shape, ids.shape))) {
       throw new Error(`${name} must be int32 [${ids.shape}] like inputIds, got ${t.dtype} [${t.shape}]`);

@@ -1,5 +1,6 @@
 import type { RandomState, RopeOptions, tf } from '@medgpt/core-tensor';
 import type { ModelConfig } from '../config/model-config.js';
+import type { EmbeddingHook } from './causal-lm.js';
 import type { KvCache } from './kv-cache.js';
 
 /** What one forward pass over a batch needs, shared by every layer. */
@@ -15,6 +16,8 @@ export interface ForwardContext {
   positions: tf.Tensor1D;
   /** int32 [batch, keys] (1 = real token); undefined when every key is real. */
   attentionMask: tf.Tensor2D | undefined;
+  /** int32 [batch, T]: packed rows' sample of each token (0 = padding); attention stays inside one. */
+  segmentIds?: tf.Tensor2D;
   rope: RopeOptions;
   /**
    * Recompute each decoder layer during backward instead of keeping its activations (training; ignored
@@ -23,6 +26,8 @@ export interface ForwardContext {
   gradientCheckpointing: boolean;
   /** Generators a checkpointed layer's recomputation replays (LoRA dropout's). */
   checkpointGenerators: RandomState[];
+  /** Applied to the input embeddings after the lookup (NEFTune); null = none. */
+  embeddingHook: EmbeddingHook | null;
   /** Inference: the cache the new keys/values go into, at slot `offset`. */
   cache?: { kv: KvCache; offset: number };
 }

@@ -10,7 +10,7 @@ import type { ForwardContext } from './forward-context.js';
  * checkpointing a taped layer saves only its input and is recomputed during backward.
  */
 export function runDecoder(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
-  let x = tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D;
+  let x = embed(ctx, ids);
   const recompute = ctx.gradientCheckpointing && ctx.cache === undefined;
   for (let layer = 0; layer < ctx.config.numHiddenLayers; layer++) {
     const next = recompute ? checkpointedLayer(ctx, layer, x) : tf.tidy(() => decoderLayer(ctx, layer, x));
@@ -22,24 +22,34 @@ export function runDecoder(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
   return out;
 }
 
+// The embedding lookup, then the hook if any (NEFTune noise) before any layer reads it.
+function embed(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
+  const hook = ctx.embeddingHook;
+  if (hook === null) return tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D;
+  return tf.tidy(() => hook(ids, tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D));
+}
+
 /**
  * A decoder layer that keeps only its input for backward and is recomputed then. The per-batch tensors
- * it reads (positions, mask) are passed as checkpoint inputs, which keeps them alive until the
+ * it reads (positions, mask, segment ids) are passed as checkpoint inputs, which keeps them alive until the
  * recomputation (the forward's tidy frees them); weights and adapters stay closure reads; the
  * generators of dropout in the hook are replayed.
  */
 function checkpointedLayer(ctx: ForwardContext, layer: number, x: tf.Tensor2D): tf.Tensor2D {
-  const batchTensors = ctx.attentionMask === undefined ? [ctx.positions] : [ctx.positions, ctx.attentionMask];
-  const run = (h: tf.Tensor, positions: tf.Tensor, attentionMask?: tf.Tensor): tf.Tensor =>
-    decoderLayer(
-      {
-        ...ctx,
-        positions: positions as tf.Tensor1D,
-        attentionMask: attentionMask as tf.Tensor2D | undefined,
-      },
+  // Absent optional tensors are left out of the inputs; `present` says which of them the run receives.
+  const optional = [ctx.attentionMask, ctx.segmentIds];
+  const present = optional.map((t) => t !== undefined);
+  const batchTensors = [ctx.positions, ...optional.filter((t): t is tf.Tensor2D => t !== undefined)];
+  const run = (h: tf.Tensor, positions: tf.Tensor, ...rest: tf.Tensor[]): tf.Tensor => {
+    const [attentionMask, segmentIds] = present.map((p) => (p ? rest.shift() : undefined)) as (
+      tf.Tensor2D | undefined
+    )[];
+    return decoderLayer(
+      { ...ctx, positions: positions as tf.Tensor1D, attentionMask, segmentIds },
       layer,
       h as tf.Tensor2D,
     );
+  };
   return checkpoint(run as (...xs: tf.Tensor[]) => tf.Tensor, [x, ...batchTensors], {
     generators: ctx.checkpointGenerators,
   }) as tf.Tensor2D;

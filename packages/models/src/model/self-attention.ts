@@ -39,6 +39,7 @@ export function selfAttention(ctx: ForwardContext, layer: number, h: tf.Tensor2D
     numKvHeads: c.numKeyValueHeads,
     batch: ctx.batch,
     attentionMask: ctx.attentionMask,
+    segmentIds: ctx.segmentIds,
     slidingWindow: c.slidingWindows[layer],
     queryOffset,
   });

@@ -4,7 +4,6 @@ import { SafetensorsFile, tf } from '@medgpt/core-tensor';
 import { loadModel } from '@medgpt/models';
 import type { LogEntry } from '@medgpt/trainer';
 import { describe, expect, it } from 'vitest';
-import { attendsWithinSegments, hasEmbeddingHook } from '../stage/model-extensions.js';
 import { SFT_FILE, tinySetup } from '../test-support/tiny-setup.js';
 import { SftTrainer } from './sft-trainer.js';
 import type { SftConfigInput } from './sft-config.js';
@@ -120,33 +119,40 @@ describe('SftTrainer', () => {
     }
   });
 
-  it('NEFTune and packing need model features: they run when the models build has them, else stop with a clear error', async () => {
+  it('NEFTune: the noise changes training, a seed reproduces it, and a resumed run draws the same noise', async () => {
     const { dir, base } = await tinySetup(2);
-    const probe = await loadModel(base);
-    const [hook, segments] = [hasEmbeddingHook(probe), attendsWithinSegments(probe)];
-    probe.dispose();
-    const neft = new SftTrainer(
-      config(base, join(dir, 'neft'), { use_peft: false, max_steps: 2, neft_alpha: 5 }),
-      quiet,
-    );
-    if (hook) {
-      const plain = await new SftTrainer(
-        config(base, join(dir, 'plain'), { use_peft: false, max_steps: 2 }),
+    const run = (out: string, extra: Partial<SftConfigInput> = {}) =>
+      new SftTrainer(
+        config(base, join(dir, out), { use_peft: false, max_steps: 4, save_steps: 2, ...extra }),
         quiet,
       ).train();
-      const noisy = await neft.train();
-      expect(losses(noisy.train.logHistory)[1]).not.toBe(losses(plain.train.logHistory)[1]);
-    } else {
-      await expect(neft.train()).rejects.toThrow('--neft_alpha 5: NEFTune needs CausalLM.embeddingHook');
-    }
-    const packed = new SftTrainer(
-      config(base, join(dir, 'packed'), { use_peft: false, max_steps: 2, packing: true }),
-      quiet,
+    const plain = losses((await run('plain')).train.logHistory);
+    const neft = losses((await run('neft', { neft_alpha: 5 })).train.logHistory);
+    expect(neft[0]).not.toBe(plain[0]);
+    expect(losses((await run('neft-again', { neft_alpha: 5 })).train.logHistory)).toEqual(neft);
+    expect(losses((await run('neft-seed', { neft_alpha: 5, seed: 7 })).train.logHistory)).not.toEqual(neft);
+    const small = losses(
+      (await run('neft-medicalgpt', { neft_alpha: 5, neft_scale: 'medicalgpt' })).train.logHistory,
     );
-    if (segments) expect((await packed.train()).train.globalStep).toBe(2);
-    else
-      await expect(packed.train()).rejects.toThrow(
-        '--packing: this @medgpt/models build does not keep attention inside packed samples',
-      );
+    expect(small[0]).not.toBe(neft[0]);
+    cpSync(join(dir, 'neft', 'checkpoint-2'), join(dir, 'neft-resumed', 'checkpoint-2'), { recursive: true });
+    const resumed = await run('neft-resumed', { neft_alpha: 5, resume_from_checkpoint: true });
+    expect(losses(resumed.train.logHistory)).toEqual(neft);
+  });
+
+  it('packing: a short packed run trains reproducibly, no tensor leaks', async () => {
+    const { dir, base } = await tinySetup(2);
+    const before = tf.memory().numTensors;
+    const run = (out: string) =>
+      new SftTrainer(
+        config(base, join(dir, out), { use_peft: false, max_steps: 3, packing: true }),
+        quiet,
+      ).train();
+    const packed = await run('packed');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(packed.train.globalStep).toBe(3);
+    const l = losses(packed.train.logHistory);
+    expect(l.every(Number.isFinite)).toBe(true);
+    expect(losses((await run('packed-again')).train.logHistory)).toEqual(l);
   });
 });

@@ -1,4 +1,3 @@
-import { attendsWithinSegments, hasEmbeddingHook } from '../stage/model-extensions.js';
 import { paddingId, type StageModel } from '../stage/load-stage-model.js';
 import { runCausalLmStage, type StageResult, type StageRunOptions } from '../stage/run-causal-lm-stage.js';
 import { StageTrainer } from '../stage/stage-trainer.js';
@@ -26,17 +25,6 @@ export class SftTrainer extends StageTrainer<SftConfig> {
 
   protected async trainStage({ model, tokenizer }: StageModel): Promise<StageResult> {
     const c = this.config;
-    if (c.neft_alpha > 0 && !hasEmbeddingHook(model)) {
-      throw new Error(
-        `--neft_alpha ${c.neft_alpha}: NEFTune needs CausalLM.embeddingHook, which this @medgpt/models build does not have; use --neft_alpha 0`,
-      );
-    }
-    if (c.packing && !attendsWithinSegments(model)) {
-      throw new Error(
-        '--packing: this @medgpt/models build does not keep attention inside packed samples (segmentIds); ' +
-          'packed rows would attend across samples. Use --packing false',
-      );
-    }
     const data = await sftData(c, tokenizer);
     for (const note of data.notes) this.log(note);
     this.log(

@@ -6,10 +6,10 @@ import {
   type PackedSequence,
   type TokenBatch,
 } from '@medgpt/data';
-import type { CausalLM } from '@medgpt/models';
+import type { CausalLM, CausalLMInputs } from '@medgpt/models';
 import type { LossContext, TrainingTask } from '@medgpt/trainer';
-import { withEmbeddingHook, type PackedInputs } from './model-extensions.js';
-import { addNeftuneNoise, type NeftuneScale } from './neftune.js';
+import { withEmbeddingHook } from './model-extensions.js';
+import { addNeftuneNoise, sequenceLengths, type NeftuneScale } from './neftune.js';
 import type { TrainableWeights } from './trainable-weights.js';
 
 export interface CausalLmTaskOptions {
@@ -19,7 +19,7 @@ export interface CausalLmTaskOptions {
   padTokenId: number;
   /** MedicalGPT's SFT collator pads to a multiple of 4 (right padding). */
   padToMultipleOf?: number;
-  /** Rows are packed samples (positions restart; segment ids keep them apart). */
+  /** Rows are packed samples (positions restart; segment ids keep attention inside each sample). */
   packed?: boolean;
   /** NEFTune noise on the input embeddings of training steps. */
   neftune?: { alpha: number; scale: NeftuneScale };
@@ -68,7 +68,7 @@ export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
     const run = () =>
       tf.tidy(() => {
         const shape: [number, number] = [batch.batchSize, batch.seqLength];
-        const inputs: PackedInputs = {
+        const inputs: CausalLMInputs = {
           inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
           attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
           positionIds: tf.tensor2d(batch.positionIds, shape, 'int32'),
@@ -81,7 +81,7 @@ export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
     const noise = {
       alpha: neftune.alpha,
       scale: neftune.scale,
-      seqLength: batch.seqLength,
+      lengths: sequenceLengths(batch),
       vocabSize: this.o.model.config.vocabSize,
       generator: context.generator,
     };
