@@ -70,7 +70,7 @@ export {
   saveOptimizerState,
   type StatefulOptimizer,
 } from './checkpoint/optimizer-state-file.js';
-export { writeTextAtomic } from './checkpoint/write-text-atomic.js';
+export { writeTextAtomic } from '@medgpt/core-tensor';
 
 // Metrics, progress, plots
 export { MetricsFile, METRICS_FILE } from './logging/metrics-file.js';

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SafetensorsFile, tf, writeSafetensors, type OptimizerState } from '@medgpt/core-tensor';
-import { writeTextAtomic } from './write-text-atomic.js';
+import {
+  SafetensorsFile,
+  tf,
+  writeSafetensors,
+  type OptimizerState,
+  writeTextAtomic,
+} from '@medgpt/core-tensor';
 
 /** What checkpoints need of an optimizer (core-tensor's AdamW, MultiTensorAdamW, SGD). */
 export interface StatefulOptimizer {

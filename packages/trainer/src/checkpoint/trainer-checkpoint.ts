@@ -1,4 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
+import { writeTextAtomic } from '@medgpt/core-tensor';
 import { join } from 'node:path';
 import type { GeneratorState } from '@medgpt/core-tensor';
 import type { BatchIteratorState } from '@medgpt/data';
@@ -11,7 +12,6 @@ import {
   saveOptimizerState,
   type StatefulOptimizer,
 } from './optimizer-state-file.js';
-import { writeTextAtomic } from './write-text-atomic.js';
 
 // File names inside checkpoint-<step>/. trainer_state.json is HF's; the others replace HF's pickles
 // (optimizer.pt, scheduler.pt, rng_state.pth, training_args.bin) with safetensors and JSON.

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeTextAtomic } from '../checkpoint/write-text-atomic.js';
+import { writeTextAtomic } from '@medgpt/core-tensor';
 import type { LogEntry } from '../trainer-state.js';
 
 /** output_dir/metrics.jsonl: one JSON object per log entry (training logs, evaluations, the summary). */

@@ -7,11 +7,11 @@ import {
   type Generator,
   type LrSchedule,
   type MultiTensorAdamW,
+  writeTextAtomic,
 } from '@medgpt/core-tensor';
 import type { ResumableBatchIterator } from '@medgpt/data';
 import { rotateCheckpoints, writeCheckpointDir } from '../checkpoint/checkpoint-dirs.js';
 import { writeTrainerCheckpoint } from '../checkpoint/trainer-checkpoint.js';
-import { writeTextAtomic } from '../checkpoint/write-text-atomic.js';
 import { formatLogLine } from '../logging/format-log-line.js';
 import { memoryUsage } from '../logging/memory-usage.js';
 import type { MetricsFile } from '../logging/metrics-file.js';
