@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { UsageError } from './usage-error.js';
 
+const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
+
 /**
- * `--config file.json` (or MedicalGPT's lone `args.json` argument): a JSON object of option values,
+ * `--config file.json|yaml` (or MedicalGPT's lone `args.json` argument): an object of option values,
  * snake_case or kebab-case keys. Flags given on the command line override it.
  */
 export async function loadConfig(path: string): Promise<Record<string, unknown>> {
@@ -14,17 +17,20 @@ export async function loadConfig(path: string): Promise<Record<string, unknown>>
       `cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
   }
+  const format = isYaml(path) ? 'YAML' : 'JSON';
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = isYaml(path) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
     throw new UsageError(
-      `--config ${path} is not valid JSON: ${(err as Error).message}`,
-      'a JSON object such as {"train_file_dir": "data/sft"}',
+      `--config ${path} is not valid ${format}: ${(err as Error).message}`,
+      format === 'YAML'
+        ? 'a YAML mapping such as "train_file_dir: data/sft"'
+        : 'a JSON object such as {"train_file_dir": "data/sft"}',
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--config ${path} must hold a JSON object of options`);
+    throw new UsageError(`--config ${path} must hold a ${format} object (mapping) of options`);
   }
   return value as Record<string, unknown>;
 }
