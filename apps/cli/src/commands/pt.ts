@@ -1,13 +1,7 @@
 import { DEFAULT_TRAINING_ARGUMENTS, TRAINING_ARGUMENT_DOCS } from '@medgpt/trainer';
 import { PT_DEFAULTS, PT_OPTION_DOCS, PtTrainer, type PtConfigInput } from '@medgpt/trainers-sft';
 import { defineCommand } from '../command.js';
-import {
-  exitCodeFor,
-  selectTrainingBackend,
-  trainingConfig,
-  trainingOptionSchema,
-  withUsageErrors,
-} from './training-options.js';
+import { runTrainingCommand, trainingOptionSchema } from './training-options.js';
 
 const DOCS = { ...PT_OPTION_DOCS, ...TRAINING_ARGUMENT_DOCS };
 
@@ -30,14 +24,12 @@ export const ptCommand = defineCommand({
     { ...DEFAULT_TRAINING_ARGUMENTS, ...PT_DEFAULTS, output_dir: 'outputs-pt' },
     ['model_name_or_path', 'train_file_dir'],
   ),
-  async run(options, { io }) {
-    const config = trainingConfig(options, DOCS, io) as PtConfigInput;
-    const trainer = await withUsageErrors(
-      async () => new PtTrainer(config, { log: (l) => io.stdout(`${l}\n`) }),
+  run(options, { io }) {
+    return runTrainingCommand(
+      options,
+      DOCS,
+      io,
+      (config, log) => new PtTrainer(config as PtConfigInput, { log }),
     );
-    await selectTrainingBackend(options.backend, io, options.device);
-    const result = await withUsageErrors(() => trainer.train());
-    io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
-    return exitCodeFor(result.train.stopReason, result.train.signal);
   },
 });

@@ -1,13 +1,7 @@
 import { DEFAULT_TRAINING_ARGUMENTS, TRAINING_ARGUMENT_DOCS } from '@medgpt/trainer';
 import { SFT_DEFAULTS, SFT_OPTION_DOCS, SftTrainer, type SftConfigInput } from '@medgpt/trainers-sft';
 import { defineCommand } from '../command.js';
-import {
-  exitCodeFor,
-  selectTrainingBackend,
-  trainingConfig,
-  trainingOptionSchema,
-  withUsageErrors,
-} from './training-options.js';
+import { runTrainingCommand, trainingOptionSchema } from './training-options.js';
 
 const DOCS = { ...SFT_OPTION_DOCS, ...TRAINING_ARGUMENT_DOCS };
 
@@ -32,14 +26,12 @@ export const sftCommand = defineCommand({
     { ...DEFAULT_TRAINING_ARGUMENTS, ...SFT_DEFAULTS, output_dir: 'outputs-sft' },
     ['model_name_or_path', 'train_file_dir'],
   ),
-  async run(options, { io }) {
-    const config = trainingConfig(options, DOCS, io) as SftConfigInput;
-    const trainer = await withUsageErrors(
-      async () => new SftTrainer(config, { log: (l) => io.stdout(`${l}\n`) }),
+  run(options, { io }) {
+    return runTrainingCommand(
+      options,
+      DOCS,
+      io,
+      (config, log) => new SftTrainer(config as SftConfigInput, { log }),
     );
-    await selectTrainingBackend(options.backend, io, options.device);
-    const result = await withUsageErrors(() => trainer.train());
-    io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
-    return exitCodeFor(result.train.stopReason, result.train.signal);
   },
 });

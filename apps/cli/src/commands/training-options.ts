@@ -128,6 +128,29 @@ export async function withUsageErrors<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What `medgpt pt|sft` need of a stage trainer (PtTrainer, SftTrainer). */
+interface StageRunner {
+  train(): Promise<{ outputDir: string; train: { stopReason: StopReason; signal?: string } }>;
+}
+
+/**
+ * The body of a training command: options to the library's config, the trainer (its option errors
+ * become usage errors), the backend, the run, then where the outputs are and the exit code.
+ */
+export async function runTrainingCommand(
+  options: Record<string, unknown>,
+  docs: Record<string, OptionDoc>,
+  io: CliIo,
+  makeTrainer: (config: Record<string, unknown>, log: (line: string) => void) => StageRunner,
+): Promise<number> {
+  const config = trainingConfig(options, docs, io);
+  const trainer = await withUsageErrors(async () => makeTrainer(config, (l) => io.stdout(`${l}\n`)));
+  await selectTrainingBackend(options.backend, io, options.device);
+  const result = await withUsageErrors(() => trainer.train());
+  io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
+  return exitCodeFor(result.train.stopReason, result.train.signal);
+}
+
 /** 0 when training ran to the end; 130/143 (the shell's codes) when SIGINT/SIGTERM stopped it. */
 export function exitCodeFor(stop: StopReason, signal?: string): number {
   if (stop !== 'signal') return EXIT_OK;

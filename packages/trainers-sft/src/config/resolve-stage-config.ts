@@ -4,7 +4,7 @@ import {
   resolveTrainingArguments,
   type TrainingArguments,
 } from '@medgpt/trainer';
-import { checkOption, isNonEmptyString, isNumberIn, isInteger } from './check-option.js';
+import { checkOption, isNonEmptyString, isNumberIn, isInteger, isOptionalInteger } from './check-option.js';
 import { TORCH_DTYPES, type LoraOptions, type ModelOptions } from './model-options.js';
 
 /**
@@ -112,5 +112,36 @@ function closest(key: string, names: string[]): string | undefined {
   return (
     names.find((n) => plain(n) === plain(key)) ??
     names.find((n) => plain(n).includes(plain(key)) || plain(key).includes(plain(n)))
+  );
+}
+
+/** The data options PT and SFT share. */
+export interface DataFileOptions {
+  train_file_dir: string;
+  validation_file_dir: string | null;
+  max_train_samples: number | null;
+  max_eval_samples: number | null;
+}
+
+/** Checks the data options; `trainFiles` says what train_file_dir must hold, for the error. */
+export function checkDataFileOptions(o: DataFileOptions, trainFiles: string): void {
+  checkOption('train_file_dir', o.train_file_dir, isNonEmptyString(o.train_file_dir), trainFiles);
+  checkOption(
+    'validation_file_dir',
+    o.validation_file_dir,
+    o.validation_file_dir === null || isNonEmptyString(o.validation_file_dir),
+    'a directory or file',
+  );
+  checkOption(
+    'max_train_samples',
+    o.max_train_samples,
+    isOptionalInteger(o.max_train_samples, 1),
+    'an integer >= 1',
+  );
+  checkOption(
+    'max_eval_samples',
+    o.max_eval_samples,
+    isOptionalInteger(o.max_eval_samples, 1),
+    'an integer >= 1',
   );
 }

@@ -1,13 +1,18 @@
 import type { OptionDoc, TrainingArguments } from '@medgpt/trainer';
 import { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from '../config/option-docs.js';
-import { checkOption, isInteger, isNonEmptyString, isOptionalInteger } from '../config/check-option.js';
+import { checkOption, isInteger } from '../config/check-option.js';
 import {
   LORA_OPTION_DEFAULTS,
   MODEL_OPTION_DEFAULTS,
   type LoraOptions,
   type ModelOptions,
 } from '../config/model-options.js';
-import { checkLoraOptions, checkModelOptions, resolveStageConfig } from '../config/resolve-stage-config.js';
+import {
+  checkDataFileOptions,
+  checkLoraOptions,
+  checkModelOptions,
+  resolveStageConfig,
+} from '../config/resolve-stage-config.js';
 
 /** pretraining.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
 export interface PtOptions extends ModelOptions, LoraOptions {
@@ -54,30 +59,7 @@ export function resolvePtConfig(input: PtConfigInput): PtConfig {
 function checkPtOptions(o: PtOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
-  checkOption(
-    'train_file_dir',
-    o.train_file_dir,
-    isNonEmptyString(o.train_file_dir),
-    'a directory of *.txt / *.jsonl files or one file',
-  );
-  checkOption(
-    'validation_file_dir',
-    o.validation_file_dir,
-    o.validation_file_dir === null || isNonEmptyString(o.validation_file_dir),
-    'a directory or file',
-  );
-  checkOption(
-    'max_train_samples',
-    o.max_train_samples,
-    isOptionalInteger(o.max_train_samples, 1),
-    'an integer >= 1',
-  );
-  checkOption(
-    'max_eval_samples',
-    o.max_eval_samples,
-    isOptionalInteger(o.max_eval_samples, 1),
-    'an integer >= 1',
-  );
+  checkDataFileOptions(o, 'a directory of *.txt / *.jsonl files or one file');
   checkOption('block_size', o.block_size, isInteger(o.block_size, 2), 'an integer >= 2');
   checkOption(
     'validation_split_percentage',

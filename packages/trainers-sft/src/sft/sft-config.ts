@@ -1,20 +1,19 @@
 import { getToolFormat, listConversationTemplates } from '@medgpt/templates';
 import type { OptionDoc, TrainingArguments } from '@medgpt/trainer';
 import { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from '../config/option-docs.js';
-import {
-  checkOption,
-  isInteger,
-  isNonEmptyString,
-  isNumberIn,
-  isOptionalInteger,
-} from '../config/check-option.js';
+import { checkOption, isInteger, isNumberIn } from '../config/check-option.js';
 import {
   LORA_OPTION_DEFAULTS,
   MODEL_OPTION_DEFAULTS,
   type LoraOptions,
   type ModelOptions,
 } from '../config/model-options.js';
-import { checkLoraOptions, checkModelOptions, resolveStageConfig } from '../config/resolve-stage-config.js';
+import {
+  checkDataFileOptions,
+  checkLoraOptions,
+  checkModelOptions,
+  resolveStageConfig,
+} from '../config/resolve-stage-config.js';
 import { NEFTUNE_SCALES, type NeftuneScale } from '../stage/neftune.js';
 
 /** supervised_finetuning.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
@@ -83,30 +82,7 @@ export function resolveSftConfig(input: SftConfigInput): SftConfig {
 function checkSftOptions(o: SftOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
-  checkOption(
-    'train_file_dir',
-    o.train_file_dir,
-    isNonEmptyString(o.train_file_dir),
-    'a directory of *.jsonl files or one file',
-  );
-  checkOption(
-    'validation_file_dir',
-    o.validation_file_dir,
-    o.validation_file_dir === null || isNonEmptyString(o.validation_file_dir),
-    'a directory or file',
-  );
-  checkOption(
-    'max_train_samples',
-    o.max_train_samples,
-    isOptionalInteger(o.max_train_samples, 1),
-    'an integer >= 1',
-  );
-  checkOption(
-    'max_eval_samples',
-    o.max_eval_samples,
-    isOptionalInteger(o.max_eval_samples, 1),
-    'an integer >= 1',
-  );
+  checkDataFileOptions(o, 'a directory of *.jsonl files or one file');
   checkOption(
     'validation_split_percentage',
     o.validation_split_percentage,
