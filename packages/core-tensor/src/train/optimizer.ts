@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { paramGroupEntries, type ParamEntry } from './param-group-entries.js';
 
 /** Parameters that share settings, as a torch param group; `weightDecay` overrides the default. */
 export interface ParamGroup {
@@ -34,21 +35,20 @@ export function checkOption(
   if (!ok) throw new RangeError(`${owner}: option '${option}' is ${String(value)}; expected ${expected}`);
 }
 
-interface Entry {
-  variable: tf.Variable;
-  weightDecay: number;
-}
-
 /**
  * The machinery shared by AdamW and SGD: parameters by variable name, per-parameter state, the
  * learning rate, the step loop (one fused kernel per parameter, written back with assign) and
  * state save/restore. Subclasses supply the kernel call.
  */
 export abstract class Optimizer {
-  private readonly entries = new Map<string, Entry>();
-  private readonly states = new Map<string, ParamState>();
+  /** The parameters by group, and by variable name. */
+  protected readonly groups: ParamEntry[][];
+  private readonly entries = new Map<string, ParamEntry>();
+  /** Per-parameter state by variable name; a parameter has none before its first step. */
+  protected readonly states = new Map<string, ParamState>();
   private learningRate = 0;
-  private steps = 0;
+  /** How many times step() has run. */
+  protected steps = 0;
 
   protected constructor(
     /** 'AdamW' or 'SGD': names errors and tags saved state. */
@@ -60,29 +60,8 @@ export abstract class Optimizer {
     weightDecay: number,
   ) {
     this.setLearningRate(lr);
-    checkOption(kind, 'weightDecay', weightDecay, weightDecay >= 0, 'a number >= 0');
-    const groups: ParamGroup[] =
-      params.length > 0 && params[0] instanceof tf.Variable
-        ? [{ params: params as tf.Variable[] }]
-        : (params as ParamGroup[]);
-    groups.forEach((group, i) => {
-      const wd = group.weightDecay ?? weightDecay;
-      checkOption(kind, `groups[${i}].weightDecay`, wd, wd >= 0, 'a number >= 0');
-      for (const variable of group.params) {
-        if (!(variable instanceof tf.Variable)) {
-          throw new TypeError(
-            `${kind}: groups[${i}].params holds a ${typeof variable}; expected tf.Variable`,
-          );
-        }
-        if (variable.dtype !== 'float32') {
-          throw new TypeError(`${kind}: parameter '${variable.name}' is ${variable.dtype}; expected float32`);
-        }
-        if (this.entries.has(variable.name)) {
-          throw new Error(`${kind}: parameter '${variable.name}' appears more than once`);
-        }
-        this.entries.set(variable.name, { variable, weightDecay: wd });
-      }
-    });
+    this.groups = paramGroupEntries(kind, params, weightDecay);
+    for (const entry of this.groups.flat()) this.entries.set(entry.variable.name, entry);
   }
 
   /** The learning rate of the next step. */
@@ -141,13 +120,13 @@ export abstract class Optimizer {
     weightDecay: number,
   ): tf.Tensor[];
 
-  private checkGrads(grads: tf.NamedTensorMap): void {
+  protected checkGrads(grads: tf.NamedTensorMap): void {
     for (const [name, grad] of Object.entries(grads)) {
       const entry = this.entries.get(name);
       if (entry == null) {
         throw new Error(
           `${this.kind}.step: got a gradient for '${name}', which is not one of this optimizer's ` +
-            `${this.entries.size} parameters (pass the same variables to tf.variableGrads as varList)`,
+            `${this.entries.size} parameters (pass the same variables to valueAndGrads or tf.variableGrads)`,
         );
       }
       const { shape, dtype } = entry.variable;

@@ -8,7 +8,7 @@ export interface ParamEntry {
 }
 
 /**
- * The optimizer's parameters as groups of entries, validated as Optimizer's constructor does: a flat
+ * The optimizer's parameters as groups of entries, validated for Optimizer's constructor: a flat
  * list is one group; every parameter is a float32 tf.Variable appearing once; a group's weightDecay
  * (default `weightDecay`) is >= 0. Errors name `kind`.
  */
