@@ -36,7 +36,7 @@ run() { # name, timeout seconds, command...
 }
 
 if [[ $what == all || $what == conformance ]]; then
-  for group in elementwise 'data movement' 'reductions and matmul' 'fused ops and optimizers'; do
+  for group in elementwise 'data movement' 'reductions and matmul' 'fused ops and optimizers' 'bf16 tensor-core paths'; do
     slug=${group%% *}
     run "conformance-$slug" 120 node cuda-conformance.mjs --group "$group" --json "$results/conformance-$slug.json"
   done

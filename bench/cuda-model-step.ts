@@ -2,6 +2,7 @@
 // variableGrads, AdamW) and the same greedy generation on cpu and on cuda, compared.
 //
 //   node .device/cuda/cuda-model-step.mjs [--steps 3] [--json FILE] [--backend NAME (default cuda)]
+//     [--matmul fp32|tf32|bf16 (default fp32: the exact comparison)]
 //
 // Per architecture it reports each step's loss on both backends, the largest relative gradient
 // difference, and whether greedy generation produced the same tokens, plus the step time on cuda.
@@ -11,11 +12,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdamW, tf } from '@medgpt/core-tensor';
-import { cudaProvider } from '@medgpt/backend-cuda';
+import { createCudaProvider, type MatmulPrecision } from '@medgpt/backend-cuda';
 import { createTinyModel, generate, loadModel, type CausalLM } from '@medgpt/models';
 
 const { values: args } = parseArgs({
-  options: { steps: { type: 'string' }, json: { type: 'string' }, backend: { type: 'string' } },
+  options: {
+    steps: { type: 'string' },
+    json: { type: 'string' },
+    backend: { type: 'string' },
+    matmul: { type: 'string', default: 'fp32' },
+  },
 });
 const steps = Number(args.steps ?? 3);
 const backend = args.backend ?? 'cuda';
@@ -106,7 +112,10 @@ function maxRelDiff(a: Float32Array, b: Float32Array): number {
   return num / Math.max(den, 1e-30);
 }
 
-const availability = backend === 'cuda' ? await cudaProvider.load() : ({ ok: true } as const);
+const availability =
+  backend === 'cuda'
+    ? await createCudaProvider({ matmulPrecision: args.matmul as MatmulPrecision }).load()
+    : ({ ok: true } as const);
 if (!availability.ok) {
   console.error(`cuda backend not available: ${availability.reason}`);
   process.exit(2);

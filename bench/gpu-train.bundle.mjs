@@ -2,7 +2,7 @@
 // Prepares the GPU benchmark (bench/gpu-train.ts vs bench/gpu_train_torch.py) for the device machine:
 // runs bench/cuda-bundle.mjs (.device/cuda/: koffi, the compiled kernels, the cuda check programs),
 // then bundles bench/gpu-train.ts beside them as .device/cuda/gpu-train.mjs, with the workspace
-// packages (@medgpt/peft included) inlined from source. Then, on the device (carry .device/node.xz and
+// packages (@medgpt/peft included) inlined from source, and bench/gpu-sft.ts as gpu-sft.mjs. Then, on the device (carry .device/node.xz and
 // .device/cuda): bash bench/gpu-train.sh
 //
 //   node bench/gpu-train.bundle.mjs [--no-cuda-bundle]   (the flag keeps an existing .device/cuda)
@@ -20,8 +20,9 @@ if (!process.argv.includes('--no-cuda-bundle')) {
 }
 
 await build({
-  entryPoints: [join(root, 'bench', 'gpu-train.ts')],
-  outfile: join(out, 'gpu-train.mjs'),
+  entryPoints: [join(root, 'bench', 'gpu-train.ts'), join(root, 'bench', 'gpu-sft.ts')],
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -29,14 +30,21 @@ await build({
   mainFields: ['module', 'main'],
   external: ['koffi'],
   alias: Object.fromEntries(
-    ['core-tensor', 'backend-cuda', 'models', 'tokenizer', 'peft'].map((p) => [
-      `@medgpt/${p}`,
-      join(packages, p, 'src', 'index.ts'),
-    ]),
+    [
+      'core-tensor',
+      'backend-cuda',
+      'models',
+      'tokenizer',
+      'peft',
+      'templates',
+      'data',
+      'trainer',
+      'trainers-sft',
+    ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
   },
   logLevel: 'warning',
 });
-console.log(`bundled ${join(out, 'gpu-train.mjs')}`);
+console.log(`bundled ${join(out, 'gpu-train.mjs')} and ${join(out, 'gpu-sft.mjs')}`);

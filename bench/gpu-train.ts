@@ -16,8 +16,8 @@
 // plus small kernels for scaling, bias, dropout and accumulation).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AdamW, tf } from '@medgpt/core-tensor';
-import { cudaProvider } from '@medgpt/backend-cuda';
+import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
+import { createCudaProvider, type CudaBackend, type MatmulPrecision } from '@medgpt/backend-cuda';
 import {
   CausalLM,
   generate,
@@ -47,6 +47,8 @@ const { values: args } = parseArgs({
     heads: { type: 'string', default: '14' },
     'kv-heads': { type: 'string', default: '2' },
     json: { type: 'string' },
+    matmul: { type: 'string', default: 'bf16' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const mode = args.mode;
@@ -65,7 +67,9 @@ const MiB = 2 ** 20;
 // ---- the backend ------------------------------------------------------------------------------------
 
 if (args.backend === 'cuda') {
-  const availability = await cudaProvider.load();
+  const availability = await createCudaProvider({
+    matmulPrecision: args.matmul as MatmulPrecision,
+  }).load();
   if (!availability.ok) {
     console.error(`cuda backend not available: ${availability.reason}`);
     process.exit(2);
@@ -160,7 +164,7 @@ function report(result: Record<string, unknown>): void {
     bench: 'gpu-train',
     stack: 'medgpt',
     backend: args.backend,
-    precision: 'fp32',
+    precision: args.backend === 'cuda' ? `fp32 storage, ${args.matmul} matmul` : 'fp32',
     layers,
     ...result,
   });
@@ -198,9 +202,10 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
     [batch, seq],
     'int32',
   );
-  const optimizer = new AdamW(vars, { lr: 1e-5, weightDecay: 0 });
+  // What the trainer does: core-tensor's backward driver and the multi-tensor AdamW.
+  const optimizer = new MultiTensorAdamW(vars, { lr: 1e-5, weightDecay: 0 });
   const step = (): number => {
-    const { value, grads } = tf.variableGrads(() => model.loss({ inputIds: ids }, ids), vars);
+    const { value, grads } = valueAndGrads(() => model.loss({ inputIds: ids }, ids) as tf.Scalar, vars);
     optimizer.step(grads);
     const loss = value.dataSync()[0]!; // waits for the step's work on the GPU
     tf.dispose([value, ...Object.values(grads)]);
@@ -225,6 +230,7 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
     stepMs.push(performance.now() - started);
   }
   const leaked = tf.memory().numTensors - numTensors;
+  if (args.profile && args.backend === 'cuda') profileStep(step);
   const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
   const mem = memoryMiB();
   console.log(
@@ -252,6 +258,60 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
   ids.dispose();
   peft?.dispose();
   model.dispose();
+}
+
+/**
+ * One more step with CUDA events around every kernel dispatch: GPU milliseconds per tfjs kernel name,
+ * largest first (the events cost ~1 us host each; the step's total is their sum, not wall time).
+ */
+function profileStep(step: () => number): void {
+  const cuda = (tf.backend() as CudaBackend).runtime.cuda;
+  const marks: { name: string; start: unknown; end: unknown }[] = [];
+  const originals = tf.getKernelsForBackend('cuda');
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, 'cuda');
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (kernelArgs) => {
+        const start = cuda.createEvent(true);
+        const end = cuda.createEvent(true);
+        cuda.record(start);
+        const out = config.kernelFunc(kernelArgs);
+        cuda.record(end);
+        marks.push({ name: config.kernelName, start, end });
+        return out;
+      },
+    });
+  }
+  const wall = performance.now();
+  step();
+  const wallMs = performance.now() - wall;
+  for (const config of originals) {
+    tf.unregisterKernel(config.kernelName, 'cuda');
+    tf.registerKernel(config);
+  }
+  const byName = new Map<string, { ms: number; calls: number }>();
+  let total = 0;
+  for (const m of marks) {
+    const ms = cuda.elapsedMs(m.start as never, m.end as never);
+    cuda.destroyEvent(m.start as never);
+    cuda.destroyEvent(m.end as never);
+    const entry = byName.get(m.name) ?? { ms: 0, calls: 0 };
+    entry.ms += ms;
+    entry.calls++;
+    byName.set(m.name, entry);
+    total += ms;
+  }
+  const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
+  console.log(
+    `profile: ${marks.length} kernels, ${total.toFixed(1)} ms GPU in kernels, ${wallMs.toFixed(1)} ms wall`,
+  );
+  for (const [name, e] of rows.slice(0, 25)) {
+    console.log(
+      `  ${name.padEnd(28)} ${e.ms.toFixed(2).padStart(9)} ms ${String(e.calls).padStart(6)} calls ${((100 * e.ms) / total).toFixed(1).padStart(5)} %`,
+    );
+  }
+  report({ mode: `profile-${mode}`, kernels: marks.length, gpuMs: total, wallMs, top: rows.slice(0, 25) });
 }
 
 async function decode(): Promise<void> {

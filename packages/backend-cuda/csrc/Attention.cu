@@ -10,13 +10,10 @@
 // backward recomputes the probabilities the same way and adds the key/value gradients with float
 // atomics. Tiled (flash-style) kernels come later; these are the reference they must match.
 #include "common.cuh"
+#include "attention-shape.cuh"
 
 #define MAX_HEAD_DIM 256
 #define PER_LANE (MAX_HEAD_DIM / 32)
-
-struct AttentionShape {
-  long long batch, tq, s, heads, kv_heads, head_dim, window, offset, has_segments;
-};
 
 // Where one query row lives and which keys it may see.
 struct QueryRow {

@@ -1,20 +1,7 @@
-// LoraLinear and LoraLinearGrad: the elementwise parts around the cuBLASLt GEMMs (src/kernels/LoraLinear.ts).
+// LoraLinear and LoraLinearGrad: the dropout parts around the cuBLASLt GEMMs (src/kernels/LoraLinear.ts; the
+// scale, bias and accumulation are folded into the GEMMs).
 // Arithmetic in double, rounded once to float32, as core-tensor's host kernel does in JS numbers.
 #include "common.cuh"
-
-// y[i] = y[i] + scale * low[i] (+ bias[i % cols]): the base GEMM plus the scaled low-rank product, in place.
-extern "C" __global__ void lora_combine(float* y, const float* low, const float* bias, long long n, long long cols,
-                                        double scale) {
-  GRID_STRIDE_LOOP(i, n) {
-    const double b = bias != nullptr ? (double)bias[i % cols] : 0.0;
-    y[i] = (float)((double)y[i] + scale * (double)low[i] + b);
-  }
-}
-
-// x[i] = x[i] * scale, in place.
-extern "C" __global__ void lora_scale(float* x, long long n, double scale) {
-  GRID_STRIDE_LOOP(i, n) { x[i] = (float)((double)x[i] * scale); }
-}
 
 // out[i] = keep[i] != 0 ? x[i] * scale : 0 (inverted dropout with a mask regenerated from its Philox stream).
 extern "C" __global__ void lora_dropout(const float* x, const float* keep, float* out, long long n, double scale) {

@@ -2,8 +2,11 @@
 // first when the reduced axes are not contiguous): Sum, Mean, Prod, Max, Min, Any, All, ArgMax,
 // ArgMin. `_rows` handles inner == 1 with one block per output (a block-wide tree); `_cols` handles
 // inner > 1 with one thread per output walking the reduced axis (consecutive threads read consecutive
-// addresses). Float sums accumulate in double, so results stay close to tfjs-backend-cpu's
-// JavaScript-number sums whatever the length.
+// addresses). Float Sum and Mean with inner > 1 over a long axis but few outputs (bias gradients: a
+// sum over axis 0 of [tokens, width]) take `_cols_partial` + `_cols_finish` instead, the two-pass
+// column sum of common.cuh, which spreads the reduced axis over thousands of blocks. Float sums
+// accumulate in double, so results stay close to tfjs-backend-cpu's JavaScript-number sums whatever
+// the length, and every path is deterministic (no atomics).
 #include "common.cuh"
 
 // Operation codes; the host's kernels/reduce-ops.ts holds the same numbers.
@@ -78,6 +81,32 @@ extern "C" __global__ void reduce_cols_f32(const float* x, float* out, long long
       out[o] = (float)(op == OP_MEAN ? acc / (double)len : acc);
     }
   }
+}
+
+// Pass 1 of the two-pass column sum (Sum, Mean): block (blockIdx.x = o * col_tiles + tile index,
+// blockIdx.y = chunk) adds rows [chunk * chunk_rows, +chunk_rows) of its tile of columns of slab o into
+// partial[(o * chunks + chunk) * inner + column] (double).
+extern "C" __global__ void reduce_cols_partial_f32(const float* x, double* partial, long long len, long long inner,
+                                                   int tile, long long col_tiles, long long chunk_rows) {
+  const long long o = blockIdx.x / col_tiles;
+  const long long col = (blockIdx.x % col_tiles) * tile + (threadIdx.x & (tile - 1));
+  const long long begin = (long long)blockIdx.y * chunk_rows;
+  const long long end = min(len, begin + chunk_rows);
+  const int lanes = COLUMN_BLOCK / tile;
+  double acc = 0.0;
+  if (col < inner) {
+    const float* xo = x + o * len * inner + col;
+#pragma unroll 4
+    for (long long j = begin + threadIdx.x / tile; j < end; j += lanes) acc += (double)xo[j * inner];
+  }
+  acc = column_lanes_sum(acc, tile);
+  if ((int)threadIdx.x < tile && col < inner) partial[(o * gridDim.y + blockIdx.y) * inner + col] = acc;
+}
+
+// Pass 2: out[o, c] = sum of the chunks / divisor (1 for Sum, len for Mean), chunks in a fixed order.
+extern "C" __global__ void reduce_cols_finish_f32(const double* partial, float* out, long long chunks,
+                                                  long long inner, int tile, long long col_tiles, double divisor) {
+  finish_column_sums(partial, out, chunks, inner, tile, col_tiles, divisor);
 }
 
 // int32 (and bool) reductions: one thread per output, 64-bit accumulation wrapped to int32 at the end.

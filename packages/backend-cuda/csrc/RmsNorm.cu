@@ -1,6 +1,8 @@
 // RmsNorm: y = x / sqrt(mean(x^2) + eps) * weight over the last axis (rows of `width`), and its
-// backward. One block per row; the row statistics accumulate in double and the per-element products
-// run in double, as core-tensor's host kernel does, so cpu and cuda agree to float32 rounding.
+// backward. One block per row for y and dx; the weight gradient is a two-pass column sum over the rows
+// (common.cuh). Row statistics and column sums accumulate in double and the per-element products run in
+// double, as core-tensor's host kernel does, so cpu and cuda agree to float32 rounding; no atomics, so
+// results are the same bits run to run.
 #include "common.cuh"
 
 __device__ __forceinline__ double row_inverse_rms(const float* xr, int width, double eps) {
@@ -23,17 +25,44 @@ extern "C" __global__ void rms_norm_forward(const float* x, const float* weight,
   }
 }
 
-// With r = 1/rms(x), n = x r and g = dy w:  dx = r (g - n mean(g n)). Also stores r per row for the
-// weight gradient pass.
+// Block-wide sums of two doubles with one pair of barriers: each warp adds its lanes, then every warp
+// adds the warps' partials itself (the same fixed order in each, so every thread gets the same bits).
+// The leading barrier lets a kernel call it once per row of a loop.
+__device__ __forceinline__ void block_sum2(double& a, double& b) {
+  __shared__ double partial[2][32];
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  const int warps = blockDim.x >> 5;
+  a = warp_sum(a);
+  b = warp_sum(b);
+  __syncthreads();
+  if (lane == 0) {
+    partial[0][warp] = a;
+    partial[1][warp] = b;
+  }
+  __syncthreads();
+  a = warp_sum(lane < warps ? partial[0][lane] : 0.0);
+  b = warp_sum(lane < warps ? partial[1][lane] : 0.0);
+}
+
+// With r = 1/rms(x), n = x r and g = dy w:  dx = r (g - n mean(g n)), where mean(g n) = r sum(g x) /
+// width, so one pass over the row gathers both sum(x^2) and sum(g x) (one block reduction). Also
+// stores r per row for the weight gradient pass.
 extern "C" __global__ void rms_norm_backward_dx(const float* dy, const float* x, const float* weight, float* dx,
                                                 double* inv_rms, long long rows, int width, double eps) {
   for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
     const float* xr = x + row * width;
     const float* dyr = dy + row * width;
-    const double r = row_inverse_rms(xr, width, eps);
-    double dot = 0.0;
-    for (int j = threadIdx.x; j < width; j += blockDim.x) dot += (double)dyr[j] * weight[j] * ((double)xr[j] * r);
-    const double mean_gn = block_sum(dot) / width;
+    double sum_sq = 0.0;
+    double sum_gx = 0.0;
+    for (int j = threadIdx.x; j < width; j += blockDim.x) {
+      const double v = xr[j];
+      sum_sq += v * v;
+      sum_gx += (double)dyr[j] * weight[j] * v;
+    }
+    block_sum2(sum_sq, sum_gx);
+    const double r = 1.0 / sqrt(sum_sq / width + eps);
+    const double mean_gn = sum_gx * r / width;
     for (int j = threadIdx.x; j < width; j += blockDim.x) {
       dx[row * width + j] = (float)(r * ((double)dyr[j] * weight[j] - (double)xr[j] * r * mean_gn));
     }
@@ -41,15 +70,29 @@ extern "C" __global__ void rms_norm_backward_dx(const float* dy, const float* x,
   }
 }
 
-// dweight[j] = sum over rows of dy[row, j] * x[row, j] * r[row]: one thread per column, so neighbouring
-// threads read neighbouring addresses of each row.
-extern "C" __global__ void rms_norm_backward_dw(const float* dy, const float* x, const double* inv_rms, float* dw,
-                                                long long rows, int width) {
-  GRID_STRIDE_LOOP(j, width) {
-    double acc = 0.0;
-    for (long long row = 0; row < rows; ++row) {
-      acc += (double)dy[row * width + j] * ((double)x[row * width + j] * inv_rms[row]);
+// dweight[j] = sum over rows of dy[row, j] * x[row, j] * r[row], in two passes (see common.cuh's
+// column sums): pass 1 sums `chunk_rows` rows of a tile of `tile` columns per block (grid
+// [col_tiles, chunks]) into partial[chunks, width] in double; rms_norm_backward_dw_finish adds the
+// chunks of each column in a fixed order. Deterministic, no atomics.
+extern "C" __global__ void rms_norm_backward_dw_partial(const float* dy, const float* x, const double* inv_rms,
+                                                        double* partial, long long rows, int width, int tile,
+                                                        long long chunk_rows) {
+  const long long col = (long long)blockIdx.x * tile + (threadIdx.x & (tile - 1));
+  const long long begin = (long long)blockIdx.y * chunk_rows;
+  const long long end = min(rows, begin + chunk_rows);
+  const int lanes = COLUMN_BLOCK / tile;
+  double acc = 0.0;
+  if (col < width) {
+#pragma unroll 4
+    for (long long row = begin + threadIdx.x / tile; row < end; row += lanes) {
+      acc += (double)dy[row * width + col] * ((double)x[row * width + col] * inv_rms[row]);
     }
-    dw[j] = (float)acc;
   }
+  acc = column_lanes_sum(acc, tile);
+  if ((int)threadIdx.x < tile && col < width) partial[(long long)blockIdx.y * width + col] = acc;
+}
+
+extern "C" __global__ void rms_norm_backward_dw_finish(const double* partial, float* dw, long long chunks, int width,
+                                                       int tile) {
+  finish_column_sums(partial, dw, chunks, width, tile, gridDim.x, 1.0);
 }

@@ -96,3 +96,46 @@ __device__ __forceinline__ float block_max(float v) {
   __syncthreads();
   return partial[0];
 }
+
+// Column sums in two passes, deterministic and accumulated in double (RmsNorm's weight gradient,
+// Sum/Mean over a leading axis). The input is viewed as [outer, len, inner]; a block of COLUMN_BLOCK
+// threads is a tile of `tile` consecutive columns (a power of two, at most 32) by COLUMN_BLOCK / tile
+// row lanes: thread t takes column t % tile and row lane t / tile, so a warp reads whole 128-byte runs
+// of a row (or several consecutive rows when inner < 32). Pass 1 (in each kernel file): a grid of
+// [outer * col_tiles, chunks] blocks, each summing `chunk_rows` rows of its tile into
+// partial[outer, chunks, inner] (double). Pass 2 (finish_column_sums): one block per tile adds the
+// chunks in a fixed order. No atomics: the result depends only on the shape.
+#define COLUMN_BLOCK 256
+
+// Sums v over the row lanes of each column of the tile with a fixed tree; threads t < tile get their
+// column's total (other threads get partial values). Every thread of the block must call it;
+// blockDim.x must be COLUMN_BLOCK.
+__device__ __forceinline__ double column_lanes_sum(double v, int tile) {
+  __shared__ double lanes[COLUMN_BLOCK];
+  __syncthreads();
+  lanes[threadIdx.x] = v;
+  __syncthreads();
+  for (int s = COLUMN_BLOCK >> 1; s >= tile; s >>= 1) {
+    if ((int)threadIdx.x < s) lanes[threadIdx.x] += lanes[threadIdx.x + s];
+    __syncthreads();
+  }
+  return lanes[threadIdx.x];
+}
+
+// Pass 2: out[o * inner + c] = (float)(sum over k of partial[(o * chunks + k) * inner + c] / divisor),
+// the chunks of each column added in a fixed order. Grid: outer * col_tiles blocks of COLUMN_BLOCK.
+__device__ __forceinline__ void finish_column_sums(const double* partial, float* out, long long chunks,
+                                                   long long inner, int tile, long long col_tiles,
+                                                   double divisor) {
+  const long long o = blockIdx.x / col_tiles;
+  const long long col = (blockIdx.x % col_tiles) * tile + (threadIdx.x & (tile - 1));
+  const int lanes = COLUMN_BLOCK / tile;
+  double acc = 0.0;
+  if (col < inner) {
+    const double* p = partial + o * chunks * inner + col;
+#pragma unroll 4
+    for (long long k = threadIdx.x / tile; k < chunks; k += lanes) acc += p[k * inner];
+  }
+  acc = column_lanes_sum(acc, tile);
+  if ((int)threadIdx.x < tile && col < inner) out[o * inner + col] = (float)(acc / divisor);
+}

@@ -17,6 +17,12 @@ export { CudaError } from './ffi/cuda-error.js';
 export { LIBCUDA_ENV, LIBCUBLASLT_ENV } from './ffi/load-cuda-libraries.js';
 export { DEVICE_ENV, resolveDeviceOrdinal } from './runtime/device-ordinal.js';
 export { KERNELS_DIR_ENV, findKernelsDir } from './runtime/kernel-modules.js';
+export {
+  MATMUL_PRECISION_ENV,
+  MATMUL_PRECISIONS,
+  parseMatmulPrecision,
+  type MatmulPrecision,
+} from './runtime/matmul-plans.js';
 export type { CudaRuntime } from './runtime/cuda-runtime.js';
 export type { DeviceInfo } from './runtime/cuda-context.js';
 export {

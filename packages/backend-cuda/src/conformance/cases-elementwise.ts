@@ -110,6 +110,62 @@ function arithmeticCases(): ConformanceCase[] {
       inputs: () => [values([4], 'float32', [NaN, 1, -2, 3]), values([4], 'float32', [0, NaN, 5, -1])],
       run: (a, b) => [tf.maximum(a!, b!), tf.minimum(a!, b!)],
     },
+    {
+      name: 'Binary forms: odd sizes, column, scalar, row and leading-1 broadcasts',
+      kernels: ['Add', 'Sub', 'Multiply', 'Sum', 'Reshape'],
+      inputs: () => [
+        f32([7, 13], 300),
+        f32([7, 13], 301),
+        f32([37, 5], 302),
+        f32([5], 303),
+        f32([8, 12], 304),
+        f32([8, 1], 305),
+        f32([], 306),
+        f32([1, 12], 307),
+        f32([1, 7, 13], 308),
+      ],
+      run: (a, b, c, d, e, f, s, g, h) => [
+        tf.add(a!, b!), // same shape, n % 4 != 0
+        tf.mul(c!, d!), // row broadcast, cols % 4 != 0
+        tf.sub(e!, f!), // column broadcast, four per thread
+        tf.sub(f!, e!), // the broadcast operand first
+        tf.mul(s!, a!), // scalar, n % 4 != 0
+        tf.add(e!, s!), // scalar, four per thread
+        tf.mul(g!, e!), // [1, 12] rows
+        tf.add(h!, a!), // shapes differ only by a leading 1
+      ],
+      gradOf: [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    },
+    {
+      name: 'Binary forms of int32 and comparisons: columns, scalars',
+      kernels: ['Add', 'Sub', 'Less', 'Equal'],
+      inputs: () => [
+        i32([9, 8], 309, -50, 50),
+        i32([9, 1], 310, -50, 50),
+        i32([], 311, -5, 5),
+        f32([9, 8], 312),
+      ],
+      run: (m, k, s, x) => [
+        tf.sub(m!, k!),
+        tf.add(s!, m!),
+        tf.add(m!, m!),
+        tf.less(x!, tf.cast(k!, 'float32')),
+        tf.equal(k!, m!),
+      ],
+    },
+    {
+      name: 'Add at training size: same shape [8192,4864]',
+      kernels: ['Add'],
+      inputs: () => [f32([8192, 4864], 313), f32([8192, 4864], 314)],
+      run: tf.add,
+    },
+    {
+      name: 'Add bias rows at training size [8192,896] + [896], [8192,128] + [128]',
+      kernels: ['Add', 'Sum', 'Reshape'],
+      inputs: () => [f32([8192, 896], 315), f32([896], 316), f32([8192, 128], 317), f32([128], 318)],
+      run: (x, b, k, c) => [tf.add(x!, b!), tf.add(k!, c!)],
+      gradOf: [0, 1, 2, 3],
+    },
   );
   return cases;
 }

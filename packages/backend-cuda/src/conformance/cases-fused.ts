@@ -278,6 +278,22 @@ export const fusedCases = (): ConformanceCase[] => [
     gradOf: [0, 1, 2, 3],
     tolerance: FUSED_TOLERANCE,
   },
+  {
+    name: 'RmsNorm narrow rows [3000, 5] and [600, 40]',
+    kernels: ['RmsNorm', 'RmsNormGrad'],
+    inputs: () => [f32([3000, 5], 330), f32([5], 331, 0.2, 1), f32([600, 40], 332), f32([40], 333, 0.2, 1)],
+    run: (x, w, x2, w2) => [rmsNorm(x!, w as tf.Tensor1D, 1e-6), rmsNorm(x2!, w2 as tf.Tensor1D, 1e-6)],
+    gradOf: [0, 1, 2, 3],
+    tolerance: FUSED_TOLERANCE,
+  },
+  {
+    name: 'RmsNorm at training size [8192, 896] (weight gradient over 8192 rows)',
+    kernels: ['RmsNorm', 'RmsNormGrad'],
+    inputs: () => [f32([8192, 896], 334, 2), f32([896], 335, 0.2, 1)],
+    run: (x, w) => rmsNorm(x!, w as tf.Tensor1D, 1e-6),
+    gradOf: [0, 1],
+    tolerance: FUSED_TOLERANCE,
+  },
   ...ropeCases(),
   {
     name: 'Swiglu',

@@ -24,6 +24,21 @@ export const reduceCases = (): ConformanceCase[] => [
     tolerance: SUM_TOLERANCE,
   },
   {
+    name: 'Sum over axis 0 at training size (bias gradients of [8192,896] and [4096,128])',
+    kernels: ['Sum'],
+    inputs: () => [f32([8192, 896], 320), f32([4096, 128], 321)],
+    run: (x, k) => [tf.sum(x!, 0), tf.sum(k!, 0)],
+    tolerance: SUM_TOLERANCE,
+  },
+  {
+    name: 'Sum and Mean over a long middle axis: narrow, wide and several slabs',
+    kernels: ['Sum', 'Mean'],
+    inputs: () => [f32([3, 9000, 3], 322), f32([2, 3000, 40], 323), f32([5000, 2], 324, 1, 3)],
+    run: (a, b, c) => [tf.sum(a!, 1), tf.mean(b!, 1), tf.sum(c!, 0), tf.mean(c!, 0, true)],
+    gradOf: [0, 1, 2],
+    tolerance: SUM_TOLERANCE,
+  },
+  {
     name: 'Mean, Max, Min, Prod',
     kernels: ['Mean', 'Max', 'Min', 'Prod'],
     inputs: () => [f32([12, 30], 93), f32([4, 5], 94, 0.5, 1)],

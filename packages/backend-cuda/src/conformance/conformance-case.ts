@@ -1,4 +1,5 @@
 import type { tf } from '@medgpt/core-tensor';
+import type { MatmulPrecision } from '../runtime/matmul-plans.js';
 
 /** One input of a case: host values, created as a tensor on each backend. */
 export interface CaseInput {
@@ -32,6 +33,11 @@ export interface ConformanceCase {
   gradOf?: number[];
   /** Default: exact for int/bool outputs, { rtol: 1e-5, atol: 1e-6 } for float32. */
   tolerance?: Tolerance;
+  /**
+   * The cuda backend's matmul precision for this case (default the run's, 'fp32'): 'bf16' cases check
+   * the tensor-core paths (cuBLASLt bf16, the tiled attention) at tolerances suited to bf16.
+   */
+  matmulPrecision?: MatmulPrecision;
 }
 
 /** The outcome of one case. */

@@ -1,6 +1,7 @@
 // Conformance of the cuda backend against tfjs-backend-cpu (values and gradients), shared by the
 // vitest suite (skipped without a GPU) and the device runner (bench/cuda-conformance.ts).
 import type { ConformanceCase, ConformanceResult } from './conformance-case.js';
+import { bf16Cases } from './cases-bf16.js';
 import { dataMovementCases } from './cases-data-movement.js';
 import { elementwiseCases } from './cases-elementwise.js';
 import { fusedCases } from './cases-fused.js';
@@ -16,6 +17,7 @@ export function experimental_conformanceCases(): Record<string, ConformanceCase[
     'data movement': dataMovementCases(),
     'reductions and matmul': reduceCases(),
     'fused ops and optimizers': fusedCases(),
+    'bf16 tensor-core paths': bf16Cases(),
   };
 }
 

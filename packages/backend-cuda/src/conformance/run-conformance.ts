@@ -1,4 +1,6 @@
 import { tf } from '@medgpt/core-tensor';
+import { cudaRuntime } from '../cuda-provider.js';
+import type { MatmulPrecision } from '../runtime/matmul-plans.js';
 import { compareTensors, type ReadTensor } from './compare-values.js';
 import type { CaseInput, ConformanceCase, ConformanceResult } from './conformance-case.js';
 import { normal, sizeOfShape } from './random-inputs.js';
@@ -12,6 +14,11 @@ export interface RunConformanceOptions {
   backend?: string;
   /** Reference backend; default 'cpu'. */
   reference?: string;
+  /**
+   * cuBLASLt precision while the cases run; default 'fp32', so matmuls compare with the cpu backend
+   * at float32 tolerances (the precision in use before is restored afterwards).
+   */
+  matmulPrecision?: MatmulPrecision;
   /** Called after each case (progress output). */
   onResult?: (result: ConformanceResult) => void;
 }
@@ -26,15 +33,20 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
   const reference = options.reference ?? 'cpu';
   const previous = tf.getBackend();
   const results: ConformanceResult[] = [];
+  const matmul = cudaRuntime()?.matmul;
+  const previousPrecision = matmul?.precision;
+  if (matmul) matmul.precision = options.matmulPrecision ?? 'fp32';
   try {
     for (const c of options.cases) {
       if (options.filter && !options.filter.test(c.name) && !c.kernels.some((k) => options.filter!.test(k)))
         continue;
+      if (matmul) matmul.precision = c.matmulPrecision ?? options.matmulPrecision ?? 'fp32';
       const result = await runCase(c, reference, backend);
       results.push(result);
       options.onResult?.(result);
     }
   } finally {
+    if (matmul && previousPrecision) matmul.precision = previousPrecision;
     if (previous) await tf.setBackend(previous);
   }
   return results;

@@ -102,11 +102,19 @@ export function bindCublasLtApi(lib: KoffiLibrary): CublasLtApi {
 /** cuBLASLt / CUDA enum values used here (cublasLt.h, library_types.h; checked on the device). */
 export const CUBLAS = {
   COMPUTE_32F: 68,
+  /** fp32 in and out, products on bf16 tensor cores with fp32 accumulation. */
+  COMPUTE_32F_FAST_16BF: 75,
+  /** fp32 in and out, products on TF32 tensor cores with fp32 accumulation. */
+  COMPUTE_32F_FAST_TF32: 77,
   R_32F: 0,
   OP_N: 0,
   OP_T: 1,
   DESC_TRANSA: 3,
   DESC_TRANSB: 4,
+  DESC_EPILOGUE: 7,
+  DESC_BIAS_POINTER: 8,
+  /** Epilogue: D = alpha A B + beta C + bias (bias broadcast along the rows of column-major C). */
+  EPILOGUE_BIAS: 4,
   LAYOUT_BATCH_COUNT: 5,
   LAYOUT_STRIDED_BATCH_OFFSET: 6,
   PREF_MAX_WORKSPACE_BYTES: 1,

@@ -35,6 +35,7 @@ export interface DriverApi {
   cuModuleLoadData(module: Out<Handle | null>, image: HostMemory): number;
   cuModuleGetFunction(fn: Out<Handle | null>, module: Handle, name: string): number;
   cuModuleUnload(module: Handle): number;
+  cuFuncSetAttribute(fn: Handle, attribute: number, value: number): number;
   cuLaunchKernel(
     fn: Handle,
     gridX: number,
@@ -88,6 +89,7 @@ export const DRIVER_PROTOTYPES: Record<keyof DriverApi, string> = {
   cuModuleLoadData: 'int cuModuleLoadData(_Out_ void **module, const void *image)',
   cuModuleGetFunction: 'int cuModuleGetFunction(_Out_ void **fn, void *module, const char *name)',
   cuModuleUnload: 'int cuModuleUnload(void *module)',
+  cuFuncSetAttribute: 'int cuFuncSetAttribute(void *fn, int attribute, int value)',
   cuLaunchKernel:
     'int cuLaunchKernel(void *f, unsigned int gridX, unsigned int gridY, unsigned int gridZ, ' +
     'unsigned int blockX, unsigned int blockY, unsigned int blockZ, unsigned int sharedMemBytes, ' +
@@ -141,6 +143,11 @@ export const CU_MEMPOOL_ATTR = {
   RESERVED_MEM_HIGH: 6,
   USED_MEM_CURRENT: 7,
   USED_MEM_HIGH: 8,
+} as const;
+
+/** CUfunction_attribute values used here (cuda.h). */
+export const CU_FUNC_ATTRIBUTE = {
+  MAX_DYNAMIC_SHARED_SIZE_BYTES: 8,
 } as const;
 
 export const CU_STREAM_NON_BLOCKING = 1;

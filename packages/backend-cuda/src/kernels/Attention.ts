@@ -1,6 +1,11 @@
-// Attention and AttentionGrad (core-tensor's fused causal GQA attention) over csrc/Attention.cu: one
-// warp per query row, online softmax; the backward recomputes the probabilities (nothing of size
-// [B, H, Tq, S] exists) and accumulates dk/dv with atomics.
+// Attention and AttentionGrad (core-tensor's fused causal GQA attention). Two implementations:
+// - csrc/FlashAttention.cu (bf16 tensor cores, fp32 accumulation; tiled, deterministic backward) when
+//   the matmul precision is bf16 or tf32, the head dim is 64 or 128 and there are at least
+//   FLASH_MIN_QUERIES query rows: training and prompt prefill;
+// - csrc/Attention.cu otherwise (exact fp32: one warp per query row, online softmax; the backward
+//   recomputes the probabilities and accumulates dk/dv with atomics): conformance at fp32, decoding
+//   (one query row per step) and other head dims.
+// Neither stores anything of size [B, H, Tq, S].
 import { Attention, AttentionGrad, type AttentionAttrs, tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf } from './launch-config.js';
@@ -18,6 +23,34 @@ type Inputs = {
   out?: tf.TensorInfo;
   dy?: tf.TensorInfo;
 };
+
+/** Query rows from which the tiled kernels pay off (a tile holds 64; decoding has 1). */
+export const FLASH_MIN_QUERIES = 16;
+const FLASH_TILE = 64;
+
+/** The head dim of the tiled kernels to use, or null for the exact ones. */
+function flashHeadDim(backend: CudaBackend, q: tf.TensorInfo, attrs: AttentionAttrs): 64 | 128 | null {
+  if (backend.runtime.matmul.precision === 'fp32') return null;
+  const headDim = q.shape[1]! / attrs.numHeads;
+  if (headDim !== 64 && headDim !== 128) return null;
+  return q.shape[0]! / attrs.batch >= FLASH_MIN_QUERIES ? headDim : null;
+}
+
+// Dynamic shared memory of each tiled kernel, as csrc/FlashAttention.cu carves it (the kernels trap
+// when given less). Tiles: forward 64 keys; dq 64 keys (32 at head dim 128); dkdv 64 keys x 64
+// queries (32 at head dim 128).
+function forwardShared(d: number): number {
+  const bk = 64;
+  return (bk * (d / 2 + 4) + d * (bk / 2 + 4) + 2 * bk) * 4;
+}
+function dqShared(d: number): number {
+  const bk = d === 64 ? 64 : 32;
+  return (2 * bk * (d / 2 + 4) + d * (bk / 2 + 4) + 2 * bk) * 4;
+}
+function dkdvShared(d: number): number {
+  const bq = d === 64 ? 64 : 32;
+  return bq * 24 + (2 * 64 * (d / 2 + 4) + 2 * bq * (d / 2 + 4) + 2 * d * (bq / 2 + 4)) * 4;
+}
 
 /** csrc/Attention.cu's AttentionShape fields and the launch size (one warp per query row). */
 function shapeOf(
@@ -64,6 +97,20 @@ export const attentionConfig: tf.KernelConfig = {
     const out = backend.makeTensorInfo(q.shape, 'float32');
     if (sizeOf(q) === 0) return out;
     const { fields, rows } = shapeOf(Attention, q, k, a);
+    const flash = flashHeadDim(backend, q, a);
+    if (flash !== null) {
+      const tq = q.shape[0]! / a.batch;
+      backend.runtime
+        .fn('FlashAttention', `flash_attention_forward_d${flash}`)
+        .launch(
+          backend.runtime.stream,
+          Math.ceil(tq / FLASH_TILE) * a.batch * a.numHeads,
+          128,
+          forwardShared(flash),
+          [...pointers(backend, [q, k, v, attentionMask, segmentIds, out]), fields, a.scale],
+        );
+      return out;
+    }
     backend.runtime
       .fn('Attention', 'attention_forward')
       .launch(backend.runtime.stream, launchGrid(rows), 32 * WARPS_PER_BLOCK, 0, [
@@ -86,6 +133,11 @@ export const attentionGradConfig: tf.KernelConfig = {
     const dk = backend.makeTensorInfo(k.shape, 'float32');
     const dv = backend.makeTensorInfo(v.shape, 'float32');
     const runtime = backend.runtime;
+    const flash = sizeOf(q) === 0 ? null : flashHeadDim(backend, q, a);
+    if (flash !== null) {
+      flashBackward(backend, flash, { q, k, v, attentionMask, segmentIds, out, dy }, a, [dq, dk, dv]);
+      return [dq, dk, dv];
+    }
     // dk and dv are accumulated with atomics.
     runtime.fill32(backend.pointer(dk), 0, sizeOf(dk), 'AttentionGrad dk');
     runtime.fill32(backend.pointer(dv), 0, sizeOf(dv), 'AttentionGrad dv');
@@ -101,3 +153,73 @@ export const attentionGradConfig: tf.KernelConfig = {
     return [dq, dk, dv];
   },
 };
+
+/**
+ * The tiled backward: flash_attention_dq_* (dq plus each query row's log2-sum-exp and rowsum(dO o O)
+ * into scratch), then flash_attention_dkdv_* per key tile and query head; with grouped-query heads the
+ * per-head slices are summed per group. Deterministic: no atomics.
+ */
+function flashBackward(
+  backend: CudaBackend,
+  d: 64 | 128,
+  t: Required<Inputs>,
+  a: AttentionAttrs,
+  [dq, dk, dv]: tf.TensorInfo[],
+): void {
+  const runtime = backend.runtime;
+  const { fields } = shapeOf(AttentionGrad, t.q, t.k, a);
+  const tq = t.q.shape[0]! / a.batch;
+  const s = t.k.shape[0]! / a.batch;
+  const stats = [a.batch * a.numHeads * tq];
+  const lse = backend.makeTensorInfo(stats, 'float32');
+  const delta = backend.makeTensorInfo(stats, 'float32');
+  runtime
+    .fn('FlashAttention', `flash_attention_dq_d${d}`)
+    .launch(runtime.stream, Math.ceil(tq / FLASH_TILE) * a.batch * a.numHeads, 128, dqShared(d), [
+      ...pointers(backend, [t.q, t.k, t.v, t.attentionMask, t.segmentIds, t.out, t.dy, dq!, lse, delta]),
+      fields,
+      a.scale,
+    ]);
+  const group = a.numHeads / a.numKvHeads;
+  const partialShape = [a.batch * s, a.numHeads * d];
+  const dkHeads = group > 1 ? backend.makeTensorInfo(partialShape, 'float32') : dk!;
+  const dvHeads = group > 1 ? backend.makeTensorInfo(partialShape, 'float32') : dv!;
+  runtime
+    .fn('FlashAttention', `flash_attention_dkdv_d${d}`)
+    .launch(runtime.stream, Math.ceil(s / FLASH_TILE) * a.batch * a.numHeads, 128, dkdvShared(d), [
+      ...pointers(backend, [
+        t.q,
+        t.k,
+        t.v,
+        t.attentionMask,
+        t.segmentIds,
+        t.dy,
+        lse,
+        delta,
+        dkHeads,
+        dvHeads,
+      ]),
+      fields,
+      a.scale,
+    ]);
+  if (group > 1) {
+    const sum = runtime.fn('FlashAttention', 'flash_attention_group_sum');
+    const n = a.batch * s * a.numKvHeads * d;
+    for (const [from, to] of [
+      [dkHeads, dk!],
+      [dvHeads, dv!],
+    ] as const) {
+      sum.launch(runtime.stream, gridFor(n), 256, 0, [
+        backend.pointer(from),
+        backend.pointer(to),
+        a.batch * s,
+        a.numKvHeads,
+        group,
+        d,
+      ]);
+      backend.disposeIntermediateTensorInfo(from);
+    }
+  }
+  backend.disposeIntermediateTensorInfo(lse);
+  backend.disposeIntermediateTensorInfo(delta);
+}

@@ -66,3 +66,54 @@ export const batchMatMulConfig: tf.KernelConfig = {
     return batchMatMul(cudaBackend(backend), a, b, transposeA, transposeB);
   },
 };
+
+export interface GemmOptions {
+  /** Scales the product (default 1). */
+  alpha?: number;
+  /** Accumulate into this [m, n] tensor (C = alpha op(a) op(b) + C) instead of a new one. */
+  into?: tf.TensorInfo;
+  /** [n] added to every row (cuBLASLt's bias epilogue); not with `into`. */
+  bias?: tf.TensorInfo | null;
+}
+
+/**
+ * A 2-D product with cuBLASLt's scaling, accumulation and bias folded in, so that fused ops (LoRA)
+ * need no separate elementwise passes: returns `into` (mutated) or a new [m, n] tensor.
+ */
+export function gemm(
+  backend: CudaBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  options: GemmOptions = {},
+): tf.TensorInfo {
+  if (a.shape.length !== 2 || b.shape.length !== 2)
+    throw new RangeError(`cuda gemm: 2-D operands expected, got [${a.shape}] and [${b.shape}]`);
+  const m = transposeA ? a.shape[1]! : a.shape[0]!;
+  const k = transposeA ? a.shape[0]! : a.shape[1]!;
+  const n = transposeB ? b.shape[0]! : b.shape[1]!;
+  if ((transposeB ? b.shape[1] : b.shape[0]) !== k)
+    throw new RangeError(`cuda gemm: inner sizes differ: [${a.shape}] and [${b.shape}]`);
+  const into = options.into;
+  if (into !== undefined && (into.shape[0] !== m || into.shape[1] !== n))
+    throw new RangeError(`cuda gemm: accumulator [${into.shape}] is not [${m}, ${n}]`);
+  const out = into ?? backend.makeTensorInfo([m, n], 'float32');
+  if (m * n === 0 || k === 0) {
+    if (into === undefined) backend.runtime.fill32(backend.pointer(out), 0, m * n, 'gemm');
+    return out;
+  }
+  backend.runtime.matmul.run(
+    { m, n, k, transposeA, transposeB, batch: 1 },
+    backend.pointer(a),
+    backend.pointer(b),
+    backend.pointer(out),
+    backend.runtime.stream,
+    {
+      alpha: options.alpha ?? 1,
+      beta: into !== undefined ? 1 : 0,
+      bias: options.bias != null ? backend.pointer(options.bias) : undefined,
+    },
+  );
+  return out;
+}

@@ -1,6 +1,8 @@
 // Elementwise binary kernels with numpy broadcasting: arithmetic (Add, Sub, Multiply, RealDiv, Maximum,
 // Minimum, Pow, SquaredDifference, FloorDiv, Mod) and comparisons / logic that return bool. One
-// launcher over csrc/Binary.cu; the op codes below match its BinaryOp enum.
+// launcher over csrc/Binary.cu; the op codes below match its BinaryOp enum. The broadcast is collapsed
+// to the fewest dimensions first, then picks the kernel form: `_same` (vectorised) when both operands
+// are laid out like the output, `_bcast2` for rank <= 2 (bias rows, columns, scalars), `_bcast` else.
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { castTo } from './Cast.js';
@@ -57,12 +59,45 @@ export function binaryOp(
   const [pa, pb, po] = [backend.pointer(a), backend.pointer(b), backend.pointer(result)];
   const runtime = backend.runtime;
   if (tf.util.arraysEqual(a.shape, b.shape)) {
-    runtime
-      .fn('Binary', `${family}_same_${type}`)
-      .launch(runtime.stream, gridFor(n), BLOCK, 0, [pa, pb, po, n, op]);
+    launchSame(backend, `${family}_same_${type}`, [pa, pb, po], n, op);
     return result;
   }
   const view = collapseDims(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
+  if (view.dims.length <= 2) {
+    // [rows, cols] with a (row stride, column stride) per operand; a rank-1 view is one row.
+    const cols = view.dims.at(-1)!;
+    const [[ars, acs], [brs, bcs]] = view.strides.map((s) => (s.length === 2 ? s : [0, s[0]!])) as [
+      [number, number],
+      [number, number],
+    ];
+    const rows = n / cols;
+    // Both operands laid out like the output (shapes that differ only by 1s).
+    if (acs === 1 && bcs === 1 && (rows === 1 || (ars === cols && brs === cols))) {
+      launchSame(backend, `${family}_same_${type}`, [pa, pb, po], n, op);
+      return result;
+    }
+    // Four outputs per thread when rows are whole 16-byte vectors and each operand either runs along
+    // the row in whole aligned vectors or is constant along it.
+    const rowVectors = (p: number, rs: number, cs: number) =>
+      cs === 0 || (cs === 1 && rs % 4 === 0 && p % 16 === 0);
+    const vec = cols % 4 === 0 && po % 16 === 0 && rowVectors(pa, ars, acs) && rowVectors(pb, brs, bcs);
+    runtime
+      .fn('Binary', `${family}_bcast2_${type}`)
+      .launch(runtime.stream, gridFor(vec ? n / 4 : n), BLOCK, 0, [
+        pa,
+        pb,
+        po,
+        n,
+        op,
+        cols,
+        ars,
+        acs,
+        brs,
+        bcs,
+        vec ? 1 : 0,
+      ]);
+    return result;
+  }
   runtime
     .fn('Binary', `${family}_bcast_${type}`)
     .launch(runtime.stream, gridFor(n), BLOCK, 0, [
@@ -75,6 +110,17 @@ export function binaryOp(
       stridedViewFields(view.dims, view.strides[1]!),
     ]);
   return result;
+}
+
+/**
+ * Operands laid out like the output: csrc/Binary.cu's `_same` form goes through 16-byte vectors, so
+ * one thread per four elements.
+ */
+function launchSame(backend: CudaBackend, name: string, pointers: number[], n: number, op: number): void {
+  const runtime = backend.runtime;
+  runtime
+    .fn('Binary', name)
+    .launch(runtime.stream, gridFor(Math.ceil(n / 4)), BLOCK, 0, [...pointers, n, op]);
 }
 
 function binaryConfig(kernelName: string, op: number): tf.KernelConfig {

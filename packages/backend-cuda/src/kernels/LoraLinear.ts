@@ -1,6 +1,7 @@
-// LoraLinear and LoraLinearGrad (core-tensor's fused LoRA layer): the five GEMMs of the backward and the
-// three of the forward run in cuBLASLt (fp32, through batchMatMul), the scaling, bias, dropout and
-// accumulation in csrc/LoraLinear.cu. With dropout on, the keep mask is regenerated on the host from the
+// LoraLinear and LoraLinearGrad (core-tensor's fused LoRA layer): the three GEMMs of the forward and the
+// five of the backward run in cuBLASLt with the LoRA scale (alpha), the accumulation of the low-rank
+// path into the base product (beta = 1) and the bias (epilogue) folded in; only dropout needs
+// csrc/LoraLinear.cu. With dropout on, the keep mask is regenerated on the host from the
 // op's Philox stream by core-tensor's PhiloxDropout reference (so it is the same mask to the bit) and
 // uploaded as [T, in] floats; a device-side Philox generator is the next step.
 import {
@@ -12,7 +13,7 @@ import {
   type LoraLinearAttrs,
 } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
-import { batchMatMul } from './BatchMatMul.js';
+import { gemm } from './BatchMatMul.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
 
 /** The [T, in] keep mask (1 kept, 0 dropped) of the op's dropout, uploaded; null when the rate is 0. */
@@ -81,24 +82,11 @@ export const loraLinearConfig: tf.KernelConfig = {
         ]);
       backend.disposeIntermediateTensorInfo(keep);
     }
-    const xa = batchMatMul(backend, h, loraA!, false, true);
+    const xa = gemm(backend, h, loraA!, false, true);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
-    const y = batchMatMul(backend, x!, weight!, false, true);
-    const low = batchMatMul(backend, xa, loraB!, false, true);
-    const n = sizeOf(y);
-    if (n > 0) {
-      backend.runtime
-        .fn('LoraLinear', 'lora_combine')
-        .launch(stream, gridFor(n), BLOCK, 0, [
-          backend.pointer(y),
-          backend.pointer(low),
-          bias != null ? backend.pointer(bias) : 0,
-          n,
-          y.shape[1]!,
-          a.scale,
-        ]);
-    }
-    backend.disposeIntermediateTensorInfo(low);
+    // y = x Wᵀ + bias, then y += s · xa Bᵀ.
+    const y = gemm(backend, x!, weight!, false, true, { bias });
+    gemm(backend, xa, loraB!, false, true, { alpha: a.scale, into: y });
     return [y, xa];
   },
 };
@@ -114,17 +102,8 @@ export const loraLinearGradConfig: tf.KernelConfig = {
     checkShapes(LoraLinearGrad, { x, weight, loraA, loraB, dy, xa });
     const a = attrs as LoraLinearAttrs;
     const { stream } = backend.runtime;
-    const scaleInPlace = (t: tf.TensorInfo) => {
-      const n = sizeOf(t);
-      if (n === 0 || a.scale === 1) return;
-      backend.runtime
-        .fn('LoraLinear', 'lora_scale')
-        .launch(stream, gridFor(n), BLOCK, 0, [backend.pointer(t), n, a.scale]);
-    };
-    const dxa = batchMatMul(backend, dy!, loraB!, false, false);
-    scaleInPlace(dxa);
-    const dB = batchMatMul(backend, dy!, xa!, true, false);
-    scaleInPlace(dB);
+    const dxa = gemm(backend, dy!, loraB!, false, false, { alpha: a.scale });
+    const dB = gemm(backend, dy!, xa!, true, false, { alpha: a.scale });
     const keep = keepMask(backend, x!.shape, a);
     const n = sizeOf(x!);
     let h = x!;
@@ -140,23 +119,28 @@ export const loraLinearGradConfig: tf.KernelConfig = {
           dropScale(a.dropoutRate),
         ]);
     }
-    const dA = batchMatMul(backend, dxa, h, true, false);
+    const dA = gemm(backend, dxa, h, true, false);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
-    const dhRaw = batchMatMul(backend, dxa, loraA!, false, false);
-    const dx = batchMatMul(backend, dy!, weight!, false, false);
-    if (n > 0) {
-      backend.runtime
-        .fn('LoraLinear', 'lora_add_dropout')
-        .launch(stream, gridFor(n), BLOCK, 0, [
-          backend.pointer(dx),
-          backend.pointer(dhRaw),
-          keep !== null ? backend.pointer(keep) : 0,
-          n,
-          keep !== null ? dropScale(a.dropoutRate) : 1,
-        ]);
+    const dx = gemm(backend, dy!, weight!, false, false);
+    if (keep === null) {
+      gemm(backend, dxa, loraA!, false, false, { into: dx });
+    } else {
+      // dx += drop(dxa A): the product, then the masked accumulate.
+      const dhRaw = gemm(backend, dxa, loraA!, false, false);
+      if (n > 0) {
+        backend.runtime
+          .fn('LoraLinear', 'lora_add_dropout')
+          .launch(stream, gridFor(n), BLOCK, 0, [
+            backend.pointer(dx),
+            backend.pointer(dhRaw),
+            backend.pointer(keep),
+            n,
+            dropScale(a.dropoutRate),
+          ]);
+      }
+      backend.disposeIntermediateTensorInfo(dhRaw);
+      backend.disposeIntermediateTensorInfo(keep);
     }
-    if (keep !== null) backend.disposeIntermediateTensorInfo(keep);
-    backend.disposeIntermediateTensorInfo(dhRaw);
     backend.disposeIntermediateTensorInfo(dxa);
     return [dx, dA, dB];
   },

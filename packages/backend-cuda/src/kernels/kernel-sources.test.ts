@@ -44,7 +44,7 @@ describe('CUDA sources and launches', () => {
       expect(signatures[file]?.[name], `${name} in csrc/${file}.cu`).toBeDefined();
     // Names built from parts (Binary.ts, Unary.ts).
     for (const family of ['binary', 'compare'])
-      for (const form of ['same', 'bcast'])
+      for (const form of ['same', 'bcast2', 'bcast'])
         for (const type of ['f32', 'i32'])
           expect(signatures['Binary']![`${family}_${form}_${type}`]).toBeDefined();
   });

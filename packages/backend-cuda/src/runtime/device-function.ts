@@ -1,5 +1,5 @@
 import { check } from '../ffi/check.js';
-import type { DriverApi } from '../ffi/driver-api.js';
+import { CU_FUNC_ATTRIBUTE, type DriverApi } from '../ffi/driver-api.js';
 import type { Handle, Koffi } from '../ffi/koffi-types.js';
 
 /**
@@ -29,6 +29,8 @@ export class DeviceFunction {
   private readonly view: DataView;
   private readonly offsets: number[];
   private readonly params: Handle;
+  /** Dynamic shared memory the kernel may use per launch (48 KiB unless raised). */
+  private sharedLimit = 48 * 1024;
 
   constructor(
     koffi: Koffi,
@@ -51,6 +53,20 @@ export class DeviceFunction {
     this.offsets.forEach((offset, i) => (pointers[i] = block + BigInt(offset)));
   }
 
+  /**
+   * Lets launches ask for up to `bytes` of dynamic shared memory (above 48 KiB a kernel must opt in;
+   * sm_80 allows up to 163 KiB, sm_90 227 KiB). Costs one driver call the first time a size is raised.
+   */
+  allowSharedBytes(bytes: number): void {
+    if (bytes <= this.sharedLimit) return;
+    check(
+      this.driver.cuFuncSetAttribute(this.handle, CU_FUNC_ATTRIBUTE.MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+      'cuFuncSetAttribute',
+      `${this.label}: ${bytes} bytes of dynamic shared memory`,
+    );
+    this.sharedLimit = bytes;
+  }
+
   /** Queues the kernel on `stream`. `args` follow the parameter list given at construction. */
   launch(
     stream: Handle,
@@ -63,6 +79,7 @@ export class DeviceFunction {
       throw new Error(`${this.label}: ${args.length} arguments for ${this.types.length} parameters`);
     }
     for (let i = 0; i < args.length; i++) this.write(this.types[i]!, this.offsets[i]!, args[i]!);
+    if (sharedBytes > this.sharedLimit) this.allowSharedBytes(sharedBytes);
     const [gx, gy, gz] = typeof grid === 'number' ? [grid, 1, 1] : grid;
     check(
       this.driver.cuLaunchKernel(

@@ -17,6 +17,15 @@ export interface MatmulShape {
   batch: number;
 }
 
+/** What a matmul adds beyond C = op(A) op(B). */
+export interface MatmulExtras {
+  /** C = alpha op(A) op(B) + beta C (default 1 and 0: beta 1 accumulates into the given C). */
+  alpha?: number;
+  beta?: number;
+  /** Device address of an [n] float32 bias added to every row of C (2-D products only). */
+  bias?: number;
+}
+
 interface Plan {
   desc: Handle;
   layouts: [Handle, Handle, Handle];
@@ -28,10 +37,34 @@ interface Plan {
 const WORKSPACE_BYTES = 32 * 1024 * 1024;
 
 /**
+ * How cuBLASLt multiplies float32 tensors: 'fp32' true fp32 (what exact conformance with the cpu
+ * backend needs), 'tf32' TF32 tensor cores, 'bf16' bf16 tensor cores (operands rounded to bf16 as they
+ * are loaded, fp32 accumulation: the precision policy's matmul). Storage stays float32 in every mode.
+ */
+export type MatmulPrecision = 'fp32' | 'tf32' | 'bf16';
+export const MATMUL_PRECISIONS: readonly MatmulPrecision[] = ['fp32', 'tf32', 'bf16'];
+export const MATMUL_PRECISION_ENV = 'MEDGPT_CUDA_MATMUL';
+
+const COMPUTE_TYPE: Record<MatmulPrecision, number> = {
+  fp32: CUBLAS.COMPUTE_32F,
+  tf32: CUBLAS.COMPUTE_32F_FAST_TF32,
+  bf16: CUBLAS.COMPUTE_32F_FAST_16BF,
+};
+
+/** `value` (an option or MEDGPT_CUDA_MATMUL) as a MatmulPrecision; 'bf16' when unset. */
+export function parseMatmulPrecision(
+  value: string | undefined,
+  source = MATMUL_PRECISION_ENV,
+): MatmulPrecision {
+  if (value === undefined || value === '') return 'bf16';
+  if ((MATMUL_PRECISIONS as readonly string[]).includes(value)) return value as MatmulPrecision;
+  throw new RangeError(`${source}: expected one of ${MATMUL_PRECISIONS.join(', ')}, got '${value}'`);
+}
+
+/**
  * cuBLASLt matmuls with one cached plan (descriptor, three layouts, chosen algorithm) per shape, so a
- * repeated shape costs one cublasLtMatmul call (~9 us host). fp32 in, fp32 out, CUBLAS_COMPUTE_32F
- * (true fp32: no TF32), which is what conformance with the cpu backend needs; bf16 comes with the
- * storage policy.
+ * repeated shape costs one cublasLtMatmul call (~9 us host). fp32 in, fp32 out; the compute type
+ * follows `precision` (settable at any time: plans are kept per precision).
  *
  * Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T, and a row-major buffer read
  * column-major is its transpose: so cuBLASLt's "A" is our B and its "B" is our A, with the transpose
@@ -40,7 +73,11 @@ const WORKSPACE_BYTES = 32 * 1024 * 1024;
 export class MatmulPlans {
   private readonly plans = new Map<string, Plan>();
   private readonly scalars: Handle;
+  private readonly scalarValues: Float32Array;
   private readonly beta: Handle;
+  private readonly biasPointer = new BigUint64Array(1);
+  /** The compute precision of matmuls queued from now on. */
+  precision: MatmulPrecision = 'bf16';
 
   constructor(
     private readonly koffi: Koffi,
@@ -50,15 +87,35 @@ export class MatmulPlans {
   ) {
     // alpha = 1, beta = 0 as float32, in stable memory (host pointer mode reads them at call time).
     this.scalars = koffi.alloc('uint8_t', 8);
-    new Float32Array(koffi.view(this.scalars, 8)).set([1, 0]);
+    this.scalarValues = new Float32Array(koffi.view(this.scalars, 8));
+    this.scalarValues.set([1, 0]);
     this.beta = this.scalars + 4n;
   }
 
   static workspaceBytes = WORKSPACE_BYTES;
 
-  /** Queues C = op(A) op(B) on `stream`; a, b, c are device addresses of contiguous float32 tensors. */
-  run(shape: MatmulShape, a: number, b: number, c: number, stream: Handle): void {
-    const plan = this.plan(shape);
+  /**
+   * Queues C = alpha op(A) op(B) + beta C (+ bias) on `stream`; a, b, c are device addresses of
+   * contiguous float32 tensors. alpha and beta are read from host memory during this call.
+   */
+  run(shape: MatmulShape, a: number, b: number, c: number, stream: Handle, extras: MatmulExtras = {}): void {
+    const hasBias = extras.bias !== undefined && extras.bias !== 0;
+    if (hasBias && shape.batch > 1)
+      throw new RangeError(`matmul bias: 2-D products only, got ${describe(shape)}`);
+    const plan = this.plan(shape, hasBias);
+    this.scalarValues[0] = extras.alpha ?? 1;
+    this.scalarValues[1] = extras.beta ?? 0;
+    if (hasBias) {
+      this.biasPointer[0] = BigInt(extras.bias!);
+      const status = this.lt.cublasLtMatmulDescSetAttribute(
+        plan.desc,
+        CUBLAS.DESC_BIAS_POINTER,
+        this.biasPointer,
+        8,
+      );
+      if (status !== 0)
+        check(status, 'cublasLtMatmulDescSetAttribute', `bias of ${describe(shape)}`, 'cublasLt');
+    }
     const status = this.lt.cublasLtMatmul(
       this.handle,
       plan.desc,
@@ -97,23 +154,26 @@ export class MatmulPlans {
     this.plans.clear();
   }
 
-  private plan(shape: MatmulShape): Plan {
-    const key = `${shape.m},${shape.n},${shape.k},${+shape.transposeA},${+shape.transposeB},${shape.batch}`;
+  private plan(shape: MatmulShape, bias: boolean): Plan {
+    const key = `${this.precision},${+bias},${shape.m},${shape.n},${shape.k},${+shape.transposeA},${+shape.transposeB},${shape.batch}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
-      plan = this.createPlan(shape);
+      plan = this.createPlan(shape, bias);
       this.plans.set(key, plan);
     }
     return plan;
   }
 
-  private createPlan(shape: MatmulShape): Plan {
+  private createPlan(shape: MatmulShape, bias: boolean): Plan {
     const { m, n, k, transposeA, transposeB, batch } = shape;
-    const what = `BatchMatMul ${describe(shape)}`;
+    const what = `BatchMatMul ${describe(shape)} (${this.precision})`;
     const lt = this.lt;
     const ok = (status: number, call: string) => check(status, call, what, 'cublasLt');
     const out: [Handle | null] = [null];
-    ok(lt.cublasLtMatmulDescCreate(out, CUBLAS.COMPUTE_32F, CUBLAS.R_32F), 'cublasLtMatmulDescCreate');
+    ok(
+      lt.cublasLtMatmulDescCreate(out, COMPUTE_TYPE[this.precision], CUBLAS.R_32F),
+      'cublasLtMatmulDescCreate',
+    );
     const desc = out[0]!;
     const op = (t: boolean) => Int32Array.of(t ? CUBLAS.OP_T : CUBLAS.OP_N);
     ok(
@@ -124,6 +184,13 @@ export class MatmulPlans {
       lt.cublasLtMatmulDescSetAttribute(desc, CUBLAS.DESC_TRANSB, op(transposeA), 4),
       'cublasLtMatmulDescSetAttribute',
     );
+    if (bias) {
+      // Our row-major C's columns are column-major C's rows: the bias runs along the output features.
+      ok(
+        lt.cublasLtMatmulDescSetAttribute(desc, CUBLAS.DESC_EPILOGUE, Int32Array.of(CUBLAS.EPILOGUE_BIAS), 4),
+        'cublasLtMatmulDescSetAttribute',
+      );
+    }
     // Column-major views: cuBLASLt's A is our B buffer, its B is our A buffer, C^T is [n, m].
     const layouts: [Handle, Handle, Handle] = [
       this.layout(transposeB ? k : n, transposeB ? n : k, batch, n * k, what),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeness, expectNoLeak, Generator, tf } from '../index.js';
+import { closeness, expectNoLeak, Generator, gradientWanted, tf, unwantedGradient } from '../index.js';
 import {
   registerShapeOnlyBackend,
   shapeOnlyBackend,
@@ -90,6 +90,45 @@ describe.each(['cpu', 'wasm'])('checkpointed blocks under the driver on %s', (ba
       tf.dispose([want.value, got.value, ...Object.values(want.grads), ...Object.values(got.grads)]);
     });
     tf.dispose([...layers.flatMap((l) => [l.w, l.a, l.b]), x]);
+  });
+});
+
+describe('gradientWanted', () => {
+  // x * y through a customGrad that records, at backward, which of its inputs the pass wants.
+  const seen: boolean[][] = [];
+  const mul = tf.customGrad((a, b, save) => {
+    const [x, y] = [a as tf.Tensor, b as tf.Tensor];
+    (save as tf.GradSaveFunc)([x, y]);
+    return {
+      value: tf.mul(x, y),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const wanted = [gradientWanted(x), gradientWanted(y)];
+        seen.push(wanted);
+        const d = dy as tf.Tensor;
+        return wanted.map((w, i) => (w ? tf.mul(d, saved[1 - i]!) : unwantedGradient()));
+      },
+    };
+  });
+
+  it("is true under tfjs's own backward, and under the driver says what the pass differentiates by", () => {
+    const x = tf.variable(tf.tensor1d([1, 2]), true, 'gw.x');
+    const y = tf.variable(tf.tensor1d([3, 4]), true, 'gw.y');
+    const f = () => tf.sum(mul(x, tf.add(y, 1))) as tf.Scalar;
+    expectNoLeak(() => {
+      seen.length = 0;
+      const stock = tf.variableGrads(f, [x]);
+      const onlyX = valueAndGrads(f, [x]);
+      const onlyY = valueAndGrads(f, [y]);
+      expect(seen).toEqual([
+        [true, true],
+        [true, false],
+        [false, true], // y + 1 is computed from y
+      ]);
+      expect(onlyX.grads['gw.x']!.arraySync()).toEqual(stock.grads['gw.x']!.arraySync());
+      expect(onlyY.grads['gw.y']!.arraySync()).toEqual([1, 2]);
+      tf.dispose([stock, onlyX, onlyY].flatMap((r) => [r.value, ...Object.values(r.grads)]));
+    });
+    tf.dispose([x, y]);
   });
 });
 

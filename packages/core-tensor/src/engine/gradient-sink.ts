@@ -2,7 +2,7 @@
 // (train/checkpoint.ts) recomputes its forward during backward; the weights it reads through closures
 // (LoRA adapters inside a linear hook, a model's own weights) are not inputs of its tape node, so their
 // gradients are handed to the running backward pass here instead of being returned through the node.
-import type { tf } from '../tf.js';
+import { tf } from '../tf.js';
 
 export interface GradientSink {
   /** Whether this backward pass (or one it runs inside) differentiates with respect to `t`. */
@@ -21,6 +21,28 @@ const sinks: GradientSink[] = [];
 /** The innermost running backward pass of the driver; null outside one. */
 export function currentGradientSink(): GradientSink | null {
   return sinks.length === 0 ? null : sinks[sinks.length - 1]!;
+}
+
+/**
+ * Whether the running backward wants the gradient of `x`, an input of the op whose gradient is being
+ * computed. Ask with the op's own inputs (its tape node's), not the tensors it saved: those are aliases
+ * with other ids. The driver differentiates an input only when its sink wants it, so a tf.customGrad
+ * gradient may skip the others (return unwantedGradient()). Always true under tfjs's own backward
+ * (tf.grads, tf.variableGrads): it has no sink to ask, so every gradient is computed as before.
+ */
+export function gradientWanted(x: tf.Tensor): boolean {
+  const sink = currentGradientSink();
+  return sink === null || sink.wants(x);
+}
+
+/**
+ * What a tf.customGrad gradient returns for an input whose gradient is not wanted: customGrad demands a
+ * tensor per input, and the driver never reads it. A scalar, not zeros of the input's shape (a frozen
+ * embedding's would cost its full size); one Fill kernel, no host upload. Were it ever read, both
+ * drivers' shape check against the input would throw instead of training on it.
+ */
+export function unwantedGradient(): tf.Tensor {
+  return tf.fill([], 0);
 }
 
 /** Makes `sink` current while `f` runs. */

@@ -3,5 +3,11 @@ export { valueAndGrads, type ValueAndGrads } from './value-and-grads.js';
 export { valueAndGradients, type ValueAndGradients } from './value-and-gradients.js';
 export { recordTape, disposeTape, type RecordedTape } from './record-tape.js';
 export { backprop, type BackpropOptions } from './backprop.js';
-export { currentGradientSink, markHiddenReads, type GradientSink } from './gradient-sink.js';
+export {
+  currentGradientSink,
+  gradientWanted,
+  unwantedGradient,
+  markHiddenReads,
+  type GradientSink,
+} from './gradient-sink.js';
 export type { TapeNode } from './engine-internals.js';

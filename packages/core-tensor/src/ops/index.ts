@@ -31,6 +31,7 @@ export { linearCrossEntropy } from './linear-cross-entropy.js';
 export type { LinearCrossEntropyOptions } from './linear-cross-entropy.js';
 export { linearTokenLogprobs } from './linear-token-logprobs.js';
 export type { LinearTokenLogprobsOptions } from './linear-token-logprobs.js';
+export { setLogitsChunkElements, logitsChunkElements } from './linear-chunks.js';
 export { IGNORE_INDEX } from './logits-labels.js';
 export type { LossReduction } from './logits-labels.js';
 export { Attention, type AttentionAttrs } from './kernels/Attention.js';

@@ -10,11 +10,15 @@ import {
   linearChunksBackward,
   mapLogitsChunks,
   type LogitsChunk,
+  type WantedGrads,
 } from './linear-chunks.js';
 import { resolveIgnoreIndex, resolveReduction } from './logits-labels.js';
 
 export interface LinearCrossEntropyOptions extends CrossEntropyOptions {
-  /** Token rows per chunk. Default: 2^24 / vocab (one chunk's logits take 64 MiB in float32). */
+  /**
+   * Token rows per chunk. Default: logitsChunkElements() / vocab, i.e. 2^24 elements (64 MiB of float32
+   * logits) unless the backend set its own (setLogitsChunkElements; cuda: 2^27).
+   */
   chunkSize?: number;
 }
 
@@ -24,6 +28,7 @@ export interface LinearCrossEntropyOptions extends CrossEntropyOptions {
  * tokens at a time in the forward and recomputed chunk by chunk in the backward, so at most one
  * [chunkSize, V] block is alive. Same semantics as crossEntropy (ignoreIndex, 'mean' | 'sum', 0 when
  * every label is ignored). Differentiable in hidden and weight; the tape saves hidden, weight and labels.
+ * Under valueAndGrads a gradient the backward does not want (a frozen lm_head) is not computed.
  */
 export function linearCrossEntropy(
   hidden: tf.Tensor,
@@ -52,10 +57,10 @@ export function linearCrossEntropy(
     const parts = mapLogitsChunks(h, w, labels as tf.Tensor1D, chunkSize, chunkLoss);
     const total = parts.length === 1 ? parts[0]! : tf.addN(parts);
     const value = (reduction === 'mean' ? meanScale(total, labels) : total) as tf.Scalar;
-    const gradFunc = (dy: tf.Scalar, saved: tf.Tensor[]): tf.Tensor[] => {
+    const gradFunc = (dy: tf.Scalar, saved: tf.Tensor[], wanted: WantedGrads) => {
       const [hs, ws, ls] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
       const scale = reduction === 'mean' ? meanScale(dy, ls) : dy;
-      const grads = linearChunksBackward(hs, ws, ls, chunkSize, chunkGrad(scale));
+      const grads = linearChunksBackward(hs, ws, ls, chunkSize, chunkGrad(scale), wanted);
       if (scale !== dy) scale.dispose();
       return grads;
     };

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../index.js';
+import { expectNoLeak, setLogitsChunkElements, tf, valueAndGrads } from '../index.js';
 import { closeness, numericGrad } from '../testing/grad-check.js';
 import { linearTokenLogprobs } from './linear-token-logprobs.js';
 import { tokenLogprobsReference } from './token-logprobs-reference.js';
@@ -9,6 +9,22 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, ato
 }
 
 type Logprobs = (h: tf.Tensor, w: tf.Tensor) => tf.Tensor1D;
+
+/** Runs `f` and counts its BatchMatMul kernels. */
+function countMatMuls<T>(f: () => T): { result: T; matMuls: number } {
+  const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+  const runKernel = engine.runKernel;
+  let matMuls = 0;
+  engine.runKernel = (name, ...rest) => {
+    if (name === 'BatchMatMul') matMuls++;
+    return runKernel.call(engine, name, ...rest);
+  };
+  try {
+    return { result: f(), matMuls };
+  } finally {
+    engine.runKernel = runKernel;
+  }
+}
 
 describe.each(['cpu', 'wasm'])('linearTokenLogprobs on %s', (backend) => {
   beforeAll(async () => {
@@ -83,5 +99,49 @@ describe.each(['cpu', 'wasm'])('linearTokenLogprobs on %s', (backend) => {
       /labels must be int32 \[4\].*float32/,
     );
     tf.dispose([h, labels]);
+  });
+  it('takes its default chunk from the setting for the active backend', () => {
+    const h = tf.randomNormal([5, 3], 0, 1, 'float32', 9);
+    const w = tf.randomNormal([6, 3], 0, 1, 'float32', 10);
+    const labels = tf.tensor1d([0, -100, 5, 1, 2], 'int32');
+    const run = () =>
+      expectNoLeak(() => {
+        const { result, matMuls } = countMatMuls(() => linearTokenLogprobs(h, w, labels));
+        const values = result.dataSync();
+        result.dispose();
+        return { values, matMuls };
+      });
+    try {
+      const whole = run();
+      setLogitsChunkElements(backend, 2 * 6); // 2 rows of vocab 6
+      const chunked = run();
+      expect([whole.matMuls, chunked.matMuls]).toEqual([1, 3]);
+      expectClose(chunked.values, whole.values);
+    } finally {
+      setLogitsChunkElements(backend, null);
+      tf.dispose([h, w, labels]);
+    }
+  });
+
+  it('under valueAndGrads, skips the dweight matMuls of a frozen weight; dhidden bit-identical', () => {
+    // 5 rows in chunks of 2: 3 chunks; forward 3 matMuls, backward 3 recomputed + 3 per gradient.
+    const run = (trainW: boolean) =>
+      expectNoLeak(() => {
+        const labels = tf.tensor1d([0, -100, 5, 1, 2], 'int32');
+        const dy = tf.randomNormal([5], 0, 1, 'float32', 11);
+        const h = tf.tidy(() => tf.variable(tf.randomNormal([5, 3], 0, 1, 'float32', 12), true, 'h'));
+        const w = tf.tidy(() => tf.variable(tf.randomNormal([6, 3], 0, 1, 'float32', 13), trainW, 'w'));
+        const f = () => tf.sum(tf.mul(linearTokenLogprobs(h, w, labels, { chunkSize: 2 }), dy)) as tf.Scalar;
+        const { result, matMuls } = countMatMuls(() => valueAndGrads(f, trainW ? [h, w] : [h]));
+        const dh = result.grads['h']!.dataSync();
+        const hasDw = 'w' in result.grads;
+        tf.dispose([result.value, ...Object.values(result.grads), h, w, labels, dy]);
+        return { matMuls, dh, hasDw };
+      });
+    const both = run(true);
+    const hiddenOnly = run(false);
+    expect([both.matMuls, both.hasDw]).toEqual([3 + 9, true]);
+    expect([hiddenOnly.matMuls, hiddenOnly.hasDw]).toEqual([3 + 6, false]);
+    expect(hiddenOnly.dh).toEqual(both.dh);
   });
 });

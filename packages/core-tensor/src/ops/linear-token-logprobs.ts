@@ -8,12 +8,16 @@ import {
   linearChunksBackward,
   mapLogitsChunks,
   type LogitsChunk,
+  type WantedGrads,
 } from './linear-chunks.js';
 import { resolveIgnoreIndex } from './logits-labels.js';
 import type { TokenLogprobsOptions } from './token-logprobs.js';
 
 export interface LinearTokenLogprobsOptions extends TokenLogprobsOptions {
-  /** Token rows per chunk. Default: 2^24 / vocab (one chunk's logits take 64 MiB in float32). */
+  /**
+   * Token rows per chunk. Default: logitsChunkElements() / vocab, i.e. 2^24 elements (64 MiB of float32
+   * logits) unless the backend set its own (setLogitsChunkElements; cuda: 2^27).
+   */
   chunkSize?: number;
 }
 
@@ -21,7 +25,8 @@ export interface LinearTokenLogprobsOptions extends TokenLogprobsOptions {
  * tokenLogprobs(hidden @ weight^T, labels) without the [N, V] logits: `hidden` float32 [N, H], `weight`
  * float32 [V, H] (HF lm_head layout), `labels` int32 [N] -> float32 [N] (0 where ignored). Logits are
  * computed, and recomputed in the backward, one chunk of tokens at a time. Differentiable in hidden
- * and weight; the tape saves hidden, weight and labels.
+ * and weight; the tape saves hidden, weight and labels. Under valueAndGrads a gradient the backward does
+ * not want (a frozen lm_head) is not computed.
  */
 export function linearTokenLogprobs(
   hidden: tf.Tensor,
@@ -44,9 +49,9 @@ export function linearTokenLogprobs(
     save([h, w, labels]);
     const parts = mapLogitsChunks(h, w, labels as tf.Tensor1D, chunkSize, chunkLogprobs);
     const value = (parts.length === 1 ? parts[0]! : tf.concat(parts)) as tf.Tensor1D;
-    const gradFunc = (dy: tf.Tensor1D, saved: tf.Tensor[]): tf.Tensor[] => {
+    const gradFunc = (dy: tf.Tensor1D, saved: tf.Tensor[], wanted: WantedGrads) => {
       const [hs, ws, ls] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-      return linearChunksBackward(hs, ws, ls, chunkSize, chunkGrad(dy));
+      return linearChunksBackward(hs, ws, ls, chunkSize, chunkGrad(dy), wanted);
     };
     return { value, gradFunc };
   });

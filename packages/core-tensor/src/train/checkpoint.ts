@@ -5,7 +5,13 @@
 // (src/engine), which frees the block's intermediates as it goes.
 import { backprop } from '../engine/backprop.js';
 import type { TapeNode } from '../engine/engine-internals.js';
-import { currentGradientSink, markHiddenReads, type GradientSink } from '../engine/gradient-sink.js';
+import {
+  currentGradientSink,
+  gradientWanted,
+  markHiddenReads,
+  unwantedGradient,
+  type GradientSink,
+} from '../engine/gradient-sink.js';
 import { disposeTape, recordTape } from '../engine/record-tape.js';
 import { tf } from '../tf.js';
 
@@ -83,7 +89,7 @@ function recompute(
   }
   const sink = currentGradientSink();
   // The driver knows which inputs it differentiates by (they are its tape's, not the saved aliases).
-  const wanted = inputs.map((x) => differentiable(x) && (sink === null || sink.wants(x)));
+  const wanted = inputs.map((x) => differentiable(x) && gradientWanted(x));
   const now = generators?.map((g) => g.getState());
   generators?.forEach((g, i) => g.setState(rngStates![i]));
   try {
@@ -107,11 +113,9 @@ function recompute(
       if (g != null) sink!.accumulate(t, g);
     });
     let k = 0;
-    // Inputs whose gradient is not wanted share a scalar stand-in: the engine asks only for
-    // gradients on paths to what it differentiates, so it never reads it (a zeros tensor of a
-    // frozen weight's size would cost its full memory until the backward ends). Fill is a kernel,
-    // where tf.zeros would upload from the host.
-    const standIn = wanted.every(Boolean) ? null : tf.fill([], 0);
+    // Inputs whose gradient is not wanted share one stand-in: the engine asks only for gradients on
+    // paths to what it differentiates, so it never reads it.
+    const standIn = wanted.every(Boolean) ? null : unwantedGradient();
     return saved.map((x, i) => (wanted[i] ? (grads[k++] ?? tf.zerosLike(x)) : standIn!));
   } finally {
     generators?.forEach((g, i) => g.setState(now![i]));

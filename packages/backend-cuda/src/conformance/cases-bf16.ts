@@ -1,0 +1,74 @@
+// The tensor-core paths the bf16 matmul precision selects: cuBLASLt with bf16 products, and the tiled
+// attention kernels (csrc/FlashAttention.cu) with their masks, grouped heads, tile edges and both
+// head dims. The cpu reference computes in float32, so the tolerance is that of bf16 operands
+// (8 significant bits) with fp32 accumulation: a wrong index or mask gives errors of order 1.
+import { attention, tf } from '@medgpt/core-tensor';
+import { f32, values } from './case-inputs.js';
+import type { ConformanceCase } from './conformance-case.js';
+
+const BF16_TOLERANCE = { rtol: 3e-2, atol: 3e-2 };
+
+/** A [batch, seq] mask with `pad` left-padding keys in row 1 (row 0 unpadded). */
+function leftPadding(batch: number, seq: number, pad: number) {
+  const m = new Int32Array(batch * seq).fill(1);
+  for (let j = 0; j < pad; j++) m[seq + j] = 0;
+  return values([batch, seq], 'int32', m);
+}
+
+/** Packed segments of lengths 37, 50, rest in each row. */
+function segments(batch: number, seq: number) {
+  const ids = new Int32Array(batch * seq);
+  for (let b = 0; b < batch; b++)
+    for (let j = 0; j < seq; j++) ids[b * seq + j] = j < 37 ? 1 : j < 87 ? 2 : 3;
+  return values([batch, seq], 'int32', ids);
+}
+
+export const bf16Cases = (): ConformanceCase[] => [
+  {
+    name: 'BatchMatMul bf16 products, transposes and a batch',
+    kernels: ['BatchMatMul'],
+    inputs: () => [f32([3, 70, 96], 400), f32([3, 130, 96], 401), f32([96, 50], 402)],
+    run: (a, b, c) => [
+      tf.matMul(a!, b!, false, true),
+      tf.matMul(tf.reshape(a!, [210, 96]), c!),
+      tf.matMul(c!, tf.reshape(b!, [390, 96]), true, true),
+    ],
+    gradOf: [0, 1, 2],
+    // Sums of 96-390 products of normal values: magnitudes ~10-20, bf16 rounding ~0.4 % per operand.
+    tolerance: { rtol: 1e-2, atol: 0.1 },
+    matmulPrecision: 'bf16',
+  },
+  {
+    name: 'Attention tiled (bf16): head dim 64, 4 heads / 2 kv, T=80 (tile edge), left padding',
+    kernels: ['Attention', 'AttentionGrad'],
+    inputs: () => [f32([160, 256], 410), f32([160, 128], 411), f32([160, 128], 412), leftPadding(2, 80, 9)],
+    run: (q, k, v, m) => attention(q!, k!, v!, { numHeads: 4, numKvHeads: 2, attentionMask: m }),
+    gradOf: [0, 1, 2],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
+    name: 'Attention tiled (bf16): head dim 128, 2 heads / 1 kv, T=150, sliding window 29, packed segments',
+    kernels: ['Attention', 'AttentionGrad'],
+    inputs: () => [f32([300, 256], 413), f32([300, 128], 414), f32([300, 128], 415), segments(2, 150)],
+    run: (q, k, v, seg) => [
+      attention(q!, k!, v!, { numHeads: 2, numKvHeads: 1, batch: 2, slidingWindow: 29 }),
+      attention(q!, k!, v!, { numHeads: 2, numKvHeads: 1, segmentIds: seg }),
+    ],
+    gradOf: [0, 1, 2],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
+    name: 'Attention tiled (bf16): head dim 64, no grouping, T=200, KV-cache form (40 queries after 160)',
+    kernels: ['Attention', 'AttentionGrad'],
+    inputs: () => [f32([200, 128], 416), f32([200, 128], 417), f32([200, 128], 418), f32([40, 128], 419)],
+    run: (q, k, v, qTail) => [
+      attention(q!, k!, v!, { numHeads: 2, batch: 1 }),
+      attention(qTail!, k!, v!, { numHeads: 2, batch: 1, queryOffset: 160 }),
+    ],
+    gradOf: [0, 1, 2, 3],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+];
