@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU benchmark in one device run: our trainer (bench/gpu-train.ts on the cuda backend, fp32)
+# The GPU benchmark in one device run: our trainer (bench/gpu-train.ts on the cuda backend, bf16 matmuls)
 # against the PyTorch stack (bench/gpu_train_torch.py: torch + transformers + peft, bf16 mixed
 # precision and fp32) on the same Qwen2.5-0.5B-shaped model, batch and sequence: LoRA and full
 # fine-tuning tokens/s, peak GPU memory, greedy decode tokens/s at batch 1 and 16. Prepare on the dev
@@ -42,11 +42,15 @@ run() { # name, timeout seconds, command...
   grep -v '^{' "$results/$name.log" | grep -v -i 'warn' | tail -n 8
 }
 
-PYTHONUNBUFFERED=1 run torch "${TORCH_LIMIT:-140}" python3 "$root/bench/gpu_train_torch.py" --budget 20 --json "$jsonl" "$@"
+# TORCH_PRECISIONS (default bf16,fp32) and MEDGPT_MATMULS (default bf16) pick the precisions compared.
+PYTHONUNBUFFERED=1 run torch "${TORCH_LIMIT:-140}" python3 "$root/bench/gpu_train_torch.py" --budget 20 \
+  --precisions "${TORCH_PRECISIONS:-bf16,fp32}" --json "$jsonl" "$@"
 cd "$root/.device/cuda" || exit 2
-for mode in lora full decode; do
-  LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" run "medgpt-$mode" "${MEDGPT_LIMIT:-60}" \
-    node gpu-train.mjs --mode "$mode" --budget 30 --json "$jsonl" "$@"
+for matmul in ${MEDGPT_MATMULS:-bf16}; do
+  for mode in lora full decode; do
+    LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" run "medgpt-$mode-$matmul" "${MEDGPT_LIMIT:-60}" \
+      node gpu-train.mjs --mode "$mode" --matmul "$matmul" --budget 30 --json "$jsonl" "$@"
+  done
 done
 node "$root/bench/gpu-train.report.mjs" "$jsonl" | tee "$results/table.md"
 if [[ -n ${OUT:-} ]]; then tar czf "$OUT/gpu-train.tgz" -C /tmp gpu-train; fi

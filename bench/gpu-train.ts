@@ -164,7 +164,10 @@ function report(result: Record<string, unknown>): void {
     bench: 'gpu-train',
     stack: 'medgpt',
     backend: args.backend,
-    precision: args.backend === 'cuda' ? `fp32 storage, ${args.matmul} matmul` : 'fp32',
+    // The matmul precision (bf16: tensor cores, fp32 accumulation); weights, activations and optimizer
+    // state are float32 tensors either way.
+    precision: args.backend === 'cuda' ? args.matmul : 'fp32',
+    storage: 'fp32',
     layers,
     ...result,
   });

@@ -67,9 +67,10 @@ extern "C" __global__ void cross_entropy_backward(const float* logits, const int
     const double scale = mean ? (double)dy[0] / counted : (double)dy[0];
     const RowStats st = row_stats(xr, vocab);
     const bool valid = label >= 0 && label < vocab;
-    for (long long j = threadIdx.x; j < vocab; j += blockDim.x) {
-      const double p = (double)expf(xr[j] - st.max) / st.sum;
-      dxr[j] = valid ? (float)(scale * (p - (j == label ? 1.0 : 0.0))) : NAN;
-    }
+    const double inverse = 1.0 / st.sum;
+    map_row(xr, dxr, vocab, [&](long long j, float x) {
+      const double p = (double)expf(x - st.max) * inverse;
+      return valid ? (float)(scale * (p - (j == label ? 1.0 : 0.0))) : NAN;
+    });
   }
 }

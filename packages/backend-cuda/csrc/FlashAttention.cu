@@ -62,15 +62,17 @@ __device__ __forceinline__ void require_shared(unsigned needed) {
 }
 
 // Rows [first, first + rows) of a token-major tensor (row r at src + r * stride), as bf16 pairs
-// dst[r * ld + c] (c < D / 2), multiplied by `mul`; rows at or past `limit` are zero.
+// dst[r * ld + c] (c < D / 2), multiplied by `mul`; rows at or past `limit` are zero. Four floats per
+// thread step (D % 4 == 0, rows 16-byte aligned: the host checks the head dim).
 template <int D>
 __device__ __forceinline__ void load_rows(uint32_t* dst, int ld, int rows, const float* src, long long first,
                                           long long limit, long long stride, float mul) {
-  for (int x = threadIdx.x; x < rows * (D / 2); x += FA_THREADS) {
-    const int r = x / (D / 2), c = x % (D / 2);
-    float2 v = make_float2(0.0f, 0.0f);
-    if (first + r < limit) v = load2(src + (first + r) * stride + 2 * c);
-    dst[r * ld + c] = pack_bf16(v.x * mul, v.y * mul);
+  for (int x = threadIdx.x; x < rows * (D / 4); x += FA_THREADS) {
+    const int r = x / (D / 4), c = x % (D / 4);
+    float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    if (first + r < limit) v = *reinterpret_cast<const float4*>(src + (first + r) * stride + 4 * c);
+    *reinterpret_cast<uint2*>(dst + r * ld + 2 * c) =
+        make_uint2(pack_bf16(v.x * mul, v.y * mul), pack_bf16(v.z * mul, v.w * mul));
   }
 }
 
@@ -78,12 +80,14 @@ __device__ __forceinline__ void load_rows(uint32_t* dst, int ld, int rows, const
 template <int D>
 __device__ __forceinline__ void load_rows_transposed(__nv_bfloat16* dst, int ld_halves, int rows, const float* src,
                                                      long long first, long long limit, long long stride) {
-  for (int x = threadIdx.x; x < rows * (D / 2); x += FA_THREADS) {
-    const int r = x / (D / 2), c = x % (D / 2);
-    float2 v = make_float2(0.0f, 0.0f);
-    if (first + r < limit) v = load2(src + (first + r) * stride + 2 * c);
-    dst[(2 * c) * ld_halves + r] = __float2bfloat16_rn(v.x);
-    dst[(2 * c + 1) * ld_halves + r] = __float2bfloat16_rn(v.y);
+  for (int x = threadIdx.x; x < rows * (D / 4); x += FA_THREADS) {
+    const int r = x / (D / 4), c = x % (D / 4);
+    float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    if (first + r < limit) v = *reinterpret_cast<const float4*>(src + (first + r) * stride + 4 * c);
+    dst[(4 * c) * ld_halves + r] = __float2bfloat16_rn(v.x);
+    dst[(4 * c + 1) * ld_halves + r] = __float2bfloat16_rn(v.y);
+    dst[(4 * c + 2) * ld_halves + r] = __float2bfloat16_rn(v.z);
+    dst[(4 * c + 3) * ld_halves + r] = __float2bfloat16_rn(v.w);
   }
 }
 
@@ -114,15 +118,26 @@ __device__ __forceinline__ bool sees(const AttentionShape& sh, const RowMask& r,
          (!sh.has_segments || key_segment == r.segment);
 }
 
-// Padding flag and segment of keys [j0, j0 + count) into shared arrays.
-__device__ __forceinline__ void load_key_masks(int* ok, int* seg, int count, const AttentionShape& sh,
+// Padding flag and segment of keys [j0, j0 + count) into shared arrays; returns whether every key this
+// thread loaded is a real one (inside the keys, not padding).
+__device__ __forceinline__ bool load_key_masks(int* ok, int* seg, int count, const AttentionShape& sh,
                                                const int* mask, const int* segment_ids, long long b, long long j0) {
+  bool all = true;
   for (int x = threadIdx.x; x < count; x += FA_THREADS) {
     const long long j = j0 + x;
     const bool in = j < sh.s;
     ok[x] = in && mask[b * sh.s + j] != 0;
     seg[x] = in && sh.has_segments ? segment_ids[b * sh.s + j] : 0;
+    all = all && ok[x];
   }
+  return all;
+}
+
+// Whether every query position in [p_first, p_last] sees every key of [j_first, j_last] by position
+// alone (causal and window); with no segments and no padding key the tile then needs no masking.
+__device__ __forceinline__ bool plain_tile(const AttentionShape& sh, long long p_first, long long p_last,
+                                           long long j_first, long long j_last) {
+  return !sh.has_segments && j_last <= p_first && (sh.window <= 0 || p_last - j_first < sh.window);
 }
 
 // The A fragments of 16 rows of a token-major tensor straight from global memory (rows past tq: 0).
@@ -222,8 +237,9 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
     __syncthreads();  // the previous tile is no longer read
     load_rows<D>(ks, LDK, BK, kb, j0, sh.s, kv_stride, 1.0f);
     load_rows_transposed<D>(reinterpret_cast<__nv_bfloat16*>(vt), 2 * LDV, BK, vb, j0, sh.s, kv_stride);
-    load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
-    __syncthreads();
+    const bool keys_ok = load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
+    // Interior tiles (most of a causal sequence) skip the per-element mask.
+    const bool plain = __syncthreads_and(keys_ok) && plain_tile(sh, p_first, p_last, j0, j0 + BK - 1);
 
     float s[BK / 8][4];
 #pragma unroll
@@ -243,8 +259,10 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
       for (int e = 0; e < 2; ++e) {
         const int key = n * 8 + 2 * t + e;
         const long long j = j0 + key;
-        if (!sees(sh, r_lo, j, key_ok[key], key_seg[key])) s[n][e] = -INFINITY;
-        if (!sees(sh, r_hi, j, key_ok[key], key_seg[key])) s[n][2 + e] = -INFINITY;
+        if (!plain) {
+          if (!sees(sh, r_lo, j, key_ok[key], key_seg[key])) s[n][e] = -INFINITY;
+          if (!sees(sh, r_hi, j, key_ok[key], key_seg[key])) s[n][2 + e] = -INFINITY;
+        }
         mx_lo = fmaxf(mx_lo, s[n][e]);
         mx_hi = fmaxf(mx_hi, s[n][2 + e]);
       }
@@ -349,7 +367,7 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
   const float* vb = v + b * sh.s * kv_stride + kvh * D;
 
   // Scores of this warp's 16 rows against the key tile in ks, masked to -inf.
-  auto scores = [&](float (&s)[BK / 8][4], long long j0) {
+  auto scores = [&](float (&s)[BK / 8][4], long long j0, bool plain) {
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
 #pragma unroll
@@ -360,6 +378,7 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
         mma_bf16(s[n], qa[kk], kr[0], kr[4]);
       }
     }
+    if (plain) return;
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) {
 #pragma unroll
@@ -376,10 +395,10 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
   for (long long j0 = j_start; j0 <= j_end; j0 += BK) {
     __syncthreads();
     load_rows<D>(ks, LDK, BK, kb, j0, sh.s, kv_stride, 1.0f);
-    load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
-    __syncthreads();
+    const bool keys_ok = load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
+    const bool plain = __syncthreads_and(keys_ok) && plain_tile(sh, p_first, p_last, j0, j0 + BK - 1);
     float s[BK / 8][4];
-    scores(s, j0);
+    scores(s, j0, plain);
     float mx_lo = -INFINITY, mx_hi = -INFINITY;
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) {
@@ -413,10 +432,10 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
     load_rows<D>(ks, LDK, BK, kb, j0, sh.s, kv_stride, 1.0f);
     load_rows<D>(vs, LDK, BK, vb, j0, sh.s, kv_stride, 1.0f);
     load_rows_transposed<D>(reinterpret_cast<__nv_bfloat16*>(kt), 2 * LDT, BK, kb, j0, sh.s, kv_stride);
-    load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
-    __syncthreads();
+    const bool keys_ok = load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
+    const bool plain = __syncthreads_and(keys_ok) && plain_tile(sh, p_first, p_last, j0, j0 + BK - 1);
     float s[BK / 8][4], dp[BK / 8][4];
-    scores(s, j0);
+    scores(s, j0, plain);
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) dp[n][0] = dp[n][1] = dp[n][2] = dp[n][3] = 0.0f;
 #pragma unroll
@@ -501,6 +520,8 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
 
   load_rows<D>(ks, LDR, BK, k + b * sh.s * kv_stride + kvh * D, j0, sh.s, kv_stride, 1.0f);
   load_rows<D>(vs, LDR, BK, v + b * sh.s * kv_stride + kvh * D, j0, sh.s, kv_stride, 1.0f);
+  // Every key of the tile real (inside the keys, not padding): a condition of the unmasked fast path.
+  const bool keys_ok = __syncthreads_and(ok_lo && ok_hi);
 
   float dka[D / 8][4], dva[D / 8][4];
 #pragma unroll
@@ -552,18 +573,26 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
         mma_bf16(dpt[n], va, dr[0], dr[4]);  // dP^T = V dO^T
       }
     }
-    // P^T, then dV += P^T dO.
+    // P^T, then dV += P^T dO. In an interior tile every query sees every key; a query row past tq has
+    // q = 0 and lse = +inf there, so its probabilities are exp2(-inf) = 0 without a mask.
+    const bool plain =
+        keys_ok && plain_tile(sh, sh.offset + i0, sh.offset + min(i0 + BQ, sh.tq) - 1, j0, j0 + BK - 1);
 #pragma unroll
     for (int n = 0; n < BQ / 8; ++n) {
 #pragma unroll
       for (int e = 0; e < 2; ++e) {
         const int x = n * 8 + 2 * t + e;
-        RowMask r;
-        r.p = q_pos[x];
-        r.segment = q_seg[x];
-        r.valid = q_valid[x] != 0;
-        st[n][e] = sees(sh, r, j_lo, ok_lo, seg_lo) ? exp2f(st[n][e] - q_lse[x]) : 0.0f;
-        st[n][2 + e] = sees(sh, r, j_hi, ok_hi, seg_hi) ? exp2f(st[n][2 + e] - q_lse[x]) : 0.0f;
+        if (plain) {
+          st[n][e] = exp2f(st[n][e] - q_lse[x]);
+          st[n][2 + e] = exp2f(st[n][2 + e] - q_lse[x]);
+        } else {
+          RowMask r;
+          r.p = q_pos[x];
+          r.segment = q_seg[x];
+          r.valid = q_valid[x] != 0;
+          st[n][e] = sees(sh, r, j_lo, ok_lo, seg_lo) ? exp2f(st[n][e] - q_lse[x]) : 0.0f;
+          st[n][2 + e] = sees(sh, r, j_hi, ok_hi, seg_hi) ? exp2f(st[n][2 + e] - q_lse[x]) : 0.0f;
+        }
       }
     }
 #pragma unroll

@@ -31,9 +31,10 @@ extern "C" __global__ void token_logprobs_backward(const float* logits, const in
     const double scale = -(double)dy[row];
     const RowStats st = row_stats(xr, vocab);
     const bool valid = label >= 0 && label < vocab;
-    for (long long j = threadIdx.x; j < vocab; j += blockDim.x) {
-      const double p = (double)expf(xr[j] - st.max) / st.sum;
-      dxr[j] = valid ? (float)(scale * (p - (j == label ? 1.0 : 0.0))) : NAN;
-    }
+    const double inverse = 1.0 / st.sum;
+    map_row(xr, dxr, vocab, [&](long long j, float x) {
+      const double p = (double)expf(x - st.max) * inverse;
+      return valid ? (float)(scale * (p - (j == label ? 1.0 : 0.0))) : NAN;
+    });
   }
 }

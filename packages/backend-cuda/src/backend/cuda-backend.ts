@@ -8,6 +8,9 @@ export const CUDA_BACKEND_NAME = 'cuda';
 
 const MAX_CONSTANTS = 64;
 
+/** Bytes of a bf16 copy of n elements (at least 4: a pair). */
+const bf16Bytes = (n: number) => Math.max(4, 2 * n + (n % 2) * 2);
+
 /**
  * The tfjs backend "cuda": tensor storage in device memory (one CudaRuntime: context, stream, pool
  * allocator, pinned staging) and the bookkeeping tfjs's engine expects of a backend (refcounts,
@@ -85,6 +88,39 @@ export class CudaBackend extends tf.KernelBackend {
     return { dataId: info.dataId, shape, dtype };
   }
 
+  /**
+   * The device address of a bf16 copy of a float32 tensor (round to nearest even), made on first use
+   * and kept until the tensor is freed, so a frozen weight or a saved activation is converted once
+   * however many matmuls read it. The copy costs size * 2 bytes of device memory.
+   */
+  bf16(info: tf.TensorInfo): number {
+    const record = this.get(info.dataId);
+    if (record.bf16 === undefined) {
+      const n = record.size;
+      record.bf16 = this.runtime.allocator.alloc(bf16Bytes(n), 'bf16 copy');
+      if (n > 0) {
+        const pairs = Math.ceil(n / 2);
+        this.runtime
+          .fn('Cast', 'cast_f32_to_bf16')
+          .launch(this.runtime.stream, Math.min(Math.ceil(pairs / 256), 1 << 20), 256, 0, [
+            record.pointer,
+            record.bf16,
+            n,
+          ]);
+      }
+    }
+    return record.bf16;
+  }
+
+  /** Drops the bf16 copy of a tensor whose buffer a kernel is about to write into. */
+  invalidateCopies(info: tf.TensorInfo): void {
+    const record = this.data.get(info.dataId);
+    if (record?.bf16 !== undefined) {
+      this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+      record.bf16 = undefined;
+    }
+  }
+
   /** Frees a kernel's intermediate result. */
   disposeIntermediateTensorInfo(info: tf.TensorInfo): void {
     this.disposeData(info.dataId);
@@ -104,6 +140,8 @@ export class CudaBackend extends tf.KernelBackend {
     record.refCount--;
     if (!force && record.refCount > 0) return false;
     this.data.delete(dataId);
+    if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+    record.bf16 = undefined;
     if (record.pendingReads > 0) record.released = true;
     else this.runtime.allocator.free(record.pointer, record.bytes);
     return true;
@@ -185,7 +223,10 @@ export class CudaBackend extends tf.KernelBackend {
 
   /** Frees every tensor this backend holds; the runtime (context, pool) stays for a new backend. */
   override dispose(): void {
-    for (const record of this.data.values()) this.runtime.allocator.free(record.pointer, record.bytes);
+    for (const record of this.data.values()) {
+      this.runtime.allocator.free(record.pointer, record.bytes);
+      if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+    }
     for (const entry of this.constants.values()) this.runtime.allocator.free(entry.pointer, entry.bytes);
     this.data.clear();
     this.constants.clear();

@@ -17,6 +17,12 @@ export interface TensorData {
   pendingReads: number;
   /** Set when disposed while a read was pending. */
   released: boolean;
+  /**
+   * Device address of a bf16 copy of the data, made the first time a tensor-core matmul reads this
+   * tensor (CudaBackend.bf16) and freed with it; size * 2 bytes. Valid because tensor data never
+   * changes after the kernel that made it (a kernel writing into an existing buffer must drop it).
+   */
+  bf16?: number;
 }
 
 /** Bytes of device storage per element of any supported dtype. */

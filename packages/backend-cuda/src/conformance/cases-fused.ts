@@ -4,6 +4,7 @@ import {
   AdamWUpdate,
   attention,
   crossEntropy,
+  dropout,
   Generator,
   linearCrossEntropy,
   LoraLinear,
@@ -307,6 +308,20 @@ export const fusedCases = (): ConformanceCase[] => [
   ...lossCases(),
   ...loraCases(),
   ...optimizerCases(),
+  {
+    // 1003 elements: a partial last Philox block; the generator is advanced first, so the stream
+    // starts at a nonzero block offset. Same mask to the bit (the values are x * 1 / (1 - rate)).
+    name: 'PhiloxDropout: device mask equals the host reference, and its gradient',
+    kernels: ['PhiloxDropout'],
+    inputs: () => [f32([17, 59], 176)],
+    run: (x) => {
+      const rng = new Generator(21);
+      rng.reserve(12345);
+      return dropout(x!, 0.3, rng);
+    },
+    gradOf: [0],
+    tolerance: { rtol: 0, atol: 0 },
+  },
   {
     name: 'PhiloxRandom (host fallback) gives the same numbers',
     kernels: ['PhiloxRandom'],

@@ -35,6 +35,7 @@ export function compareTensors(
     return result;
   }
   const tol = tolerance ?? (want.dtype === 'float32' ? FLOAT_TOLERANCE : { rtol: 0, atol: 0 });
+  const atol = tol.atolOfRms ? tol.atol * rms(want.values) : tol.atol;
   for (let i = 0; i < want.values.length; i++) {
     const w = want.values[i]!;
     const g = got.values[i]!;
@@ -45,7 +46,7 @@ export function compareTensors(
       continue;
     }
     const abs = Math.abs(g - w);
-    const allowed = tol.atol + tol.rtol * Math.abs(w);
+    const allowed = atol + tol.rtol * Math.abs(w);
     result.maxAbsError = Math.max(result.maxAbsError, abs);
     const used = allowed > 0 ? abs / allowed : abs > 0 ? Infinity : 0;
     result.toleranceUsed = Math.max(result.toleranceUsed, used);
@@ -54,4 +55,18 @@ export function compareTensors(
     }
   }
   return result;
+}
+
+/** Root mean square of the finite values. */
+function rms(values: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) {
+      sum += v * v;
+      n++;
+    }
+  }
+  return n > 0 ? Math.sqrt(sum / n) : 0;
 }

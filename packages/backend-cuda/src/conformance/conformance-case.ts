@@ -8,10 +8,15 @@ export interface CaseInput {
   values: Float32Array | Int32Array | Uint8Array;
 }
 
-/** Allowed difference |cuda - cpu| <= atol + rtol * |cpu|, per element. */
+/**
+ * Allowed difference |cuda - cpu| <= atol + rtol * |cpu|, per element. With `atolOfRms`, atol is
+ * relative to the root mean square of the cpu tensor: right for sums of many bf16 products, whose
+ * error follows the size of the terms, not of a result that cancelled to near zero.
+ */
 export interface Tolerance {
   rtol: number;
   atol: number;
+  atolOfRms?: boolean;
 }
 
 /**

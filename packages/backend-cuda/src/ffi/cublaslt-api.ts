@@ -107,6 +107,7 @@ export const CUBLAS = {
   /** fp32 in and out, products on TF32 tensor cores with fp32 accumulation. */
   COMPUTE_32F_FAST_TF32: 77,
   R_32F: 0,
+  R_16BF: 14,
   OP_N: 0,
   OP_T: 1,
   DESC_TRANSA: 3,

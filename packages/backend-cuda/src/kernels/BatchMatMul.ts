@@ -19,6 +19,11 @@ function expandBatch(backend: CudaBackend, x: tf.TensorInfo, batch: number[]): t
   return stridedCopy(backend, x, shape, view.dims, view.strides[0]!, 0);
 }
 
+/** The address a matmul reads for `info`: its bf16 copy in 'bf16' precision, else its float32 data. */
+function operand(backend: CudaBackend, info: tf.TensorInfo, bf16: boolean): number {
+  return bf16 ? backend.bf16(info) : backend.pointer(info);
+}
+
 export function batchMatMul(
   backend: CudaBackend,
   a: tf.TensorInfo,
@@ -45,12 +50,14 @@ export function batchMatMul(
   if (k === 0) return filled(backend, shape, 'float32', 0);
   const [a2, b2] = [expandBatch(backend, a, batchShape), expandBatch(backend, b, batchShape)];
   const out = backend.makeTensorInfo(shape, 'float32');
+  const bf16 = backend.runtime.matmul.precision === 'bf16';
   backend.runtime.matmul.run(
     { m, n, k, transposeA, transposeB, batch: product(batchShape) },
-    backend.pointer(a2),
-    backend.pointer(b2),
+    operand(backend, a2, bf16),
+    operand(backend, b2, bf16),
     backend.pointer(out),
     backend.runtime.stream,
+    { bf16Operands: bf16 },
   );
   backend.disposeIntermediateTensorInfo(a2);
   backend.disposeIntermediateTensorInfo(b2);
@@ -103,16 +110,19 @@ export function gemm(
     if (into === undefined) backend.runtime.fill32(backend.pointer(out), 0, m * n, 'gemm');
     return out;
   }
+  if (into !== undefined) backend.invalidateCopies(into);
+  const bf16 = backend.runtime.matmul.precision === 'bf16';
   backend.runtime.matmul.run(
     { m, n, k, transposeA, transposeB, batch: 1 },
-    backend.pointer(a),
-    backend.pointer(b),
+    operand(backend, a, bf16),
+    operand(backend, b, bf16),
     backend.pointer(out),
     backend.runtime.stream,
     {
       alpha: options.alpha ?? 1,
       beta: into !== undefined ? 1 : 0,
       bias: options.bias != null ? backend.pointer(options.bias) : undefined,
+      bf16Operands: bf16,
     },
   );
   return out;

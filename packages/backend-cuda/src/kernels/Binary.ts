@@ -47,6 +47,7 @@ export function binaryOp(
   const comparison = op >= COMPARISON_OPS.Equal;
   const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const result = out ?? backend.makeTensorInfo(shape, comparison ? 'bool' : tf.upcastType(a.dtype, b.dtype));
+  if (out !== undefined) backend.invalidateCopies(out);
   const n = sizeOf(result);
   if (n === 0) return result;
   const family = `${comparison ? 'compare' : 'binary'}`;

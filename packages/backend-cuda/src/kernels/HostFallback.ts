@@ -1,11 +1,9 @@
 // Kernels that run on the host for now: their inputs are read back, core-tensor's reference
 // implementation runs in JS, and the outputs are uploaded. Correct but slow; each is listed as
 // "host" in the README's kernel table until it gets a CUDA kernel. PhiloxRandom only runs at
-// initialisation; PhiloxDropout runs per step when dropout is on.
+// initialisation (weight init); per-step dropout has its own kernel (PhiloxDropout.ts).
 import {
-  philoxDropoutHostKernel,
   philoxRandomHostKernel,
-  PhiloxDropout,
   PhiloxRandom,
   tf,
   type HostKernelImpl,
@@ -44,5 +42,4 @@ function hostFallbackConfig(kernelName: string, impl: HostKernelImpl): tf.Kernel
 
 export const hostFallbackConfigs: tf.KernelConfig[] = [
   hostFallbackConfig(PhiloxRandom, philoxRandomHostKernel),
-  hostFallbackConfig(PhiloxDropout, philoxDropoutHostKernel),
 ];

@@ -1,35 +1,36 @@
 // LoraLinear and LoraLinearGrad (core-tensor's fused LoRA layer): the three GEMMs of the forward and the
 // five of the backward run in cuBLASLt with the LoRA scale (alpha), the accumulation of the low-rank
 // path into the base product (beta = 1) and the bias (epilogue) folded in; only dropout needs
-// csrc/LoraLinear.cu. With dropout on, the keep mask is regenerated on the host from the
-// op's Philox stream by core-tensor's PhiloxDropout reference (so it is the same mask to the bit) and
-// uploaded as [T, in] floats; a device-side Philox generator is the next step.
-import {
-  LoraLinear,
-  LoraLinearGrad,
-  philoxDropoutHostKernel,
-  tf,
-  type HostTensor,
-  type LoraLinearAttrs,
-} from '@medgpt/core-tensor';
+// csrc/LoraLinear.cu. With dropout on, the keep mask is regenerated on the device from the op's Philox
+// stream (csrc/philox.cuh: the same mask to the bit as core-tensor's host reference), in the forward
+// and again in the backward; nothing of size [T, in] is uploaded or stored.
+import { LoraLinear, LoraLinearGrad, tf, type LoraLinearAttrs } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { gemm } from './BatchMatMul.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
 
-/** The [T, in] keep mask (1 kept, 0 dropped) of the op's dropout, uploaded; null when the rate is 0. */
-function keepMask(backend: CudaBackend, shape: number[], attrs: LoraLinearAttrs): tf.TensorInfo | null {
-  const { dropoutRate: rate, key0, key1, offset } = attrs;
-  if (rate === 0) return null;
-  const ones: HostTensor = {
-    values: new Float32Array(tf.util.sizeFromShape(shape)).fill(1),
-    shape,
-    dtype: 'float32',
-  };
-  const dropped = philoxDropoutHostKernel({ x: ones }, { rate, key0, key1, offset });
-  const values = (Array.isArray(dropped) ? dropped[0]! : dropped).values as Float32Array;
-  const keep = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) keep[i] = values[i] !== 0 ? 1 : 0;
-  return backend.makeTensorInfo(shape, 'float32', keep);
+/** Launches dropout of `x` into `out` (lora_dropout) or its accumulation into `out` (lora_add_dropout). */
+function dropout(
+  backend: CudaBackend,
+  kernel: 'lora_dropout' | 'lora_add_dropout',
+  x: tf.TensorInfo,
+  out: tf.TensorInfo,
+  attrs: LoraLinearAttrs,
+): void {
+  const n = sizeOf(x);
+  if (n === 0) return;
+  backend.runtime
+    .fn('LoraLinear', kernel)
+    .launch(backend.runtime.stream, gridFor(Math.ceil(n / 4)), BLOCK, 0, [
+      backend.pointer(kernel === 'lora_dropout' ? x : out),
+      backend.pointer(kernel === 'lora_dropout' ? out : x),
+      n,
+      attrs.dropoutRate,
+      dropScale(attrs.dropoutRate),
+      attrs.key0,
+      attrs.key1,
+      attrs.offset,
+    ]);
 }
 
 function checkShapes(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): number[] {
@@ -65,22 +66,10 @@ export const loraLinearConfig: tf.KernelConfig = {
     const { x, weight, bias, loraA, loraB } = inputs as Record<string, tf.TensorInfo>;
     checkShapes(LoraLinear, { x, weight, loraA, loraB, bias });
     const a = attrs as LoraLinearAttrs;
-    const { stream } = backend.runtime;
-    const keep = keepMask(backend, x!.shape, a);
     let h = x!;
-    if (keep !== null) {
+    if (a.dropoutRate > 0) {
       h = backend.makeTensorInfo(x!.shape, 'float32');
-      const n = sizeOf(x!);
-      backend.runtime
-        .fn('LoraLinear', 'lora_dropout')
-        .launch(stream, gridFor(n), BLOCK, 0, [
-          backend.pointer(x!),
-          backend.pointer(keep),
-          backend.pointer(h),
-          n,
-          dropScale(a.dropoutRate),
-        ]);
-      backend.disposeIntermediateTensorInfo(keep);
+      dropout(backend, 'lora_dropout', x!, h, a);
     }
     const xa = gemm(backend, h, loraA!, false, true);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
@@ -101,45 +90,23 @@ export const loraLinearGradConfig: tf.KernelConfig = {
     const { dy, x, weight, loraA, loraB, xa } = inputs as Record<string, tf.TensorInfo>;
     checkShapes(LoraLinearGrad, { x, weight, loraA, loraB, dy, xa });
     const a = attrs as LoraLinearAttrs;
-    const { stream } = backend.runtime;
     const dxa = gemm(backend, dy!, loraB!, false, false, { alpha: a.scale });
     const dB = gemm(backend, dy!, xa!, true, false, { alpha: a.scale });
-    const keep = keepMask(backend, x!.shape, a);
-    const n = sizeOf(x!);
     let h = x!;
-    if (keep !== null) {
+    if (a.dropoutRate > 0) {
       h = backend.makeTensorInfo(x!.shape, 'float32');
-      backend.runtime
-        .fn('LoraLinear', 'lora_dropout')
-        .launch(stream, gridFor(n), BLOCK, 0, [
-          backend.pointer(x!),
-          backend.pointer(keep),
-          backend.pointer(h),
-          n,
-          dropScale(a.dropoutRate),
-        ]);
+      dropout(backend, 'lora_dropout', x!, h, a);
     }
     const dA = gemm(backend, dxa, h, true, false);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
     const dx = gemm(backend, dy!, weight!, false, false);
-    if (keep === null) {
+    if (a.dropoutRate === 0) {
       gemm(backend, dxa, loraA!, false, false, { into: dx });
     } else {
       // dx += drop(dxa A): the product, then the masked accumulate.
       const dhRaw = gemm(backend, dxa, loraA!, false, false);
-      if (n > 0) {
-        backend.runtime
-          .fn('LoraLinear', 'lora_add_dropout')
-          .launch(stream, gridFor(n), BLOCK, 0, [
-            backend.pointer(dx),
-            backend.pointer(dhRaw),
-            backend.pointer(keep),
-            n,
-            dropScale(a.dropoutRate),
-          ]);
-      }
+      dropout(backend, 'lora_add_dropout', dhRaw, dx, a);
       backend.disposeIntermediateTensorInfo(dhRaw);
-      backend.disposeIntermediateTensorInfo(keep);
     }
     backend.disposeIntermediateTensorInfo(dxa);
     return [dx, dA, dB];

@@ -16,6 +16,7 @@ import { expandDimsConfig, identityConfig, reshapeConfig } from './Identity.js';
 import { loraLinearConfig, loraLinearGradConfig } from './LoraLinear.js';
 import { adamWUpdateConfig, multiTensorAdamWUpdateConfig, sgdUpdateConfig } from './Optimizers.js';
 import { padV2Config } from './Pad.js';
+import { philoxDropoutConfig } from './PhiloxDropout.js';
 import { reduceKernelConfigs } from './Reduce.js';
 import { rmsNormConfig, rmsNormGradConfig } from './RmsNorm.js';
 import { ropeConfig, ropeGradConfig } from './Rope.js';
@@ -77,6 +78,7 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   multiTensorAdamWUpdateConfig,
   sgdUpdateConfig,
   // host fallbacks (see HostFallback.ts)
+  philoxDropoutConfig,
   ...hostFallbackConfigs,
 ];
 

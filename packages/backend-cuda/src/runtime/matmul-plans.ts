@@ -24,6 +24,8 @@ export interface MatmulExtras {
   beta?: number;
   /** Device address of an [n] float32 bias added to every row of C (2-D products only). */
   bias?: number;
+  /** a and b point at bf16 copies (the 'bf16' precision) instead of the float32 data. */
+  bf16Operands?: boolean;
 }
 
 interface Plan {
@@ -38,8 +40,9 @@ const WORKSPACE_BYTES = 32 * 1024 * 1024;
 
 /**
  * How cuBLASLt multiplies float32 tensors: 'fp32' true fp32 (what exact conformance with the cpu
- * backend needs), 'tf32' TF32 tensor cores, 'bf16' bf16 tensor cores (operands rounded to bf16 as they
- * are loaded, fp32 accumulation: the precision policy's matmul). Storage stays float32 in every mode.
+ * backend needs), 'tf32' TF32 tensor cores on the float32 data, 'bf16' bf16 tensor cores with fp32
+ * accumulation (the precision policy's matmul): the kernels pass bf16 copies of the operands
+ * (CudaBackend.bf16, made once per tensor) and cuBLASLt writes float32 results.
  */
 export type MatmulPrecision = 'fp32' | 'tf32' | 'bf16';
 export const MATMUL_PRECISIONS: readonly MatmulPrecision[] = ['fp32', 'tf32', 'bf16'];
@@ -48,6 +51,7 @@ export const MATMUL_PRECISION_ENV = 'MEDGPT_CUDA_MATMUL';
 const COMPUTE_TYPE: Record<MatmulPrecision, number> = {
   fp32: CUBLAS.COMPUTE_32F,
   tf32: CUBLAS.COMPUTE_32F_FAST_TF32,
+  // Used only when a caller passes float32 operands in 'bf16' mode (kernels pass bf16 copies instead).
   bf16: CUBLAS.COMPUTE_32F_FAST_16BF,
 };
 
@@ -102,7 +106,7 @@ export class MatmulPlans {
     const hasBias = extras.bias !== undefined && extras.bias !== 0;
     if (hasBias && shape.batch > 1)
       throw new RangeError(`matmul bias: 2-D products only, got ${describe(shape)}`);
-    const plan = this.plan(shape, hasBias);
+    const plan = this.plan(shape, hasBias, extras.bf16Operands === true);
     this.scalarValues[0] = extras.alpha ?? 1;
     this.scalarValues[1] = extras.beta ?? 0;
     if (hasBias) {
@@ -154,24 +158,28 @@ export class MatmulPlans {
     this.plans.clear();
   }
 
-  private plan(shape: MatmulShape, bias: boolean): Plan {
-    const key = `${this.precision},${+bias},${shape.m},${shape.n},${shape.k},${+shape.transposeA},${+shape.transposeB},${shape.batch}`;
+  private plan(shape: MatmulShape, bias: boolean, bf16: boolean): Plan {
+    const key = `${this.precision},${+bias},${+bf16},${shape.m},${shape.n},${shape.k},${+shape.transposeA},${+shape.transposeB},${shape.batch}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
-      plan = this.createPlan(shape, bias);
+      plan = this.createPlan(shape, bias, bf16);
       this.plans.set(key, plan);
     }
     return plan;
   }
 
-  private createPlan(shape: MatmulShape, bias: boolean): Plan {
+  private createPlan(shape: MatmulShape, bias: boolean, bf16: boolean): Plan {
     const { m, n, k, transposeA, transposeB, batch } = shape;
     const what = `BatchMatMul ${describe(shape)} (${this.precision})`;
     const lt = this.lt;
     const ok = (status: number, call: string) => check(status, call, what, 'cublasLt');
     const out: [Handle | null] = [null];
     ok(
-      lt.cublasLtMatmulDescCreate(out, COMPUTE_TYPE[this.precision], CUBLAS.R_32F),
+      lt.cublasLtMatmulDescCreate(
+        out,
+        bf16 ? CUBLAS.COMPUTE_32F : COMPUTE_TYPE[this.precision],
+        CUBLAS.R_32F,
+      ),
       'cublasLtMatmulDescCreate',
     );
     const desc = out[0]!;
@@ -192,10 +200,11 @@ export class MatmulPlans {
       );
     }
     // Column-major views: cuBLASLt's A is our B buffer, its B is our A buffer, C^T is [n, m].
+    const operand = bf16 ? CUBLAS.R_16BF : CUBLAS.R_32F;
     const layouts: [Handle, Handle, Handle] = [
-      this.layout(transposeB ? k : n, transposeB ? n : k, batch, n * k, what),
-      this.layout(transposeA ? m : k, transposeA ? k : m, batch, m * k, what),
-      this.layout(n, m, batch, m * n, what),
+      this.layout(operand, transposeB ? k : n, transposeB ? n : k, batch, n * k, what),
+      this.layout(operand, transposeA ? m : k, transposeA ? k : m, batch, m * k, what),
+      this.layout(CUBLAS.R_32F, n, m, batch, m * n, what),
     ];
     ok(lt.cublasLtMatmulPreferenceCreate(out), 'cublasLtMatmulPreferenceCreate');
     const pref = out[0]!;
@@ -206,12 +215,13 @@ export class MatmulPlans {
       );
     setPref(CUBLAS.PREF_MAX_WORKSPACE_BYTES, BigUint64Array.of(BigInt(WORKSPACE_BYTES)));
     // Buffers start 256-byte aligned; batch strides may break that, and the heuristic must know.
-    const alignment = (elementsPerMatrix: number) =>
-      Uint32Array.of(batch > 1 ? alignmentOf(4 * elementsPerMatrix) : 256);
-    setPref(CUBLAS.PREF_MIN_ALIGNMENT_A_BYTES, alignment(n * k));
-    setPref(CUBLAS.PREF_MIN_ALIGNMENT_B_BYTES, alignment(m * k));
-    setPref(CUBLAS.PREF_MIN_ALIGNMENT_C_BYTES, alignment(m * n));
-    setPref(CUBLAS.PREF_MIN_ALIGNMENT_D_BYTES, alignment(m * n));
+    const alignment = (elementsPerMatrix: number, bytes: number) =>
+      Uint32Array.of(batch > 1 ? alignmentOf(bytes * elementsPerMatrix) : 256);
+    const operandBytes = bf16 ? 2 : 4;
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_A_BYTES, alignment(n * k, operandBytes));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_B_BYTES, alignment(m * k, operandBytes));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_C_BYTES, alignment(m * n, 4));
+    setPref(CUBLAS.PREF_MIN_ALIGNMENT_D_BYTES, alignment(m * n, 4));
     const algo: Handle = this.koffi.alloc('uint8_t', CUBLAS.HEURISTIC_RESULT_BYTES);
     const found: [number] = [0];
     ok(
@@ -233,11 +243,18 @@ export class MatmulPlans {
     return { desc, layouts, pref, algo };
   }
 
-  private layout(rows: number, cols: number, batch: number, stride: number, what: string): Handle {
+  private layout(
+    type: number,
+    rows: number,
+    cols: number,
+    batch: number,
+    stride: number,
+    what: string,
+  ): Handle {
     const lt = this.lt;
     const out: [Handle | null] = [null];
     check(
-      lt.cublasLtMatrixLayoutCreate(out, CUBLAS.R_32F, rows, cols, rows),
+      lt.cublasLtMatrixLayoutCreate(out, type, rows, cols, rows),
       'cublasLtMatrixLayoutCreate',
       what,
       'cublasLt',
