@@ -26,15 +26,22 @@ function segments(batch: number, seq: number) {
 
 export const bf16Cases = (): ConformanceCase[] => [
   {
-    name: 'BatchMatMul bf16 products, transposes and a batch',
+    name: 'BatchMatMul bf16 products, transposes, a batch, odd-sized batch strides (2-byte aligned)',
     kernels: ['BatchMatMul'],
-    inputs: () => [f32([3, 70, 96], 400), f32([3, 130, 96], 401), f32([96, 50], 402)],
-    run: (a, b, c) => [
+    inputs: () => [
+      f32([3, 70, 96], 400),
+      f32([3, 130, 96], 401),
+      f32([96, 50], 402),
+      f32([3, 7, 5], 408),
+      f32([3, 5, 9], 409),
+    ],
+    run: (a, b, c, d, e) => [
       tf.matMul(a!, b!, false, true),
       tf.matMul(tf.reshape(a!, [210, 96]), c!),
       tf.matMul(c!, tf.reshape(b!, [390, 96]), true, true),
+      tf.matMul(d!, e!),
     ],
-    gradOf: [0, 1, 2],
+    gradOf: [0, 1, 2, 3, 4],
     tolerance: BF16_TOLERANCE,
     matmulPrecision: 'bf16',
   },

@@ -216,7 +216,7 @@ export class MatmulPlans {
     setPref(CUBLAS.PREF_MAX_WORKSPACE_BYTES, BigUint64Array.of(BigInt(WORKSPACE_BYTES)));
     // Buffers start 256-byte aligned; batch strides may break that, and the heuristic must know.
     const alignment = (elementsPerMatrix: number, bytes: number) =>
-      Uint32Array.of(batch > 1 ? alignmentOf(bytes * elementsPerMatrix) : 256);
+      Uint32Array.of(batch > 1 ? alignmentOf(bytes * elementsPerMatrix, bytes) : 256);
     const operandBytes = bf16 ? 2 : 4;
     setPref(CUBLAS.PREF_MIN_ALIGNMENT_A_BYTES, alignment(n * k, operandBytes));
     setPref(CUBLAS.PREF_MIN_ALIGNMENT_B_BYTES, alignment(m * k, operandBytes));
@@ -283,10 +283,10 @@ export class MatmulPlans {
   }
 }
 
-/** The largest power of two up to 256 that divides `bytes`. */
-export function alignmentOf(bytes: number): number {
+/** The largest power of two up to 256 that divides `bytes`, at least `element` (the element size). */
+export function alignmentOf(bytes: number, element = 4): number {
   let a = 256;
-  while (a > 4 && bytes % a !== 0) a /= 2;
+  while (a > element && bytes % a !== 0) a /= 2;
   return a;
 }
 
