@@ -27,6 +27,12 @@ export interface CudaProviderOptions {
 /** Automatic selection order: above tensorflow (300), wasm (200) and cpu (100). */
 export const CUDA_PROVIDER_PRIORITY = 400;
 
+const PRECISION_DETAIL: Record<MatmulPrecision, string> = {
+  bf16: `bf16 matmuls with fp32 accumulation (${MATMUL_PRECISION_ENV}=fp32 for exact fp32)`,
+  tf32: `tf32 matmuls (${MATMUL_PRECISION_ENV})`,
+  fp32: `exact fp32 matmuls (${MATMUL_PRECISION_ENV})`,
+};
+
 /** Default logits elements per linearCrossEntropy / linearTokenLogprobs chunk on cuda. */
 const CUDA_LOGITS_CHUNK_ELEMENTS = 2 ** 27;
 
@@ -51,14 +57,18 @@ export function createCudaProvider(options: CudaProviderOptions = {}): BackendPr
 }
 
 async function loadCuda(options: CudaProviderOptions): Promise<BackendAvailability> {
-  if (runtime !== null && tf.findBackendFactory(CUDA_BACKEND_NAME) != null) return { ok: true };
   const env = options.env ?? process.env;
-  const ordinal = resolveDeviceOrdinal(options.device, env);
-  const kernelsDir = findKernelsDir(env);
   const precision =
     options.matmulPrecision !== undefined
       ? parseMatmulPrecision(options.matmulPrecision, 'matmulPrecision')
       : parseMatmulPrecision(env[MATMUL_PRECISION_ENV]);
+  if (runtime !== null && tf.findBackendFactory(CUDA_BACKEND_NAME) != null) {
+    // Already loaded in this process: an explicit precision still applies.
+    if (options.matmulPrecision !== undefined) runtime.matmul.precision = precision;
+    return { ok: true, detail: describeLoaded(runtime, runtime.matmul.precision) };
+  }
+  const ordinal = resolveDeviceOrdinal(options.device, env);
+  const kernelsDir = findKernelsDir(env);
   const loaded = await loadCudaLibraries(env);
   if (!loaded.ok) return loaded;
   if (kernelsDir === null) {
@@ -84,7 +94,12 @@ async function loadCuda(options: CudaProviderOptions): Promise<BackendAvailabili
   // Chunks of 2^27 logits (512 MiB fp32, 883 rows at vocab 151936) instead of cpu/wasm's 2^24 (110 rows):
   // ~9x fewer chunk kernels, and lm_head GEMMs big enough for the tensor cores.
   setLogitsChunkElements(CUDA_BACKEND_NAME, CUDA_LOGITS_CHUNK_ELEMENTS);
-  return { ok: true };
+  return { ok: true, detail: describeLoaded(created, precision) };
+}
+
+/** The backend report's detail: device and matmul precision. */
+function describeLoaded(loaded: CudaRuntime, precision: MatmulPrecision): string {
+  return `${loaded.device.name} (device ${loaded.device.ordinal}), ${PRECISION_DETAIL[precision]}`;
 }
 
 /** The provider registered by importing this package (device from MEDGPT_CUDA_DEVICE or 0). */

@@ -3,7 +3,8 @@ import { tensorflowProvider } from './tensorflow-provider.js';
 import { wasmProvider } from './wasm-provider.js';
 
 /** Whether a provider's backend can run here; when not, a reason the user can act on. */
-export type BackendAvailability = { ok: true } | { ok: false; reason: string };
+/** `detail`: what the report should say about a loaded backend (device, precision), if anything. */
+export type BackendAvailability = { ok: true; detail?: string } | { ok: false; reason: string };
 
 /**
  * Makes one tfjs backend available to `initBackend`. Built in: tensorflow (300), wasm (200), cpu (100).

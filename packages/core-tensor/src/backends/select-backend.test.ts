@@ -2,13 +2,14 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tf } from '../index.js';
 import { registerBackendProvider, type BackendProvider } from './backend-providers.js';
+import { formatBackendReport } from './format-backend-report.js';
 import { BackendSelectionError, selectBackend } from './select-backend.js';
 
 const cleanups: (() => void)[] = [];
 const fakeBackends: string[] = [];
 
 /** A provider whose load registers a real (cpu-class) tfjs backend under `name`, or reports `reason`. */
-function fakeProvider(name: string, priority: number, reason?: string): BackendProvider {
+function fakeProvider(name: string, priority: number, reason?: string, detail?: string): BackendProvider {
   return {
     name,
     priority,
@@ -18,7 +19,7 @@ function fakeProvider(name: string, priority: number, reason?: string): BackendP
         tf.registerBackend(name, () => new MathBackendCPU(), 0);
         fakeBackends.push(name);
       }
-      return { ok: true };
+      return detail !== undefined ? { ok: true, detail } : { ok: true };
     },
   };
 }
@@ -60,6 +61,17 @@ describe('selectBackend, automatic', () => {
     expect(report.backend).toBe('cuda');
     expect(report.skipped).toEqual([]);
     expect(tf.getBackend()).toBe('cuda');
+  });
+
+  it("carries the chosen provider's detail into the report and its log line", async () => {
+    use(fakeProvider('cuda', 400, undefined, 'NVIDIA H200 (device 0), bf16 matmuls'));
+    const report = await selectBackend({ env: noEnv });
+    expect(report.detail).toBe('NVIDIA H200 (device 0), bf16 matmuls');
+    expect(formatBackendReport(report)[0]).toBe(
+      '[medgpt] backend: cuda (auto: first available of cuda > tensorflow > wasm > cpu): NVIDIA H200 (device 0), bf16 matmuls',
+    );
+    const named = await selectBackend({ backend: 'cuda', env: noEnv });
+    expect(named.detail).toBe('NVIDIA H200 (device 0), bf16 matmuls');
   });
 
   it("reports a cuda provider's reason and moves on", async () => {

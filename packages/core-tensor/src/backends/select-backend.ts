@@ -27,6 +27,8 @@ export interface BackendReport {
   why: string;
   /** Candidates tried before it (auto only), each with the reason it was skipped. */
   skipped: { name: string; reason: string }[];
+  /** What the chosen backend's provider says about itself (e.g. cuda: device and matmul precision). */
+  detail?: string;
 }
 
 /** A requested backend that is unknown or cannot run here; never silently replaced by another. */
@@ -76,7 +78,11 @@ async function selectNamed(name: string, source: BackendSource, why: string): Pr
       source,
     );
   }
-  return { backend: name, source, why, skipped: [] };
+  return withDetail({ backend: name, source, why, skipped: [] }, result);
+}
+
+function withDetail(report: BackendReport, attempt: Attempt): BackendReport {
+  return attempt.ok && attempt.detail !== undefined ? { ...report, detail: attempt.detail } : report;
 }
 
 async function selectAuto(): Promise<BackendReport> {
@@ -85,7 +91,7 @@ async function selectAuto(): Promise<BackendReport> {
   const skipped: BackendReport['skipped'] = [];
   for (const name of order) {
     const result = await tryBackend(name);
-    if (result.ok) return { backend: name, source: 'auto', why, skipped };
+    if (result.ok) return withDetail({ backend: name, source: 'auto', why, skipped }, result);
     skipped.push({ name, reason: result.reason });
   }
   const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
@@ -108,15 +114,17 @@ function knownBackendNames(): string[] {
   return names;
 }
 
-type Attempt = { ok: true } | { ok: false; reason: string };
+type Attempt = { ok: true; detail?: string } | { ok: false; reason: string };
 
 /** Loads `name` through its provider (if any) and makes it tfjs's active backend. */
 async function tryBackend(name: string): Promise<Attempt> {
   const provider = getBackendProvider(name);
+  let detail: string | undefined;
   if (provider != null) {
     try {
       const availability = await provider.load();
       if (!availability.ok) return availability;
+      detail = availability.detail;
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err) };
     }
@@ -136,7 +144,7 @@ async function tryBackend(name: string): Promise<Attempt> {
     return { ok: false, reason: `tfjs could not initialise it${name === 'wasm' ? WASM_HINT : ''}` };
   }
   await tf.ready();
-  return { ok: true };
+  return detail !== undefined ? { ok: true, detail } : { ok: true };
 }
 
 const WASM_HINT =
