@@ -31,7 +31,9 @@ export function stepGradients<B>(
   const factor = lossScale / Math.max(lossItems, 1);
   const variables = task.parameters as tf.Variable[];
   const context = { training: true, generator };
-  let loss = 0;
+  // The micro-batch losses stay on the device and are read once per optimizer step (one host sync
+  // however many micro-batches are accumulated).
+  let lossSum: tf.Scalar | null = null;
   let grads: tf.NamedTensorMap = {};
   const accumulator = batches.length > 1 ? new GradientAccumulator() : null;
   try {
@@ -42,8 +44,13 @@ export function stepGradients<B>(
         () => tf.mul(task.loss(batch, 'sum', context), factor) as tf.Scalar,
         variables,
       );
-      loss += value.dataSync()[0]! / lossScale;
-      value.dispose();
+      if (lossSum === null) lossSum = value;
+      else {
+        const next: tf.Scalar = tf.add(lossSum, value);
+        lossSum.dispose();
+        value.dispose();
+        lossSum = next;
+      }
       if (accumulator === null) grads = micro;
       else {
         accumulator.add(micro);
@@ -51,9 +58,14 @@ export function stepGradients<B>(
       }
     }
     if (accumulator !== null) grads = accumulator.result('sum');
+  } catch (err) {
+    lossSum?.dispose();
+    throw err;
   } finally {
     accumulator?.dispose();
   }
+  const loss = lossSum === null ? 0 : lossSum.dataSync()[0]! / lossScale;
+  lossSum?.dispose();
   if (lossScale !== 1) grads = unscale(grads, lossScale);
   return { grads, loss, tokens, lossItems };
 }
