@@ -249,6 +249,33 @@ function optimizerCases(): ConformanceCase[] {
       tolerance: { rtol: 1e-6, atol: 1e-7 },
     },
     {
+      // Larger than one 64Ki-element chunk of the single launch, an exact multiple of it, and tiny.
+      name: 'MultiTensorAdamWUpdate over chunked tensors (140000, 65536 and 3 elements)',
+      kernels: [MultiTensorAdamWUpdate],
+      inputs: () => [
+        ...[[140000], [256, 256], [3]].flatMap((shape, i) => [
+          f32(shape, 200 + 4 * i),
+          f32(shape, 201 + 4 * i, 0.1),
+          f32(shape, 202 + 4 * i, 0.01),
+          f32(shape, 203 + 4 * i, 0.001, 0.002),
+        ]),
+      ],
+      run: (...xs) =>
+        tf.engine().runKernel(
+          MultiTensorAdamWUpdate,
+          multiTensorAdamWInputs(
+            [0, 1, 2].map((i) => ({
+              param: xs[4 * i]!,
+              grad: xs[4 * i + 1]!,
+              m: xs[4 * i + 2]!,
+              v: tf.abs(xs[4 * i + 3]!),
+            })),
+          ),
+          { lr: 2e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, steps: [7, 7, 2] },
+        ) as tf.Tensor[],
+      tolerance: { rtol: 1e-6, atol: 1e-7 },
+    },
+    {
       name: 'SgdUpdate with momentum and nesterov, first step and later',
       kernels: [SgdUpdate],
       inputs: () => [f32([500], 164), f32([500], 165, 0.1), f32([500], 166, 0.1)],
