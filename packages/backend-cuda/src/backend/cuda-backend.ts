@@ -1,5 +1,6 @@
 import { tf } from '@medgpt/core-tensor';
 import type { CudaRuntime } from '../runtime/cuda-runtime.js';
+import { BLOCK, gridFor } from '../kernels/launch-config.js';
 import { checkStorableDtype, hostBuffer, toDeviceBytes } from './host-values.js';
 import { ELEMENT_BYTES, type TensorData } from './tensor-data.js';
 
@@ -102,11 +103,7 @@ export class CudaBackend extends tf.KernelBackend {
         const pairs = Math.ceil(n / 2);
         this.runtime
           .fn('Cast', 'cast_f32_to_bf16')
-          .launch(this.runtime.stream, Math.min(Math.ceil(pairs / 256), 1 << 20), 256, 0, [
-            record.pointer,
-            record.bf16,
-            n,
-          ]);
+          .launch(this.runtime.stream, gridFor(pairs), BLOCK, 0, [record.pointer, record.bf16, n]);
       }
     }
     return record.bf16;

@@ -9,28 +9,35 @@ import type { CudaBackend } from '../backend/cuda-backend.js';
 import { gemm } from './BatchMatMul.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
 
-/** Launches dropout of `x` into `out` (lora_dropout) or its accumulation into `out` (lora_add_dropout). */
+/**
+ * Dropout of `x` with the op's Philox stream: into the new `out` (csrc/PhiloxDropout.cu, the kernel of
+ * core-tensor's PhiloxDropout), or accumulated into `out` (csrc/LoraLinear.cu).
+ */
 function dropout(
   backend: CudaBackend,
-  kernel: 'lora_dropout' | 'lora_add_dropout',
+  mode: 'write' | 'accumulate',
   x: tf.TensorInfo,
   out: tf.TensorInfo,
   attrs: LoraLinearAttrs,
 ): void {
   const n = sizeOf(x);
   if (n === 0) return;
-  backend.runtime
-    .fn('LoraLinear', kernel)
-    .launch(backend.runtime.stream, gridFor(Math.ceil(n / 4)), BLOCK, 0, [
-      backend.pointer(kernel === 'lora_dropout' ? x : out),
-      backend.pointer(kernel === 'lora_dropout' ? out : x),
-      n,
-      attrs.dropoutRate,
-      dropScale(attrs.dropoutRate),
-      attrs.key0,
-      attrs.key1,
-      attrs.offset,
-    ]);
+  const fn =
+    mode === 'write'
+      ? backend.runtime.fn('PhiloxDropout', 'philox_dropout')
+      : backend.runtime.fn('LoraLinear', 'lora_add_dropout');
+  // philox_dropout(x, out, ...) and lora_add_dropout(dx, t, ...): source first vs accumulator first.
+  const [first, second] = mode === 'write' ? [x, out] : [out, x];
+  fn.launch(backend.runtime.stream, gridFor(Math.ceil(n / 4)), BLOCK, 0, [
+    backend.pointer(first),
+    backend.pointer(second),
+    n,
+    attrs.dropoutRate,
+    dropScale(attrs.dropoutRate),
+    attrs.key0,
+    attrs.key1,
+    attrs.offset,
+  ]);
 }
 
 function checkShapes(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): number[] {
@@ -69,7 +76,7 @@ export const loraLinearConfig: tf.KernelConfig = {
     let h = x!;
     if (a.dropoutRate > 0) {
       h = backend.makeTensorInfo(x!.shape, 'float32');
-      dropout(backend, 'lora_dropout', x!, h, a);
+      dropout(backend, 'write', x!, h, a);
     }
     const xa = gemm(backend, h, loraA!, false, true);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
@@ -95,7 +102,7 @@ export const loraLinearGradConfig: tf.KernelConfig = {
     let h = x!;
     if (a.dropoutRate > 0) {
       h = backend.makeTensorInfo(x!.shape, 'float32');
-      dropout(backend, 'lora_dropout', x!, h, a);
+      dropout(backend, 'write', x!, h, a);
     }
     const dA = gemm(backend, dxa, h, true, false);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
@@ -105,7 +112,7 @@ export const loraLinearGradConfig: tf.KernelConfig = {
     } else {
       // dx += drop(dxa A): the product, then the masked accumulate.
       const dhRaw = gemm(backend, dxa, loraA!, false, false);
-      dropout(backend, 'lora_add_dropout', dhRaw, dx, a);
+      dropout(backend, 'accumulate', dhRaw, dx, a);
       backend.disposeIntermediateTensorInfo(dhRaw);
     }
     backend.disposeIntermediateTensorInfo(dxa);
