@@ -35,7 +35,8 @@ try {
   run('mkdir', ['-p', app]);
   writeFileSync(
     join(app, 'package.json'),
-    JSON.stringify({ name: 'pack-check-app', private: true, type: 'module' }),
+    // A consumer accepts koffi's install step (it picks the prebuilt binary) as the repository does.
+    JSON.stringify({ name: 'pack-check-app', private: true, type: 'module', allowScripts: { koffi: true } }),
   );
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], app);
   for (const { manifest } of packages) {
