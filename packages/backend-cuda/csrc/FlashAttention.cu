@@ -196,8 +196,8 @@ __device__ __forceinline__ TileOf tile_of(const AttentionShape& sh, long long ti
 
 template <int D, int BK>
 __device__ __forceinline__ void flash_forward(const float* q, const float* k, const float* v, const int* mask,
-                                              const int* segment_ids, float* out, const AttentionShape& sh,
-                                              float scale) {
+                                              const int* segment_ids, float* out, float* lse,
+                                              const AttentionShape& sh, float scale) {
   constexpr int BQ = 64;
   constexpr int LDK = D / 2 + 4;   // words per key row of ks
   constexpr int LDV = BK / 2 + 4;  // words per feature row of vt
@@ -306,6 +306,12 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
   l_lo = quad_sum(l_lo);
   l_hi = quad_sum(l_hi);
   const float inv_lo = l_lo > 0.0f ? 1.0f / l_lo : 0.0f, inv_hi = l_hi > 0.0f ? 1.0f / l_hi : 0.0f;
+  // The rows' log2-sum-exp, as flash_dq's first pass would compute it, so the backward can skip that pass.
+  if (lse != nullptr && t == 0) {
+    const long long stat = (b * sh.heads + h) * sh.tq;
+    if (i_lo < sh.tq) lse[stat + i_lo] = l_lo > 0.0f ? m_lo + log2f(l_lo) : INFINITY;
+    if (i_hi < sh.tq) lse[stat + i_hi] = l_hi > 0.0f ? m_hi + log2f(l_hi) : INFINITY;
+  }
 #pragma unroll
   for (int n = 0; n < D / 8; ++n) {
     const int c = n * 8 + 2 * t;
@@ -322,8 +328,9 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
 
 template <int D, int BK>
 __device__ __forceinline__ void flash_dq(const float* q, const float* k, const float* v, const int* mask,
-                                         const int* segment_ids, const float* out, const float* dy, float* dq,
-                                         float* lse, float* delta, const AttentionShape& sh, float scale) {
+                                         const int* segment_ids, const float* out, const float* dy,
+                                         const float* lse_in, float* dq, float* lse, float* delta,
+                                         const AttentionShape& sh, float scale) {
   constexpr int BQ = 64;
   constexpr int LDK = D / 2 + 4;   // words per key row of ks / vs
   constexpr int LDT = BK / 2 + 4;  // words per feature row of kt
@@ -390,9 +397,10 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
     }
   };
 
-  // Pass 1: max and normaliser of each row.
+  // Pass 1: max and normaliser of each row (skipped when the forward left its log2-sum-exp in lse_in).
   float m_lo = -INFINITY, m_hi = -INFINITY, l_lo = 0.0f, l_hi = 0.0f;
-  for (long long j0 = j_start; j0 <= j_end; j0 += BK) {
+  const long long stat = (b * sh.heads + h) * sh.tq;
+  for (long long j0 = j_start; lse_in == nullptr && j0 <= j_end; j0 += BK) {
     __syncthreads();
     load_rows<D>(ks, LDK, BK, kb, j0, sh.s, kv_stride, 1.0f);
     const bool keys_ok = load_key_masks(key_ok, key_seg, BK, sh, mask, segment_ids, b, j0);
@@ -420,8 +428,10 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
   l_lo = quad_sum(l_lo);
   l_hi = quad_sum(l_hi);
   // log2 of the softmax denominator; +inf for a row that sees nothing (all its probabilities are 0).
-  const float lse_lo = l_lo > 0.0f ? m_lo + log2f(l_lo) : INFINITY;
-  const float lse_hi = l_hi > 0.0f ? m_hi + log2f(l_hi) : INFINITY;
+  const float lse_lo = lse_in != nullptr ? (has_lo ? lse_in[stat + i_lo] : INFINITY)
+                                         : (l_lo > 0.0f ? m_lo + log2f(l_lo) : INFINITY);
+  const float lse_hi = lse_in != nullptr ? (has_hi ? lse_in[stat + i_hi] : INFINITY)
+                                         : (l_hi > 0.0f ? m_hi + log2f(l_hi) : INFINITY);
 
   // Pass 2: dq.
   float dqa[D / 8][4];
@@ -471,7 +481,6 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
     if (has_hi) *reinterpret_cast<float2*>(dq + row_hi + c) = make_float2(dqa[n][2] * scale, dqa[n][3] * scale);
   }
   if (t == 0) {
-    const long long stat = (b * sh.heads + h) * sh.tq;
     if (has_lo) {
       lse[stat + i_lo] = lse_lo;
       delta[stat + i_lo] = d_lo;
@@ -647,30 +656,32 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
 
 // ---- entry points (kernels/Attention.ts sizes the grids and shared memory) ------------------------
 
+// lse (nullable): [B, H, Tq] log2-sum-exp of each query row, for flash_attention_dq_*'s lse_in.
 extern "C" __global__ void flash_attention_forward_d64(const float* q, const float* k, const float* v,
                                                        const int* mask, const int* segment_ids, float* out,
-                                                       AttentionShape sh, float scale) {
-  flash_forward<64, 64>(q, k, v, mask, segment_ids, out, sh, scale);
+                                                       float* lse, AttentionShape sh, float scale) {
+  flash_forward<64, 64>(q, k, v, mask, segment_ids, out, lse, sh, scale);
 }
 
 extern "C" __global__ void flash_attention_forward_d128(const float* q, const float* k, const float* v,
                                                         const int* mask, const int* segment_ids, float* out,
-                                                        AttentionShape sh, float scale) {
-  flash_forward<128, 64>(q, k, v, mask, segment_ids, out, sh, scale);
+                                                        float* lse, AttentionShape sh, float scale) {
+  flash_forward<128, 64>(q, k, v, mask, segment_ids, out, lse, sh, scale);
 }
 
+// lse_in (nullable): the forward's log2-sum-exp; without it the kernel computes it in a first pass.
 extern "C" __global__ void flash_attention_dq_d64(const float* q, const float* k, const float* v, const int* mask,
                                                   const int* segment_ids, const float* out, const float* dy,
-                                                  float* dq, float* lse, float* delta, AttentionShape sh,
-                                                  float scale) {
-  flash_dq<64, 64>(q, k, v, mask, segment_ids, out, dy, dq, lse, delta, sh, scale);
+                                                  const float* lse_in, float* dq, float* lse, float* delta,
+                                                  AttentionShape sh, float scale) {
+  flash_dq<64, 64>(q, k, v, mask, segment_ids, out, dy, lse_in, dq, lse, delta, sh, scale);
 }
 
 extern "C" __global__ void flash_attention_dq_d128(const float* q, const float* k, const float* v, const int* mask,
                                                    const int* segment_ids, const float* out, const float* dy,
-                                                   float* dq, float* lse, float* delta, AttentionShape sh,
-                                                   float scale) {
-  flash_dq<128, 32>(q, k, v, mask, segment_ids, out, dy, dq, lse, delta, sh, scale);
+                                                   const float* lse_in, float* dq, float* lse, float* delta,
+                                                   AttentionShape sh, float scale) {
+  flash_dq<128, 32>(q, k, v, mask, segment_ids, out, dy, lse_in, dq, lse, delta, sh, scale);
 }
 
 extern "C" __global__ void flash_attention_dkdv_d64(const float* q, const float* k, const float* v,

@@ -118,6 +118,24 @@ export class CudaBackend extends tf.KernelBackend {
     }
   }
 
+  /**
+   * Allocates `bytes` of device memory that lives as long as the tensor `info` (replacing an earlier
+   * sidecar), for a later kernel to find by `key` (see TensorData.sidecar).
+   */
+  attachSidecar(info: tf.TensorInfo, key: string, bytes: number): number {
+    const record = this.get(info.dataId);
+    this.freeSidecar(record);
+    const pointer = this.runtime.allocator.alloc(bytes, `sidecar ${key}`);
+    record.sidecar = { key, pointer, bytes };
+    return pointer;
+  }
+
+  /** The address of the sidecar `key` of `info`, if it has one. */
+  sidecar(info: tf.TensorInfo, key: string): number | undefined {
+    const found = this.data.get(info.dataId)?.sidecar;
+    return found?.key === key ? found.pointer : undefined;
+  }
+
   /** Frees a kernel's intermediate result. */
   disposeIntermediateTensorInfo(info: tf.TensorInfo): void {
     this.disposeData(info.dataId);
@@ -139,6 +157,7 @@ export class CudaBackend extends tf.KernelBackend {
     this.data.delete(dataId);
     if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
     record.bf16 = undefined;
+    this.freeSidecar(record);
     if (record.pendingReads > 0) record.released = true;
     else this.runtime.allocator.free(record.pointer, record.bytes);
     return true;
@@ -223,6 +242,7 @@ export class CudaBackend extends tf.KernelBackend {
     for (const record of this.data.values()) {
       this.runtime.allocator.free(record.pointer, record.bytes);
       if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+      this.freeSidecar(record);
     }
     for (const entry of this.constants.values()) this.runtime.allocator.free(entry.pointer, entry.bytes);
     this.data.clear();
@@ -230,6 +250,12 @@ export class CudaBackend extends tf.KernelBackend {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  private freeSidecar(record: TensorData): void {
+    if (record.sidecar !== undefined)
+      this.runtime.allocator.free(record.sidecar.pointer, record.sidecar.bytes);
+    record.sidecar = undefined;
+  }
 
   /** The record of `dataId`, asking the engine to move the data here when another backend has it. */
   private get(dataId: tf.DataId): TensorData {

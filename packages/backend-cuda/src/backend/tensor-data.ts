@@ -23,6 +23,12 @@ export interface TensorData {
    * changes after the kernel that made it (a kernel writing into an existing buffer must drop it).
    */
   bf16?: number;
+  /**
+   * Extra device data a kernel left about this tensor for a later kernel, freed with it: the tiled
+   * attention forward's per-row log2-sum-exp, which its backward then need not recompute. `key` says
+   * what it is and for which shape.
+   */
+  sidecar?: { key: string; pointer: number; bytes: number };
 }
 
 /** Bytes of device storage per element of any supported dtype. */

@@ -8,6 +8,11 @@ import { f32, values } from './case-inputs.js';
 import type { ConformanceCase } from './conformance-case.js';
 
 const BF16_TOLERANCE = { rtol: 2e-2, atol: 5e-2, atolOfRms: true };
+/**
+ * Attention also rounds its probabilities to bf16 before P V, and its score gradient dS = P (dP - D)
+ * cancels: its worst elements reach ~5 % of the rms on an H200 (a wrong mask or index: ~100 %).
+ */
+const ATTENTION_BF16_TOLERANCE = { rtol: 2e-2, atol: 0.1, atolOfRms: true };
 
 /** A [batch, seq] mask with `pad` left-padding keys in row 1 (row 0 unpadded). */
 function leftPadding(batch: number, seq: number, pad: number) {
@@ -73,7 +78,7 @@ export const bf16Cases = (): ConformanceCase[] => [
     inputs: () => [f32([160, 256], 410), f32([160, 128], 411), f32([160, 128], 412), leftPadding(2, 80, 9)],
     run: (q, k, v, m) => attention(q!, k!, v!, { numHeads: 4, numKvHeads: 2, attentionMask: m }),
     gradOf: [0, 1, 2],
-    tolerance: BF16_TOLERANCE,
+    tolerance: ATTENTION_BF16_TOLERANCE,
     matmulPrecision: 'bf16',
   },
   {
@@ -85,7 +90,7 @@ export const bf16Cases = (): ConformanceCase[] => [
       attention(q!, k!, v!, { numHeads: 2, numKvHeads: 1, segmentIds: seg }),
     ],
     gradOf: [0, 1, 2],
-    tolerance: BF16_TOLERANCE,
+    tolerance: ATTENTION_BF16_TOLERANCE,
     matmulPrecision: 'bf16',
   },
   {
@@ -97,7 +102,7 @@ export const bf16Cases = (): ConformanceCase[] => [
       attention(qTail!, k!, v!, { numHeads: 2, batch: 1, queryOffset: 160 }),
     ],
     gradOf: [0, 1, 2, 3],
-    tolerance: BF16_TOLERANCE,
+    tolerance: ATTENTION_BF16_TOLERANCE,
     matmulPrecision: 'bf16',
   },
 ];

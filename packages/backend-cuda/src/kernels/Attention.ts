@@ -52,6 +52,11 @@ function dkdvShared(d: number): number {
   return bq * 24 + (2 * 64 * (d / 2 + 4) + 2 * bq * (d / 2 + 4) + 2 * d * (bq / 2 + 4)) * 4;
 }
 
+/** The sidecar key of the forward's log2-sum-exp: the call's shape and every attr that changes it. */
+function lseKey(a: AttentionAttrs, tq: number): string {
+  return `attention-lse:${a.batch},${a.numHeads},${a.numKvHeads},${tq},${a.scale},${a.slidingWindow},${a.queryOffset},${a.hasSegmentIds}`;
+}
+
 /** csrc/Attention.cu's AttentionShape fields and the launch size (one warp per query row). */
 function shapeOf(
   kernel: string,
@@ -100,6 +105,9 @@ export const attentionConfig: tf.KernelConfig = {
     const flash = flashHeadDim(backend, q, a);
     if (flash !== null) {
       const tq = q.shape[0]! / a.batch;
+      // The rows' log2-sum-exp rides along with the output for the backward (flashBackward).
+      const rows = a.batch * a.numHeads * tq;
+      const lse = backend.attachSidecar(out, lseKey(a, tq), 4 * rows);
       backend.runtime
         .fn('FlashAttention', `flash_attention_forward_d${flash}`)
         .launch(
@@ -107,7 +115,7 @@ export const attentionConfig: tf.KernelConfig = {
           Math.ceil(tq / FLASH_TILE) * a.batch * a.numHeads,
           128,
           forwardShared(flash),
-          [...pointers(backend, [q, k, v, attentionMask, segmentIds, out]), fields, a.scale],
+          [...pointers(backend, [q, k, v, attentionMask, segmentIds, out]), lse, fields, a.scale],
         );
       return out;
     }
@@ -173,10 +181,15 @@ function flashBackward(
   const stats = [a.batch * a.numHeads * tq];
   const lse = backend.makeTensorInfo(stats, 'float32');
   const delta = backend.makeTensorInfo(stats, 'float32');
+  // The forward's log2-sum-exp when this output came from the tiled forward of the same call (0: the
+  // dq kernel computes it in a first pass).
+  const forwardLse = backend.sidecar(t.out, lseKey(a, tq)) ?? 0;
   runtime
     .fn('FlashAttention', `flash_attention_dq_d${d}`)
     .launch(runtime.stream, Math.ceil(tq / FLASH_TILE) * a.batch * a.numHeads, 128, dqShared(d), [
-      ...pointers(backend, [t.q, t.k, t.v, t.attentionMask, t.segmentIds, t.out, t.dy, dq!, lse, delta]),
+      ...pointers(backend, [t.q, t.k, t.v, t.attentionMask, t.segmentIds, t.out, t.dy]),
+      forwardLse,
+      ...pointers(backend, [dq!, lse, delta]),
       fields,
       a.scale,
     ]);
