@@ -178,6 +178,44 @@ __device__ __forceinline__ void scores_as_a(uint32_t (&a)[4], const float (&s0)[
   a[3] = pack_bf16(s1[2], s1[3]);
 }
 
+// Zeroes N accumulator fragments.
+template <int N>
+__device__ __forceinline__ void zero_frags(float (&c)[N][4]) {
+#pragma unroll
+  for (int n = 0; n < N; ++n) c[n][0] = c[n][1] = c[n][2] = c[n][3] = 0.0f;
+}
+
+// c[n] += A B for this warp's 16 rows: A as K fragments (k = 16 K), B's N 8-column blocks from a shared
+// bf16 tile whose row n * 8 + g holds the k values of output column n * 8 + g (`ld` words per row).
+template <int K, int N>
+__device__ __forceinline__ void mma_tile(float (&c)[N][4], const uint32_t (&a)[K][4], const uint32_t* tile, int ld) {
+  const int g = (threadIdx.x & 31) >> 2, t = threadIdx.x & 3;
+#pragma unroll
+  for (int kk = 0; kk < K; ++kk) {
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+      const uint32_t* r = tile + (n * 8 + g) * ld + kk * 8 + t;
+      mma_bf16(c[n], a[kk], r[0], r[4]);
+    }
+  }
+}
+
+// The same with A given as score fragments (16 rows x 8 K2 columns, re-packed two n-tiles at a time).
+template <int K2, int N>
+__device__ __forceinline__ void mma_scores(float (&c)[N][4], const float (&s)[K2][4], const uint32_t* tile, int ld) {
+  const int g = (threadIdx.x & 31) >> 2, t = threadIdx.x & 3;
+#pragma unroll
+  for (int kk = 0; kk < K2 / 2; ++kk) {
+    uint32_t a[4];
+    scores_as_a(a, s[2 * kk], s[2 * kk + 1]);
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+      const uint32_t* r = tile + (n * 8 + g) * ld + kk * 8 + t;
+      mma_bf16(c[n], a, r[0], r[4]);
+    }
+  }
+}
+
 // Block -> (b, h, tile): tiles of one (b, h) are consecutive, the longest (causal) ones first.
 struct TileOf {
   long long b, h, tile;
@@ -222,8 +260,7 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
                  i_lo < sh.tq, i_hi < sh.tq, scale * FA_LOG2E);
 
   float o[D / 8][4];
-#pragma unroll
-  for (int n = 0; n < D / 8; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
+  zero_frags(o);
   float m_lo = -INFINITY, m_hi = -INFINITY, l_lo = 0.0f, l_hi = 0.0f;
 
   const long long p_first = sh.offset + q0;
@@ -242,16 +279,8 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
     const bool plain = __syncthreads_and(keys_ok) && plain_tile(sh, p_first, p_last, j0, j0 + BK - 1);
 
     float s[BK / 8][4];
-#pragma unroll
-    for (int n = 0; n < BK / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < D / 16; ++kk) {
-#pragma unroll
-      for (int n = 0; n < BK / 8; ++n) {
-        const uint32_t* kr = ks + (n * 8 + g) * LDK + kk * 8 + t;
-        mma_bf16(s[n], qa[kk], kr[0], kr[4]);
-      }
-    }
+    zero_frags(s);
+    mma_tile(s, qa, ks, LDK);
     float mx_lo = -INFINITY, mx_hi = -INFINITY;
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) {
@@ -292,16 +321,7 @@ __device__ __forceinline__ void flash_forward(const float* q, const float* k, co
         l_hi += s[n][2 + e];
       }
     }
-#pragma unroll
-    for (int kk = 0; kk < BK / 16; ++kk) {
-      uint32_t pa[4];
-      scores_as_a(pa, s[2 * kk], s[2 * kk + 1]);
-#pragma unroll
-      for (int n = 0; n < D / 8; ++n) {
-        const uint32_t* vr = vt + (n * 8 + g) * LDV + kk * 8 + t;
-        mma_bf16(o[n], pa, vr[0], vr[4]);
-      }
-    }
+    mma_scores(o, s, vt, LDV);
   }
   l_lo = quad_sum(l_lo);
   l_hi = quad_sum(l_hi);
@@ -375,16 +395,8 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
 
   // Scores of this warp's 16 rows against the key tile in ks, masked to -inf.
   auto scores = [&](float (&s)[BK / 8][4], long long j0, bool plain) {
-#pragma unroll
-    for (int n = 0; n < BK / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < D / 16; ++kk) {
-#pragma unroll
-      for (int n = 0; n < BK / 8; ++n) {
-        const uint32_t* kr = ks + (n * 8 + g) * LDK + kk * 8 + t;
-        mma_bf16(s[n], qa[kk], kr[0], kr[4]);
-      }
-    }
+    zero_frags(s);
+    mma_tile(s, qa, ks, LDK);
     if (plain) return;
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) {
@@ -435,8 +447,7 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
 
   // Pass 2: dq.
   float dqa[D / 8][4];
-#pragma unroll
-  for (int n = 0; n < D / 8; ++n) dqa[n][0] = dqa[n][1] = dqa[n][2] = dqa[n][3] = 0.0f;
+  zero_frags(dqa);
   for (long long j0 = j_start; j0 <= j_end; j0 += BK) {
     __syncthreads();
     load_rows<D>(ks, LDK, BK, kb, j0, sh.s, kv_stride, 1.0f);
@@ -446,16 +457,8 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
     const bool plain = __syncthreads_and(keys_ok) && plain_tile(sh, p_first, p_last, j0, j0 + BK - 1);
     float s[BK / 8][4], dp[BK / 8][4];
     scores(s, j0, plain);
-#pragma unroll
-    for (int n = 0; n < BK / 8; ++n) dp[n][0] = dp[n][1] = dp[n][2] = dp[n][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < D / 16; ++kk) {
-#pragma unroll
-      for (int n = 0; n < BK / 8; ++n) {
-        const uint32_t* vr = vs + (n * 8 + g) * LDK + kk * 8 + t;
-        mma_bf16(dp[n], da[kk], vr[0], vr[4]);
-      }
-    }
+    zero_frags(dp);
+    mma_tile(dp, da, vs, LDK);
 #pragma unroll
     for (int n = 0; n < BK / 8; ++n) {
       s[n][0] = exp2f(s[n][0] - lse_lo) * (dp[n][0] - d_lo);
@@ -463,16 +466,7 @@ __device__ __forceinline__ void flash_dq(const float* q, const float* k, const f
       s[n][2] = exp2f(s[n][2] - lse_hi) * (dp[n][2] - d_hi);
       s[n][3] = exp2f(s[n][3] - lse_hi) * (dp[n][3] - d_hi);
     }
-#pragma unroll
-    for (int kk = 0; kk < BK / 16; ++kk) {
-      uint32_t sa[4];
-      scores_as_a(sa, s[2 * kk], s[2 * kk + 1]);
-#pragma unroll
-      for (int n = 0; n < D / 8; ++n) {
-        const uint32_t* kr = kt + (n * 8 + g) * LDT + kk * 8 + t;
-        mma_bf16(dqa[n], sa, kr[0], kr[4]);
-      }
-    }
+    mma_scores(dqa, s, kt, LDT);
   }
 #pragma unroll
   for (int n = 0; n < D / 8; ++n) {
@@ -533,11 +527,8 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
   const bool keys_ok = __syncthreads_and(ok_lo && ok_hi);
 
   float dka[D / 8][4], dva[D / 8][4];
-#pragma unroll
-  for (int n = 0; n < D / 8; ++n) {
-    dka[n][0] = dka[n][1] = dka[n][2] = dka[n][3] = 0.0f;
-    dva[n][0] = dva[n][1] = dva[n][2] = dva[n][3] = 0.0f;
-  }
+  zero_frags(dka);
+  zero_frags(dva);
   // Queries that can see a key of this tile: p >= j0, and (window) p < j_last + window.
   const long long j_last = min(j0 + BK, sh.s) - 1;
   const long long i_begin = max(0LL, j0 - sh.offset);
@@ -564,11 +555,8 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
 
     // S^T = K Q^T for this warp's 16 keys (rows) and the tile's BQ queries (columns).
     float st[BQ / 8][4], dpt[BQ / 8][4];
-#pragma unroll
-    for (int n = 0; n < BQ / 8; ++n) {
-      st[n][0] = st[n][1] = st[n][2] = st[n][3] = 0.0f;
-      dpt[n][0] = dpt[n][1] = dpt[n][2] = dpt[n][3] = 0.0f;
-    }
+    zero_frags(st);
+    zero_frags(dpt);
 #pragma unroll
     for (int kk = 0; kk < D / 16; ++kk) {
       uint32_t ka[4], va[4];
@@ -604,16 +592,7 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
         }
       }
     }
-#pragma unroll
-    for (int kk = 0; kk < BQ / 16; ++kk) {
-      uint32_t pa[4];
-      scores_as_a(pa, st[2 * kk], st[2 * kk + 1]);
-#pragma unroll
-      for (int n = 0; n < D / 8; ++n) {
-        const uint32_t* r = dot + (n * 8 + g) * LDT + kk * 8 + t;
-        mma_bf16(dva[n], pa, r[0], r[4]);
-      }
-    }
+    mma_scores(dva, st, dot, LDT);
     // dS^T = P^T (dP^T - delta), then dK += dS^T Q.
 #pragma unroll
     for (int n = 0; n < BQ / 8; ++n) {
@@ -624,16 +603,7 @@ __device__ __forceinline__ void flash_dkdv(const float* q, const float* k, const
         st[n][2 + e] *= dpt[n][2 + e] - dl;
       }
     }
-#pragma unroll
-    for (int kk = 0; kk < BQ / 16; ++kk) {
-      uint32_t sa[4];
-      scores_as_a(sa, st[2 * kk], st[2 * kk + 1]);
-#pragma unroll
-      for (int n = 0; n < D / 8; ++n) {
-        const uint32_t* r = qt + (n * 8 + g) * LDT + kk * 8 + t;
-        mma_bf16(dka[n], sa, r[0], r[4]);
-      }
-    }
+    mma_scores(dka, st, qt, LDT);
   }
   // With grouped heads each query head writes its own slice ([B*S, H*D]); the group sum follows.
   const long long out_stride = group > 1 ? q_stride : kv_stride;
