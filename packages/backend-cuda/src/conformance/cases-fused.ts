@@ -12,6 +12,7 @@ import {
   loraLinear,
   MultiTensorAdamWUpdate,
   multiTensorAdamWInputs,
+  type MultiTensorAdamWUpdateAttrs,
   randomNormal,
   rmsNorm,
   rope,
@@ -196,6 +197,40 @@ function loraCases(): ConformanceCase[] {
   ];
 }
 
+/** One MultiTensorAdamWUpdate over a tensor of each shape (param, grad, m, |v| from seeds seed + 4 i ...). */
+function multiTensorAdamWCase(
+  name: string,
+  shapes: number[][],
+  seed: number,
+  attrs: MultiTensorAdamWUpdateAttrs,
+): ConformanceCase {
+  return {
+    name,
+    kernels: [MultiTensorAdamWUpdate],
+    inputs: () =>
+      shapes.flatMap((shape, i) => [
+        f32(shape, seed + 4 * i),
+        f32(shape, seed + 1 + 4 * i, 0.1),
+        f32(shape, seed + 2 + 4 * i, 0.01),
+        f32(shape, seed + 3 + 4 * i, 0.001, 0.002),
+      ]),
+    run: (...xs) =>
+      tf.engine().runKernel(
+        MultiTensorAdamWUpdate,
+        multiTensorAdamWInputs(
+          shapes.map((_, i) => ({
+            param: xs[4 * i]!,
+            grad: xs[4 * i + 1]!,
+            m: xs[4 * i + 2]!,
+            v: tf.abs(xs[4 * i + 3]!),
+          })),
+        ),
+        attrs,
+      ) as tf.Tensor[],
+    tolerance: { rtol: 1e-6, atol: 1e-7 },
+  };
+}
+
 function optimizerCases(): ConformanceCase[] {
   return [
     {
@@ -222,59 +257,26 @@ function optimizerCases(): ConformanceCase[] {
         ) as tf.Tensor[],
       tolerance: { rtol: 1e-6, atol: 1e-7 },
     },
-    {
-      name: 'MultiTensorAdamWUpdate over three tensors at different steps',
-      kernels: [MultiTensorAdamWUpdate],
-      inputs: () => [
-        ...[[300], [20, 7], [1]].flatMap((shape, i) => [
-          f32(shape, 190 + 4 * i),
-          f32(shape, 191 + 4 * i, 0.1),
-          f32(shape, 192 + 4 * i, 0.01),
-          f32(shape, 193 + 4 * i, 0.001, 0.002),
-        ]),
-      ],
-      run: (...xs) =>
-        tf.engine().runKernel(
-          MultiTensorAdamWUpdate,
-          multiTensorAdamWInputs(
-            [0, 1, 2].map((i) => ({
-              param: xs[4 * i]!,
-              grad: xs[4 * i + 1]!,
-              m: xs[4 * i + 2]!,
-              v: tf.abs(xs[4 * i + 3]!),
-            })),
-          ),
-          { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, steps: [1, 3, 10] },
-        ) as tf.Tensor[],
-      tolerance: { rtol: 1e-6, atol: 1e-7 },
-    },
-    {
-      // Larger than one 64Ki-element chunk of the single launch, an exact multiple of it, and tiny.
-      name: 'MultiTensorAdamWUpdate over chunked tensors (140000, 65536 and 3 elements)',
-      kernels: [MultiTensorAdamWUpdate],
-      inputs: () => [
-        ...[[140000], [256, 256], [3]].flatMap((shape, i) => [
-          f32(shape, 200 + 4 * i),
-          f32(shape, 201 + 4 * i, 0.1),
-          f32(shape, 202 + 4 * i, 0.01),
-          f32(shape, 203 + 4 * i, 0.001, 0.002),
-        ]),
-      ],
-      run: (...xs) =>
-        tf.engine().runKernel(
-          MultiTensorAdamWUpdate,
-          multiTensorAdamWInputs(
-            [0, 1, 2].map((i) => ({
-              param: xs[4 * i]!,
-              grad: xs[4 * i + 1]!,
-              m: xs[4 * i + 2]!,
-              v: tf.abs(xs[4 * i + 3]!),
-            })),
-          ),
-          { lr: 2e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, steps: [7, 7, 2] },
-        ) as tf.Tensor[],
-      tolerance: { rtol: 1e-6, atol: 1e-7 },
-    },
+    multiTensorAdamWCase(
+      'MultiTensorAdamWUpdate over three tensors at different steps',
+      [[300], [20, 7], [1]],
+      190,
+      {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.01,
+        steps: [1, 3, 10],
+      },
+    ),
+    // Larger than one 64Ki-element chunk of the single launch, an exact multiple of it, and tiny.
+    multiTensorAdamWCase(
+      'MultiTensorAdamWUpdate over chunked tensors (140000, 65536 and 3 elements)',
+      [[140000], [256, 256], [3]],
+      200,
+      { lr: 2e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, steps: [7, 7, 2] },
+    ),
     {
       name: 'SgdUpdate with momentum and nesterov, first step and later',
       kernels: [SgdUpdate],
