@@ -42,6 +42,7 @@ export {
   type GrpoRecord,
   type PreferenceConversation,
   type TextRecord,
+  type UnpairedRecord,
 } from './formats/data-format.js';
 export { detectFormat, isRecordObject } from './formats/detect-format.js';
 export { checkRecord, type RecordCheck, type RecordExpectation } from './formats/check-record.js';
@@ -52,6 +53,7 @@ export { canonicalFormatOf, toCanonical, type CanonicalRecord } from './formats/
 export {
   isStage,
   STAGE_EXTENSIONS,
+  STAGE_FAMILIES,
   STAGE_FAMILY,
   STAGES,
   type Stage,
@@ -79,6 +81,7 @@ export {
   type SplitRule,
 } from './split-validation.js';
 export { loadStageDatasets, type StageDataOptions, type StageDatasets } from './load-stage-datasets.js';
+export { unpairedRows, type UnpairedRowsOptions } from './unpaired-rows.js';
 export { pythonRound } from './python-round.js';
 
 // Conversion (tools/convert_dataset.py)
@@ -114,6 +117,7 @@ export {
   type PreferenceContextOptions,
 } from './tokenize/preference-context.js';
 export type { PreferenceFormatOptions } from './tokenize/preference-format.js';
+export { answerMaxLength, type AnswerLengthOptions } from './tokenize/answer-length-filter.js';
 export {
   dpoExample,
   dpoPrompt,
@@ -127,7 +131,18 @@ export {
   type RewardExampleOptions,
   type RewardExampleResult,
 } from './tokenize/reward-example.js';
-export { dpoSamples, rewardSamples, type PreferenceSampleSet } from './tokenize/preference-samples.js';
+export {
+  ktoExample,
+  type KtoExample,
+  type KtoExampleOptions,
+  type KtoExampleResult,
+} from './tokenize/kto-example.js';
+export {
+  dpoSamples,
+  ktoSamples,
+  rewardSamples,
+  type PreferenceSampleSet,
+} from './tokenize/preference-samples.js';
 export { GRPO_SYSTEM_PROMPT, grpoPrompt, type GrpoPrompt } from './tokenize/grpo-prompt.js';
 
 // Batching, packing, iteration
@@ -144,6 +159,12 @@ export {
   type PreferenceBatch,
   type PreferenceIds,
 } from './batch/collate-preference.js';
+export {
+  collateUnpaired,
+  type CollateUnpairedOptions,
+  type UnpairedBatch,
+  type UnpairedIds,
+} from './batch/collate-unpaired.js';
 export { packSequences, type PackedSequence, type PackOptions } from './batch/pack-sequences.js';
 export { collatePacked, packedCausalMask, type CollatePackedOptions } from './batch/collate-packed.js';
 export { lengthGroupedOrder } from './batch/length-grouped-order.js';

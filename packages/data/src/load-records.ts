@@ -16,12 +16,13 @@ export interface LoadedRecords<T> {
 
 /**
  * Reads a file or directory into memory as canonical records of one family (ShareGPT conversations,
- * preference rows, GRPO questions or text), converting the family's other formats on the way. Bad
- * records are skipped and counted in `report` (or stop a `strict` load with a DataError).
+ * preference rows, unpaired rows, GRPO questions or text), converting the family's other formats on
+ * the way. Bad records are skipped and counted in `report` (or stop a `strict` load with a DataError).
+ * Without `family`, the stage's or the first record's decides (`report.family` says which).
  */
-export async function loadRecords<F extends DataFamily>(
+export async function loadRecords<F extends DataFamily = DataFamily>(
   paths: string | readonly string[],
-  options: ScanOptions & { readonly family: F },
+  options: ScanOptions & { readonly family?: F },
 ): Promise<LoadedRecords<FamilyRecord[F]>> {
   const report = emptyReport();
   const records: SourcedRecord<FamilyRecord[F]>[] = [];

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadStageDatasets } from './load-stage-datasets.js';
 import { numpyPermutation } from './random/numpy-permutation.js';
@@ -56,5 +59,77 @@ describe('loadStageDatasets', () => {
     });
     expect([data.train.length, data.validation.length]).toEqual([18, 2]);
     expect(data.train[0]!.value).toEqual({ question: expect.any(String), answer: expect.any(String) });
+  });
+
+  it('SimPO and CPO take their rows as DPO does', async () => {
+    const file = sample('reward/dpo_zh_500.jsonl');
+    const dpo = await loadStageDatasets({ stage: 'dpo', trainFileDir: file, maxTrainSamples: 50 });
+    for (const stage of ['simpo', 'cpo'] as const) {
+      const data = await loadStageDatasets({ stage, trainFileDir: file, maxTrainSamples: 50 });
+      expect(data.split).toBe('head-floor');
+      expect(data.train).toEqual(dpo.train);
+      expect(data.validation).toEqual(dpo.validation);
+    }
+  });
+
+  it('KTO on paired files: split and capped as pairs, then each pair gives two rows', async () => {
+    const data = await loadStageDatasets({
+      stage: 'kto',
+      trainFileDir: sample('reward'),
+      maxTrainSamples: 20,
+    });
+    expect(data.trainReport.family).toBe('preference');
+    expect(data.trainReport.valid).toBe(511);
+    // int(511 * 1%) = 5 validation pairs, the first rows of dpo_zh_500.jsonl.
+    expect(data.validation.map((r) => `${r.source.line}${r.value.label ? '+' : '-'}`)).toEqual([
+      ...[1, 2, 3, 4, 5].map((l) => `${l}+`),
+      ...[1, 2, 3, 4, 5].map((l) => `${l}-`),
+    ]);
+    expect(data.train).toHaveLength(40);
+    expect(data.train[0]!.source.line).toBe(6);
+    const first = data.train[0]!.value;
+    const pairOfFirst = data.train[20]!;
+    expect([first.label, pairOfFirst.value.label, pairOfFirst.source]).toEqual([
+      true,
+      false,
+      data.train[0]!.source,
+    ]);
+    expect(pairOfFirst.value.conversations).toBe(first.conversations);
+    expect(first.completion).not.toBe(pairOfFirst.value.completion);
+  });
+
+  it('KTO on unpaired files, with a validation directory of paired rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medgpt-kto-'));
+    mkdirSync(join(dir, 'train'));
+    const rows = [
+      { prompt: 'Q1', completion: 'A1', label: true },
+      {
+        conversations: [
+          { from: 'human', value: 'Q2' },
+          { from: 'gpt', value: 'A2' },
+        ],
+        kto_tag: false,
+      },
+      { prompt: 'P', chosen: 'c', rejected: 'r' },
+      { conversations: [{ from: 'human', value: 'Q3' }], completion: 'A3', label: 1 },
+    ];
+    writeFileSync(join(dir, 'train', 'kto.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const data = await loadStageDatasets({
+      stage: 'kto',
+      trainFileDir: join(dir, 'train'),
+      validationFileDir: sample('reward/toolcall_dpo_zh_demo.jsonl'),
+    });
+    expect(data.trainReport.family).toBe('unpaired');
+    expect(data.train.map((r) => r.value)).toEqual([
+      { conversations: [{ from: 'human', value: 'Q1' }], completion: 'A1', label: true },
+      { conversations: [{ from: 'human', value: 'Q2' }], completion: 'A2', label: false },
+    ]);
+    expect(data.trainReport.issues.map((i) => [i.line, i.code, i.field])).toEqual([
+      [3, 'format-mismatch', undefined],
+      [4, 'wrong-type', 'label'],
+    ]);
+    expect(data.validationReport!.family).toBe('preference');
+    expect(data.validation).toHaveLength(22);
+    expect(data.validation[0]!.value).toMatchObject({ label: true, tools: expect.any(String) });
   });
 });

@@ -1,10 +1,12 @@
 import type { DatasetReport } from './dataset-tally.js';
+import type { PreferenceConversation } from './formats/data-format.js';
 import { loadRecords } from './load-records.js';
 import { numpyPermutation } from './random/numpy-permutation.js';
 import type { SourcedRecord } from './record-issue.js';
 import type { ScanOptions } from './scan-records.js';
 import { splitValidation, STAGE_SPLIT_RULE, type SplitRule } from './split-validation.js';
-import { STAGE_FAMILY, type Stage, type StageRecord } from './stage.js';
+import type { Stage, StageRecord } from './stage.js';
+import { unpairedRows } from './unpaired-rows.js';
 
 /** MedicalGPT's data arguments, camel-cased. */
 export interface StageDataOptions<S extends Stage> extends Omit<ScanOptions, 'stage' | 'family' | 'format'> {
@@ -15,7 +17,10 @@ export interface StageDataOptions<S extends Stage> extends Omit<ScanOptions, 'st
   readonly validationFileDir?: string;
   /** `--validation_split_percentage` (default 1). */
   readonly validationSplitPercentage?: number;
-  /** `--max_train_samples`: keep this many training rows (<= 0 or absent: all). PT applies it to blocks. */
+  /**
+   * `--max_train_samples`: keep this many training rows (<= 0 or absent: all). PT applies it to blocks;
+   * KTO to the rows of its files (a paired row, unpaired afterwards, gives two).
+   */
   readonly maxTrainSamples?: number;
   /** `--max_eval_samples`. */
   readonly maxEvalSamples?: number;
@@ -37,15 +42,17 @@ export interface StageDatasets<T> {
  * chooses them: its file globs, its validation split, its seeded shuffles and its max_*_samples.
  * Row order only matters where it decides which rows are kept (SFT and ORPO shuffle before
  * `max_train_samples`; GRPO before `train_samples`); the unseeded shuffles of RM and DPO, which do not,
- * are left to the trainer's sampler.
+ * are left to the trainer's sampler. SimPO, CPO and KTO take their rows as DPO does. KTO reads
+ * unpaired rows or paired preference rows (the first record decides, `trainReport.family` says which);
+ * paired rows are split and capped as pairs, then each side is unpaired (`unpairedRows`).
  */
 export async function loadStageDatasets<S extends Stage>(
   options: StageDataOptions<S>,
 ): Promise<StageDatasets<StageRecord<S>>> {
   const { stage } = options;
-  const family = STAGE_FAMILY[stage];
   const seed = options.seed ?? 42;
-  const scan = { ...options, stage, family, format: undefined };
+  // The stage fixes the family (or, for KTO, the families the first record chooses from).
+  const scan = { ...options, stage, family: undefined, format: undefined };
   const loaded = await loadRecords(options.trainFileDir, scan);
   let rows = loaded.records as SourcedRecord<StageRecord<S>>[];
   if (stage === 'grpo') rows = takeFirst(shuffled(rows, seed), options.maxTrainSamples);
@@ -70,6 +77,10 @@ export async function loadStageDatasets<S extends Stage>(
     validation,
     stage === 'ppo' ? Math.min(100, options.maxEvalSamples || 100) : options.maxEvalSamples,
   );
+  if (stage === 'kto') {
+    train = unpairIfPaired(train, loaded.report);
+    validation = unpairIfPaired(validation, validationReport ?? loaded.report);
+  }
   return {
     train,
     validation,
@@ -77,6 +88,13 @@ export async function loadStageDatasets<S extends Stage>(
     validationReport,
     split: options.validationFileDir ? 'directory' : rule,
   };
+}
+
+/** KTO rows read from paired preference files become two unpaired rows each, as TRL's KTOTrainer does. */
+function unpairIfPaired<T>(rows: SourcedRecord<T>[], report: DatasetReport): SourcedRecord<T>[] {
+  if (report.family !== 'preference') return rows;
+  const pairs = rows as unknown as SourcedRecord<PreferenceConversation>[];
+  return unpairedRows(pairs) as unknown as SourcedRecord<T>[];
 }
 
 /** `Dataset.shuffle(seed)`. */

@@ -27,6 +27,7 @@ export type IssueCode =
   | 'unknown-role'
   | 'role-order'
   | 'no-answered-question'
+  | 'multi-message-answer'
   | 'invalid-function-call'
   | 'invalid-tools'
   | 'identical-responses'

@@ -4,7 +4,7 @@ import { FORMAT_FAMILY, type DataFamily, type DataFormat } from './formats/data-
 import { DATA_FILE_EXTENSIONS } from './read/list-data-files.js';
 import { readRecords, type ReadRecordsOptions } from './read/read-records.js';
 import type { RecordIssue, SourcedRecord } from './record-issue.js';
-import { STAGE_EXTENSIONS, STAGE_FAMILY, type Stage } from './stage.js';
+import { STAGE_EXTENSIONS, STAGE_FAMILIES, type Stage } from './stage.js';
 
 /** What to read and check; `strict` stops at the first error (a DataError) instead of skipping. */
 export interface ScanOptions extends ReadRecordsOptions, NoteIssueOptions {
@@ -12,7 +12,11 @@ export interface ScanOptions extends ReadRecordsOptions, NoteIssueOptions {
   readonly stage?: Stage;
   /** Every record must be this exact format (checked as it, field by field). */
   readonly format?: DataFormat;
-  /** Every record must be a format of this family. Default: the stage's, else the first record's. */
+  /**
+   * Every record must be a format of this family. Default: the stage's; for a stage that accepts
+   * several (KTO: unpaired or preference), the first record's among them; without a stage, the first
+   * record's.
+   */
   readonly family?: DataFamily;
 }
 
@@ -36,8 +40,11 @@ export async function* scanRecords(
 ): AsyncGenerator<CheckedRecord> {
   const extensions =
     options.extensions ?? (options.stage ? STAGE_EXTENSIONS[options.stage] : DATA_FILE_EXTENSIONS);
-  let family = options.family ?? (options.stage ? STAGE_FAMILY[options.stage] : undefined);
-  if (options.format) family = undefined;
+  const accepted =
+    options.format || options.family || !options.stage ? undefined : STAGE_FAMILIES[options.stage];
+  let family = options.format
+    ? undefined
+    : (options.family ?? (accepted?.length === 1 ? accepted[0] : undefined));
   report.family = options.format ? FORMAT_FAMILY[options.format] : family;
   let tally: FileTally | undefined;
   const note = (issue: RecordIssue) => noteIssue(report, issue, options);
@@ -53,10 +60,11 @@ export async function* scanRecords(
       note(event.issue);
     } else {
       const { value, source } = event.record;
-      const expect: RecordExpectation = { format: options.format, family };
+      const expect: RecordExpectation = { format: options.format, family, families: accepted };
       const check = checkRecord(value, source, expect);
-      if (!options.format && !family && check.format) {
-        family = FORMAT_FAMILY[check.format];
+      const decides = check.format && (!accepted || accepted.includes(FORMAT_FAMILY[check.format]));
+      if (!options.format && !family && decides) {
+        family = FORMAT_FAMILY[check.format!];
         report.family = family;
         report.familySource = source;
       }

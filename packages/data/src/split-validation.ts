@@ -7,7 +7,8 @@ import type { Stage } from './stage.js';
  * `--validation_file_dir` is given (reference §1, "Validation split"):
  * - `shuffle-split` (SFT): `shuffle(seed=42)`, then `train_test_split(test_size=p/100, seed=42)`;
  * - `head-round` (PT, RM, ORPO): `split="train[:p%]"`, the first round(p% of n) rows (ties to even);
- * - `head-floor` (DPO): the first int(n * p / 100) rows;
+ * - `head-floor` (DPO, and SimPO/CPO/KTO, which have no MedicalGPT script and follow dpo_training.py):
+ *   the first int(n * p / 100) rows;
  * - `test-size` (GRPO): `train_test_split(test_size=0.1)` (unseeded in Python; seeded here);
  * - `required` (PPO/RLOO): a validation directory must be given.
  */
@@ -19,6 +20,9 @@ export const STAGE_SPLIT_RULE: Readonly<Record<Stage, SplitRule>> = {
   rm: 'head-round',
   orpo: 'head-round',
   dpo: 'head-floor',
+  simpo: 'head-floor',
+  cpo: 'head-floor',
+  kto: 'head-floor',
   grpo: 'test-size',
   ppo: 'required',
 };

@@ -1,11 +1,25 @@
-import type { FamilyRecord } from './formats/data-format.js';
+import type { DataFamily, FamilyRecord } from './formats/data-format.js';
 
-/** MedicalGPT's training stages, by their script: pretraining.py, supervised_finetuning.py, ... */
-export type Stage = 'pt' | 'sft' | 'rm' | 'dpo' | 'orpo' | 'ppo' | 'grpo';
+/**
+ * MedicalGPT's training stages, by their script: pretraining.py, supervised_finetuning.py, ... SimPO,
+ * CPO and KTO have no MedicalGPT script; they read data as dpo_training.py does (TRL's trainers).
+ */
+export type Stage = 'pt' | 'sft' | 'rm' | 'dpo' | 'orpo' | 'simpo' | 'cpo' | 'kto' | 'ppo' | 'grpo';
 
-export const STAGES: readonly Stage[] = ['pt', 'sft', 'rm', 'dpo', 'orpo', 'ppo', 'grpo'];
+export const STAGES: readonly Stage[] = [
+  'pt',
+  'sft',
+  'rm',
+  'dpo',
+  'orpo',
+  'simpo',
+  'cpo',
+  'kto',
+  'ppo',
+  'grpo',
+];
 
-/** The data each stage reads (§4 of the reference), as types. */
+/** The data each stage's loader returns (§4 of the reference), as types. */
 export interface StageFamilyMap {
   pt: 'text';
   sft: 'conversation';
@@ -13,13 +27,16 @@ export interface StageFamilyMap {
   rm: 'preference';
   dpo: 'preference';
   orpo: 'preference';
+  simpo: 'preference';
+  cpo: 'preference';
+  kto: 'unpaired';
   grpo: 'grpo';
 }
 
 /** The canonical record a stage's loader returns. */
 export type StageRecord<S extends Stage> = FamilyRecord[StageFamilyMap[S]];
 
-/** The data each stage reads (§4 of the reference). */
+/** The data each stage's loader returns (§4 of the reference). */
 export const STAGE_FAMILY: { readonly [S in Stage]: StageFamilyMap[S] } = {
   pt: 'text',
   sft: 'conversation',
@@ -27,7 +44,27 @@ export const STAGE_FAMILY: { readonly [S in Stage]: StageFamilyMap[S] } = {
   rm: 'preference',
   dpo: 'preference',
   orpo: 'preference',
+  simpo: 'preference',
+  cpo: 'preference',
+  kto: 'unpaired',
   grpo: 'grpo',
+};
+
+/**
+ * The families a stage accepts in its files: its own, and for KTO also paired preference rows, which
+ * TRL's KTOTrainer unpairs (each pair gives a desirable and an undesirable row; see `unpairedRows`).
+ */
+export const STAGE_FAMILIES: Readonly<Record<Stage, readonly DataFamily[]>> = {
+  pt: ['text'],
+  sft: ['conversation'],
+  ppo: ['conversation'],
+  rm: ['preference'],
+  dpo: ['preference'],
+  orpo: ['preference'],
+  simpo: ['preference'],
+  cpo: ['preference'],
+  kto: ['unpaired', 'preference'],
+  grpo: ['grpo'],
 };
 
 /** File extensions each stage's glob picks up: `**\/*.jsonl`, plus `*.txt` for PT and `*.json` for GRPO. */
@@ -38,6 +75,9 @@ export const STAGE_EXTENSIONS: Readonly<Record<Stage, readonly string[]>> = {
   rm: ['.jsonl'],
   dpo: ['.jsonl'],
   orpo: ['.jsonl'],
+  simpo: ['.jsonl'],
+  cpo: ['.jsonl'],
+  kto: ['.jsonl'],
   grpo: ['.jsonl', '.json'],
 };
 

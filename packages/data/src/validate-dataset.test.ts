@@ -183,4 +183,23 @@ describe('validateDataset', () => {
     ]);
     expect(report.formats).toEqual({ preference: 1, 'prompt-preference': 1, 'preference-legacy': 1 });
   });
+
+  it('KTO accepts unpaired or paired rows: the first record of either family decides', async () => {
+    const pref = await validateDataset(sample('reward'), { stage: 'kto' });
+    expect([pref.family, pref.valid, pref.invalid]).toEqual(['preference', 511, 0]);
+    expect(formatDatasetReport(pref)).toContain('data: preference (set by ');
+    const path = join(root, 'kto.jsonl');
+    const rows = [
+      good,
+      { prompt: 'Q', completion: 'A', label: true },
+      { prompt: 'Q', chosen: 'c', rejected: 'r' },
+    ];
+    writeFileSync(path, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const report = await validateDataset(path, { stage: 'kto' });
+    expect([report.family, report.familySource?.line]).toEqual(['unpaired', 2]);
+    expect(report.issues.map((i) => [i.line, i.code, i.expected])).toEqual([
+      [1, 'format-mismatch', 'unpaired or preference data'],
+      [3, 'format-mismatch', 'unpaired data'],
+    ]);
+  });
 });

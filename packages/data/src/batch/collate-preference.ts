@@ -1,4 +1,8 @@
-import { paddedLength } from './token-batch.js';
+import {
+  padPromptCompletionRows,
+  promptCompletionRow,
+  type RowTruncation,
+} from './prompt-completion-rows.js';
 
 /** A tokenised preference row (see dpoExample). */
 export interface PreferenceIds {
@@ -18,12 +22,8 @@ export interface PreferenceBatch {
   readonly completionMask: Int32Array;
 }
 
-export interface CollatePreferenceOptions {
+export interface CollatePreferenceOptions extends RowTruncation {
   readonly padTokenId: number;
-  /** TRL's max_length (MedicalGPT: max_source_length + max_target_length); undefined: no truncation. */
-  readonly maxLength?: number;
-  /** TRL's truncation_mode (default keep_start): cut the end of prompt+answer, or its start. */
-  readonly truncationMode?: 'keep_start' | 'keep_end';
   readonly padToMultipleOf?: number;
 }
 
@@ -37,33 +37,8 @@ export function collatePreference(
 ): PreferenceBatch {
   if (examples.length === 0) throw new RangeError('collatePreference: a batch needs at least one example');
   const rows = [
-    ...examples.map((e) => ({ prompt: e.promptIds, answer: e.chosenIds })),
-    ...examples.map((e) => ({ prompt: e.promptIds, answer: e.rejectedIds })),
-  ].map(({ prompt, answer }) => truncate([...prompt, ...answer], prompt.length, options));
-  const seqLength = paddedLength(
-    rows.map((row) => row.ids.length),
-    options.padToMultipleOf,
-  );
-  const size = rows.length * seqLength;
-  const inputIds = new Int32Array(size).fill(options.padTokenId);
-  const attentionMask = new Int32Array(size);
-  const completionMask = new Int32Array(size);
-  for (const [b, row] of rows.entries()) {
-    for (let t = 0; t < row.ids.length; t++) {
-      inputIds[b * seqLength + t] = row.ids[t]!;
-      attentionMask[b * seqLength + t] = 1;
-      completionMask[b * seqLength + t] = row.completion[t]!;
-    }
-  }
-  return { batchSize: rows.length, seqLength, inputIds, attentionMask, completionMask };
-}
-
-function truncate(ids: number[], promptLength: number, options: CollatePreferenceOptions) {
-  const completion = ids.map((_, t) => (t < promptLength ? 0 : 1));
-  const max = options.maxLength;
-  if (max === undefined || ids.length <= max) return { ids, completion };
-  if ((options.truncationMode ?? 'keep_start') === 'keep_start') {
-    return { ids: ids.slice(0, max), completion: completion.slice(0, max) };
-  }
-  return { ids: ids.slice(-max), completion: completion.slice(-max) };
+    ...examples.map((e) => promptCompletionRow(e.promptIds, e.chosenIds, options)),
+    ...examples.map((e) => promptCompletionRow(e.promptIds, e.rejectedIds, options)),
+  ];
+  return padPromptCompletionRows(rows, options.padTokenId, options.padToMultipleOf);
 }

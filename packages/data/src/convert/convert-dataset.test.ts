@@ -102,4 +102,70 @@ describe('convertDataset', () => {
     );
     expect(existsSync(outFile)).toBe(false);
   });
+
+  it('preference: TRL message lists and LLaMA-Factory answer turns -> conversations + string answers', async () => {
+    const msg = (role: string, content: string) => ({ role, content });
+    const inFile = join(dir, 'trl-pref.jsonl');
+    const rows = [
+      { prompt: [msg('user', 'Q')], chosen: [msg('assistant', 'c')], rejected: [msg('assistant', 'r')] },
+      {
+        chosen: [msg('user', 'Q'), msg('assistant', 'c')],
+        rejected: [msg('user', 'Q'), msg('assistant', 'r')],
+      },
+      {
+        conversations: [{ from: 'human', value: 'Q' }],
+        chosen: { from: 'gpt', value: 'c' },
+        rejected: { from: 'gpt', value: 'r' },
+      },
+      {
+        chosen: [msg('user', 'Q'), msg('assistant', 'c')],
+        rejected: [msg('user', 'P'), msg('assistant', 'r')],
+      },
+    ];
+    writeFileSync(inFile, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const outFile = join(dir, 'pref-out.jsonl');
+    const result = await convertDataset({ inFile, outFile, dataType: 'preference' });
+    const expected = { conversations: [{ from: 'human', value: 'Q' }], chosen: 'c', rejected: 'r' };
+    expect(lines(outFile)).toEqual([expected, expected, expected]);
+    expect(result.report.formats).toEqual({
+      'messages-preference': 1,
+      'implicit-preference': 1,
+      'sharegpt-preference': 1,
+    });
+    expect(result.report.issues.map((i) => [i.line, i.code, i.field])).toEqual([
+      [4, 'empty-value', 'chosen[0]'],
+    ]);
+    const check = await validateDataset(outFile, { stage: 'dpo' });
+    expect(check.formats).toEqual({ preference: 3 });
+  });
+
+  it('auto: unpaired layouts -> conversations + completion + label', async () => {
+    const inFile = join(dir, 'kto.jsonl');
+    const rows = [
+      { prompt: 'Q', completion: 'A', label: true },
+      {
+        prompt: [{ role: 'user', content: 'Q' }],
+        completion: [{ role: 'assistant', content: 'A' }],
+        label: false,
+      },
+      {
+        conversations: [
+          { from: 'human', value: 'Q' },
+          { from: 'gpt', value: 'A' },
+        ],
+        kto_tag: true,
+      },
+    ];
+    writeFileSync(inFile, rows.map((r) => JSON.stringify(r)).join('\n'));
+    const outFile = join(dir, 'kto-out.jsonl');
+    await convertDataset({ inFile, outFile, dataType: 'auto' });
+    const context = [{ from: 'human', value: 'Q' }];
+    expect(lines(outFile)).toEqual([
+      { conversations: context, completion: 'A', label: true },
+      { conversations: context, completion: 'A', label: false },
+      { conversations: context, completion: 'A', label: true },
+    ]);
+    const check = await validateDataset(outFile, { stage: 'kto' });
+    expect([check.family, check.valid, check.formats]).toEqual(['unpaired', 3, { unpaired: 3 }]);
+  });
 });

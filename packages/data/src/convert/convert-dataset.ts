@@ -10,8 +10,9 @@ import { readTsvRecords } from './read-tsv-records.js';
 /**
  * convert_dataset.py's `--data_type`: `alpaca`, `qa`, `sharegpt` (renames `items`), `json2jsonl`
  * (a JSON array to JSON lines, records unchanged); and ours: `preference` (TRL's prompt/chosen/rejected
- * and the legacy question/response_chosen/response_rejected to MedicalGPT's preference format) and
- * `auto` (every record to its family's canonical format).
+ * as strings or message lists, its implicit-prompt lists, LLaMA-Factory's answer turns and the legacy
+ * question/response_chosen/response_rejected to MedicalGPT's preference format) and `auto` (every
+ * record to its family's canonical format; unpaired KTO rows to conversations/completion/label).
  */
 export type ConvertDataType = 'alpaca' | 'qa' | 'sharegpt' | 'json2jsonl' | 'preference' | 'auto';
 export const CONVERT_DATA_TYPES: readonly ConvertDataType[] = [

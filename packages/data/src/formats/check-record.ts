@@ -12,12 +12,15 @@ import { validateConversation } from './validate-conversation.js';
 import { validateInstruction } from './validate-instruction.js';
 import { validateMessages } from './validate-messages.js';
 import { validatePreference } from './validate-preference.js';
+import { validateUnpaired } from './validate-unpaired.js';
 import { suggestField } from './suggest-field.js';
 
 /** What a record is expected to be: an exact format, or any format of a family. */
 export interface RecordExpectation {
   readonly format?: DataFormat;
   readonly family?: DataFamily;
+  /** Any format of one of these families (a KTO stage reads unpaired or paired preference rows). */
+  readonly families?: readonly DataFamily[];
 }
 
 export interface RecordCheck {
@@ -28,10 +31,11 @@ export interface RecordCheck {
   readonly ok: boolean;
 }
 
+// FORMAT_FIELDS entries are `name [shape]/...`; the names alone are the known fields.
 const KNOWN_FIELDS = [
-  ...new Set(Object.values(FORMAT_FIELDS).flatMap((fields) => fields.split('/'))),
-  'response_chosen',
-  'response_rejected',
+  ...new Set(
+    Object.values(FORMAT_FIELDS).flatMap((fields) => fields.split('/').map((f) => f.split(' ')[0]!)),
+  ),
   'history',
   'system',
   'tools',
@@ -68,12 +72,13 @@ export function checkRecord(
     );
     return { issues: issues.issues, ok: false };
   }
-  if (expect.family && FORMAT_FAMILY[format] !== expect.family) {
+  const families = expect.family ? [expect.family] : expect.families;
+  if (families && !families.includes(FORMAT_FAMILY[format])) {
     issues.error(
       'format-mismatch',
       undefined,
       `the record is ${describeFormat(format)}`,
-      `${expect.family} data`,
+      `${families.join(' or ')} data`,
     );
     return { format, issues: issues.issues, ok: false };
   }
@@ -94,9 +99,17 @@ function validateFormat(
     case 'messages':
       return validateMessages(record, issues);
     case 'preference':
+    case 'sharegpt-preference':
     case 'prompt-preference':
+    case 'messages-preference':
+    case 'implicit-preference':
     case 'preference-legacy':
       return validatePreference(record, format, issues);
+    case 'unpaired':
+    case 'prompt-unpaired':
+    case 'messages-unpaired':
+    case 'kto-sharegpt':
+      return validateUnpaired(record, format, issues);
     case 'alpaca':
     case 'qa':
       return validateInstruction(record, format, issues);

@@ -11,9 +11,18 @@ export interface ConversationRules {
   readonly key: string;
   /**
    * `sft`: at least one answered question. `context`: a preference prompt, which must end with an
-   * unanswered user-side turn (chosen/rejected answer it).
+   * unanswered user-side turn (chosen/rejected answer it). `completion`: a context followed by one
+   * final assistant-side turn, the answer (LLaMA-Factory's KTO rows).
    */
-  readonly purpose: 'sft' | 'context';
+  readonly purpose: 'sft' | 'context' | 'completion';
+}
+
+/** How a role-order check names its fields and what answers the context. */
+export interface RoleOrderRules extends ConversationRules {
+  /** The key of a turn's role: `from` (ShareGPT, the default) or `role` (messages). */
+  readonly roleKey?: string;
+  /** What answers a `context`, for the expected text (default: `chosen/rejected answer it`). */
+  readonly answeredBy?: string;
 }
 
 /**
@@ -24,7 +33,7 @@ export interface ConversationRules {
 export function validateConversation(
   record: Readonly<Record<string, unknown>>,
   issues: IssueList,
-  rules: ConversationRules,
+  rules: RoleOrderRules,
 ): void {
   const turns = record[rules.key];
   const expected = `an array of {"from", "value"} turns`;
@@ -35,15 +44,16 @@ export function validateConversation(
   } else if (turns.length === 0) {
     issues.error('empty-value', rules.key, 'has no turns', expected);
   } else {
-    const roles = turns.map((turn, i) => checkTurn(turn, `${rules.key}[${i}]`, issues));
+    const isCompletion = (i: number) => rules.purpose === 'completion' && i === turns.length - 1;
+    const roles = turns.map((turn, i) => checkTurn(turn, `${rules.key}[${i}]`, issues, isCompletion(i)));
     if (roles.every((role) => role !== undefined)) checkRoleOrder(roles as string[], rules, issues);
   }
   validateTools(record, issues);
   checkString(record, 'system_prompt', issues, { optional: true, allowEmpty: true, what: 'a system prompt' });
 }
 
-/** One turn's shape; returns its role when the turn is well formed. */
-function checkTurn(turn: unknown, field: string, issues: IssueList): string | undefined {
+/** One turn's shape; returns its role when the turn is well formed. A KTO completion must not be empty. */
+function checkTurn(turn: unknown, field: string, issues: IssueList, completion: boolean): string | undefined {
   if (!isRecordObject(turn)) {
     issues.error('wrong-type', field, `is ${jsonType(turn)}`, 'an object {"from": role, "value": text}');
     return undefined;
@@ -61,8 +71,13 @@ function checkTurn(turn: unknown, field: string, issues: IssueList): string | un
     issues.error('unknown-role', `${field}.from`, `unknown role ${JSON.stringify(from)}`, ROLE_LIST);
   }
   if (value !== undefined && from !== undefined && from !== 'system' && value.trim() === '') {
-    // MedicalGPT trains on it as it is, so it is kept; an empty answer teaches an immediate EOS.
-    issues.warning('empty-value', `${field}.value`, `the ${from} turn is empty`, 'non-empty text');
+    const valueField = `${field}.value`;
+    if (completion) {
+      issues.error('empty-value', valueField, 'the completion (the last turn) is empty', 'non-empty text');
+    } else {
+      // MedicalGPT trains on it as it is, so it is kept; an empty answer teaches an immediate EOS.
+      issues.warning('empty-value', valueField, `the ${from} turn is empty`, 'non-empty text');
+    }
   }
   if (value !== undefined && from === 'function_call') checkFunctionCall(value, `${field}.value`, issues);
   const errors = issues.issues.slice(before).filter((issue) => issue.severity === 'error');
@@ -70,7 +85,7 @@ function checkTurn(turn: unknown, field: string, issues: IssueList): string | un
 }
 
 /** MedicalGPT json.loads a function_call value (a crash if it is not JSON) and renders name/arguments. */
-function checkFunctionCall(value: string, field: string, issues: IssueList): void {
+export function checkFunctionCall(value: string, field: string, issues: IssueList): void {
   const expected = 'a JSON string {"name": ..., "arguments": {...}}';
   let call: unknown;
   try {
@@ -89,51 +104,26 @@ function checkFunctionCall(value: string, field: string, issues: IssueList): voi
   }
 }
 
-function checkRoleOrder(roles: readonly string[], rules: ConversationRules, issues: IssueList): void {
-  let open = false;
-  let pairs = 0;
-  for (const [i, role] of roles.entries()) {
-    const field = `${rules.key}[${i}].from`;
-    if (role === 'system') {
-      if (i > 0)
-        issues.warning(
-          'role-order',
-          field,
-          'a system turn after the first turn; the last system turn is used',
-          'system first',
-        );
-    } else if (USER_ROLES.has(role)) {
-      if (open) {
-        issues.warning(
-          'role-order',
-          field,
-          `"${role}" follows an unanswered turn; the two are joined with a newline`,
-          'alternating user and assistant turns',
-        );
-      }
-      open = true;
-    } else if (!open) {
-      const why =
-        pairs === 0 ? 'the conversation starts with an answer' : `"${role}" follows an answered turn`;
-      issues.warning(
-        'role-order',
-        field,
-        `${why}; this turn is dropped (MedicalGPT ignores it)`,
-        'alternating user and assistant turns',
-      );
-    } else {
-      open = false;
-      pairs += 1;
-    }
-  }
-  const last = `${rules.key}[${roles.length - 1}].from`;
-  if (rules.purpose === 'context') {
+/**
+ * The order of user-side and assistant-side turns, as MedicalGPT's pairing reads it: problems it
+ * repairs (joining, dropping) are warnings; a conversation with nothing to train on is an error.
+ * Message roles (`user`, `assistant`, `tool`) are read like their ShareGPT counterparts.
+ */
+export function checkRoleOrder(roles: readonly string[], rules: RoleOrderRules, issues: IssueList): void {
+  const field = (i: number) => `${rules.key}[${i}].${rules.roleKey ?? 'from'}`;
+  const last = field(roles.length - 1);
+  const body = rules.purpose === 'completion' ? roles.slice(0, -1) : roles;
+  const { open, pairs } = walkRoles(body, field, issues);
+  if (rules.purpose === 'completion') {
+    checkCompletionTurn(roles, open, last, issues);
+  } else if (rules.purpose === 'context') {
     if (!open) {
+      const user = rules.roleKey === 'role' ? 'a user or tool message' : 'a human or observation turn';
       issues.error(
         'role-order',
         last,
         'the context ends with an answer',
-        'conversations ending with a human or observation turn; chosen/rejected answer it',
+        `${rules.key} ending with ${user}; ${rules.answeredBy ?? 'chosen/rejected answer it'}`,
       );
     }
   } else if (pairs === 0) {
@@ -148,8 +138,78 @@ function checkRoleOrder(roles: readonly string[], rules: ConversationRules, issu
   }
 }
 
+/** Whether a role is on the user side (a message's `tool` result is ShareGPT's `observation`). */
+function isUserSide(role: string): boolean {
+  return USER_ROLES.has(role) || role === 'tool';
+}
+
+function isAssistantSide(role: string): boolean {
+  return ASSISTANT_ROLES.has(role);
+}
+
+/** Walks the turns, warning where MedicalGPT joins or drops one; returns the final state. */
+function walkRoles(
+  roles: readonly string[],
+  field: (i: number) => string,
+  issues: IssueList,
+): { open: boolean; pairs: number } {
+  let open = false;
+  let pairs = 0;
+  for (const [i, role] of roles.entries()) {
+    if (role === 'system') {
+      if (i > 0)
+        issues.warning(
+          'role-order',
+          field(i),
+          'a system turn after the first turn; the last system turn is used',
+          'system first',
+        );
+    } else if (isUserSide(role)) {
+      if (open) {
+        issues.warning(
+          'role-order',
+          field(i),
+          `"${role}" follows an unanswered turn; the two are joined with a newline`,
+          'alternating user and assistant turns',
+        );
+      }
+      open = true;
+    } else if (!open) {
+      const why =
+        pairs === 0 ? 'the conversation starts with an answer' : `"${role}" follows an answered turn`;
+      issues.warning(
+        'role-order',
+        field(i),
+        `${why}; this turn is dropped (MedicalGPT ignores it)`,
+        'alternating user and assistant turns',
+      );
+    } else {
+      open = false;
+      pairs += 1;
+    }
+  }
+  return { open, pairs };
+}
+
+/** The last turn of a KTO conversation is the completion: an answer to the open question before it. */
+function checkCompletionTurn(
+  roles: readonly string[],
+  open: boolean,
+  field: string,
+  issues: IssueList,
+): void {
+  const role = roles[roles.length - 1]!;
+  const expected = 'a final gpt turn (the completion) answering a human or observation turn';
+  if (!isAssistantSide(role)) {
+    issues.error('role-order', field, `the last turn is "${role}", not an answer`, expected);
+  } else if (!open) {
+    const why = roles.length === 1 ? 'there is no prompt before it' : 'it follows an answered turn';
+    issues.error('role-order', field, `the completion (the last turn) answers nothing: ${why}`, expected);
+  }
+}
+
 /** `tools`: a JSON string of a list of tool definitions (a parsed list is accepted too). */
-function validateTools(record: Readonly<Record<string, unknown>>, issues: IssueList): void {
+export function validateTools(record: Readonly<Record<string, unknown>>, issues: IssueList): void {
   const tools = record.tools;
   if (tools === undefined || tools === null || tools === '') return;
   const expected = 'a JSON string of a list [{"name", "description", "parameters"}]';

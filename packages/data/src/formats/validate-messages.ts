@@ -9,47 +9,60 @@ export const MESSAGE_ROLE_TO_SHAREGPT: Readonly<Record<string, string>> = {
   tool: 'observation',
 };
 
+const ROLES = 'system, user, assistant or tool';
+
 /** `{messages: [{role, content}]}` with system/user/assistant/tool roles and string contents. */
 export function validateMessages(record: Readonly<Record<string, unknown>>, issues: IssueList): void {
-  const messages = record.messages;
+  validateMessageList(record, 'messages', issues);
+}
+
+/**
+ * A list of `{role, content}` messages under `record[key]`: known roles, string contents (empty only
+ * for a system message). Returns each message's role, or undefined when the list or a message is
+ * unusable.
+ */
+export function validateMessageList(
+  record: Readonly<Record<string, unknown>>,
+  key: string,
+  issues: IssueList,
+): string[] | undefined {
+  const messages = record[key];
   const expected = 'an array of {"role", "content"} messages';
   if (!Array.isArray(messages)) {
     issues.error(
       messages == null ? 'missing-field' : 'wrong-type',
-      'messages',
+      key,
       `is ${jsonType(messages)}`,
       expected,
     );
-    return;
+    return undefined;
   }
-  if (messages.length === 0) issues.error('empty-value', 'messages', 'has no messages', expected);
-  for (const [i, message] of messages.entries()) {
-    const field = `messages[${i}]`;
-    if (!isRecordObject(message)) {
-      issues.error('wrong-type', field, `is ${jsonType(message)}`, 'an object {"role", "content"}');
-      continue;
-    }
-    const role = checkString(
-      message,
-      'role',
-      issues,
-      { what: 'system, user, assistant or tool' },
-      `${field}.role`,
-    );
-    if (role !== undefined && !Object.hasOwn(MESSAGE_ROLE_TO_SHAREGPT, role)) {
-      issues.error(
-        'unknown-role',
-        `${field}.role`,
-        `unknown role ${JSON.stringify(role)}`,
-        'system, user, assistant or tool',
-      );
-    }
-    checkString(
-      message,
-      'content',
-      issues,
-      { allowEmpty: role === 'system', what: 'the message text' },
-      `${field}.content`,
-    );
+  if (messages.length === 0) {
+    issues.error('empty-value', key, 'has no messages', expected);
+    return undefined;
   }
+  const roles = messages.map((message, i) => checkMessage(message, `${key}[${i}]`, issues));
+  return roles.every((role) => role !== undefined) ? (roles as string[]) : undefined;
+}
+
+/** One message's shape; returns its role when the message is well formed. */
+function checkMessage(message: unknown, field: string, issues: IssueList): string | undefined {
+  if (!isRecordObject(message)) {
+    issues.error('wrong-type', field, `is ${jsonType(message)}`, 'an object {"role", "content"}');
+    return undefined;
+  }
+  const before = issues.issues.length;
+  const role = checkString(message, 'role', issues, { what: ROLES }, `${field}.role`);
+  if (role !== undefined && !Object.hasOwn(MESSAGE_ROLE_TO_SHAREGPT, role)) {
+    issues.error('unknown-role', `${field}.role`, `unknown role ${JSON.stringify(role)}`, ROLES);
+  }
+  checkString(
+    message,
+    'content',
+    issues,
+    { allowEmpty: role === 'system', what: 'the message text' },
+    `${field}.content`,
+  );
+  const failed = issues.issues.slice(before).some((issue) => issue.severity === 'error');
+  return failed ? undefined : role;
 }

@@ -1,8 +1,10 @@
-import type { ChatMessage } from '@medgpt/templates';
+import type { ChatMessage, ShareGptConversation } from '@medgpt/templates';
 import type { PreferenceConversation } from '../formats/data-format.js';
+import { answerLengthFilter, type AnswerLengthOptions } from './answer-length-filter.js';
 import type { DataTokenizer } from './data-tokenizer.js';
 import { pairWithOpenQuestion, preferenceContext } from './preference-context.js';
 import { pickTemplate, renderChat, type PreferenceFormatOptions } from './preference-format.js';
+import { tokenizeAnswers } from './tokenize-answers.js';
 
 /** A DPO/ORPO row as TRL tokenises it: the prompt and each answer (EOS included) as separate ids. */
 export interface DpoExample {
@@ -17,11 +19,8 @@ export interface DpoExample {
   readonly promptIsPrefix: boolean;
 }
 
-export interface DpoExampleOptions extends PreferenceFormatOptions {
+export interface DpoExampleOptions extends PreferenceFormatOptions, AnswerLengthOptions {
   readonly tokenizer: DataTokenizer;
-  /** `--max_source_length` (default 2048) + `--max_target_length` (default 512) = TRL's max_length. */
-  readonly maxSourceLength?: number;
-  readonly maxTargetLength?: number;
 }
 
 export type DpoExampleResult =
@@ -39,41 +38,34 @@ export type DpoExampleResult =
  */
 export function dpoExample(row: PreferenceConversation, options: DpoExampleOptions): DpoExampleResult {
   const prompt = dpoPrompt(row, options);
-  const maxLength = (options.maxSourceLength ?? 2048) + (options.maxTargetLength ?? 512);
-  for (const answer of [row.chosen, row.rejected]) {
-    const chars = codePoints(prompt + answer);
-    if (chars === 0) return { ok: false, reason: 'empty', prompt };
-    if (chars > maxLength) return { ok: false, reason: 'too-long', prompt };
-  }
-  const { tokenizer } = options;
-  const eos = tokenizer.eosToken;
-  if (eos === undefined)
-    throw new Error('dpoExample needs tokenizer.eosToken (TRL appends its text to each answer)');
-  const withEos = (text: string) => (text.endsWith(eos) ? text : text + eos);
-  const promptIds = [...tokenizer.encode(prompt, { addSpecialTokens: true })];
-  const tail = (answer: string) => {
-    const ids = tokenizer.encode(prompt + withEos(answer), { addSpecialTokens: true });
-    const prefix = promptIds.every((id, i) => ids[i] === id);
-    return { ids: ids.slice(promptIds.length), prefix };
-  };
-  const chosen = tail(row.chosen);
-  const rejected = tail(row.rejected);
+  const reason = answerLengthFilter(prompt, [row.chosen, row.rejected], options);
+  if (reason) return { ok: false, reason, prompt };
+  const { promptIds, answers, promptIsPrefix } = tokenizeAnswers(
+    prompt,
+    [row.chosen, row.rejected],
+    options.tokenizer,
+  );
+  const chosen = answers[0]!;
+  const rejected = answers[1]!;
   return {
     ok: true,
     example: {
       prompt,
-      chosen: withEos(row.chosen),
-      rejected: withEos(row.rejected),
+      chosen: chosen.text,
+      rejected: rejected.text,
       promptIds,
       chosenIds: chosen.ids,
       rejectedIds: rejected.ids,
-      promptIsPrefix: chosen.prefix && rejected.prefix,
+      promptIsPrefix,
     },
   };
 }
 
-/** MedicalGPT's `_build_prompt_from_conversations`. */
-export function dpoPrompt(row: PreferenceConversation, options: PreferenceFormatOptions): string {
+/**
+ * MedicalGPT's `_build_prompt_from_conversations`: the prompt of a row's context (the question the
+ * answers complete). Any row with `conversations` fits: preference and unpaired (KTO) rows alike.
+ */
+export function dpoPrompt(row: ShareGptConversation, options: PreferenceFormatOptions): string {
   const template = pickTemplate(options);
   const { systemPrompt, messages } = preferenceContext(row, options);
   const pairs = pairWithOpenQuestion(messages);
@@ -84,14 +76,4 @@ export function dpoPrompt(row: PreferenceConversation, options: PreferenceFormat
     if (answer) chat.push({ role: 'assistant', content: answer });
   }
   return renderChat(options, chat, true);
-}
-
-/** Python's `len(str)`: code points, not UTF-16 units. */
-function codePoints(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdbff) n += 1;
-  }
-  return n;
 }

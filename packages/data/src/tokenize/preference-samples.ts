@@ -1,6 +1,8 @@
-import type { PreferenceConversation } from '../formats/data-format.js';
-import type { RecordIssue, RecordSource, SourcedRecord } from '../record-issue.js';
+import type { PreferenceConversation, UnpairedRecord } from '../formats/data-format.js';
+import type { IssueCode, RecordIssue, RecordSource, SourcedRecord } from '../record-issue.js';
+import { answerMaxLength } from './answer-length-filter.js';
 import { dpoExample, type DpoExample, type DpoExampleOptions } from './dpo-example.js';
+import { ktoExample, type KtoExample, type KtoExampleOptions } from './kto-example.js';
 import { rewardExample, type RewardExample, type RewardExampleOptions } from './reward-example.js';
 
 /** Tokenised preference rows with their provenance, and every row left out, with why. */
@@ -14,8 +16,10 @@ export function dpoSamples(
   records: Iterable<SourcedRecord<PreferenceConversation>>,
   options: DpoExampleOptions,
 ): PreferenceSampleSet<DpoExample> {
-  const max = (options.maxSourceLength ?? 2048) + (options.maxTargetLength ?? 512);
-  return collect(records, (row) => dpoExample(row, options), `prompt + answer longer than ${max} characters`);
+  const max = answerMaxLength(options);
+  return collect(records, (row) => dpoExample(row, options), {
+    'too-long': `prompt + answer longer than ${max} characters`,
+  });
 }
 
 /** `rewardExample` over records (reward modelling). */
@@ -23,16 +27,38 @@ export function rewardSamples(
   records: Iterable<SourcedRecord<PreferenceConversation>>,
   options: RewardExampleOptions,
 ): PreferenceSampleSet<RewardExample> {
-  const max = (options.maxSourceLength ?? 2048) + (options.maxTargetLength ?? 512);
-  return collect(records, (row) => rewardExample(row, options), `a side longer than ${max} tokens`);
+  const max = answerMaxLength(options);
+  return collect(records, (row) => rewardExample(row, options), {
+    'too-long': `a side longer than ${max} tokens`,
+  });
 }
 
-type Result<T> = { ok: true; example: T } | { ok: false; reason: 'too-long' | 'empty' };
+/** `ktoExample` over unpaired records (KTO), reporting filtered rows as dpoSamples does. */
+export function ktoSamples(
+  records: Iterable<SourcedRecord<UnpairedRecord>>,
+  options: KtoExampleOptions,
+): PreferenceSampleSet<KtoExample> {
+  const max = answerMaxLength(options);
+  return collect(records, (row) => ktoExample(row, options), {
+    'too-long': `prompt + completion longer than ${max} characters`,
+    'prompt-too-long': `the prompt alone has ${max} tokens or more`,
+    empty: 'an empty prompt and completion',
+  });
+}
 
-function collect<T>(
-  records: Iterable<SourcedRecord<PreferenceConversation>>,
-  build: (row: PreferenceConversation) => Result<T>,
-  tooLong: string,
+type Reason = 'too-long' | 'empty' | 'prompt-too-long';
+type Result<T> = { ok: true; example: T } | { ok: false; reason: Reason };
+
+const CODE: Readonly<Record<Reason, IssueCode>> = {
+  'too-long': 'too-long',
+  'prompt-too-long': 'too-long',
+  empty: 'empty-value',
+};
+
+function collect<R, T>(
+  records: Iterable<SourcedRecord<R>>,
+  build: (row: R) => Result<T>,
+  messages: Partial<Record<Reason, string>>,
 ): PreferenceSampleSet<T> {
   const samples: (T & { source: RecordSource })[] = [];
   const dropped: RecordIssue[] = [];
@@ -51,12 +77,13 @@ function collect<T>(
     }
     if (result.ok) samples.push({ ...result.example, source });
     else {
-      const message = result.reason === 'too-long' ? tooLong : 'an empty side';
+      const message = messages[result.reason] ?? 'an empty side';
+      const why = result.reason === 'prompt-too-long' ? 'as TRL filters it' : 'as MedicalGPT filters it';
       dropped.push({
         ...source,
         severity: 'error',
-        code: result.reason === 'too-long' ? 'too-long' : 'empty-value',
-        message: `${message}; the row is skipped (as MedicalGPT filters it)`,
+        code: CODE[result.reason],
+        message: `${message}; the row is skipped (${why})`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@medgpt/templates';
 import type { PreferenceConversation } from '../formats/data-format.js';
+import { answerMaxLength, type AnswerLengthOptions } from './answer-length-filter.js';
 import type { DataTokenizer } from './data-tokenizer.js';
 import { pairWithOpenQuestion, preferenceContext } from './preference-context.js';
 import { pickTemplate, renderChat, type PreferenceFormatOptions } from './preference-format.js';
@@ -12,11 +13,9 @@ export interface RewardExample {
   readonly rejectedIds: number[];
 }
 
-export interface RewardExampleOptions extends PreferenceFormatOptions {
+/** `--max_source_length` + `--max_target_length` (2048 + 512) caps each side in tokens: longer pairs are dropped. */
+export interface RewardExampleOptions extends PreferenceFormatOptions, AnswerLengthOptions {
   readonly tokenizer: DataTokenizer;
-  /** `--max_source_length` (default 2048) + `--max_target_length` (default 512): longer pairs are dropped. */
-  readonly maxSourceLength?: number;
-  readonly maxTargetLength?: number;
 }
 
 export type RewardExampleResult =
@@ -52,7 +51,7 @@ export function rewardExample(
   const encode = (text: string) => [...options.tokenizer.encode(text, { addSpecialTokens: true })];
   const chosenIds = encode(chosenText);
   const rejectedIds = encode(rejectedText);
-  const maxLength = (options.maxSourceLength ?? 2048) + (options.maxTargetLength ?? 512);
+  const maxLength = answerMaxLength(options);
   for (const ids of [chosenIds, rejectedIds]) {
     if (ids.length === 0) return { ok: false, reason: 'empty' };
     if (ids.length > maxLength) return { ok: false, reason: 'too-long' };
