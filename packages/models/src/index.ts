@@ -1,4 +1,5 @@
-// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral) in TypeScript.
+// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral) in TypeScript, with
+// the LM head or a sequence-classification (score) head.
 
 // Config
 export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-config.js';
@@ -31,6 +32,7 @@ export {
 export { KvCache } from './model/kv-cache.js';
 export { linear, type LinearHook } from './model/linear.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
+export { lastNonPadIndex } from './model/last-non-pad-index.js';
 export { shiftLabels } from './model/shift-labels.js';
 
 // Generation

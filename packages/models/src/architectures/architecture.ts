@@ -20,6 +20,8 @@ export interface Architecture {
   modelType: string;
   /** The transformers class, written to `architectures` in config.json. */
   className: string;
+  /** The class with a score head instead of the LM head (AutoModelForSequenceClassification). */
+  classifierClassName: string;
   /** head_dim when config.json has none. */
   defaultHeadDim(hiddenSize: number, numAttentionHeads: number): number;
   /** RoPE base when config.json has none (transformers 4's class default). */

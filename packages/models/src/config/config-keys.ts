@@ -1,11 +1,11 @@
 /**
  * Keys of transformers' PreTrainedConfig (both generations) that do not change a decoder's math, and
  * legacy generation parameters that transformers 5 drops from config.json. Keys starting with `_` are
- * private bookkeeping (`_name_or_path`) and ignored too.
+ * private bookkeeping (`_name_or_path`) and ignored too. `architectures`, `id2label`, `label2id` and
+ * `num_labels` choose the head, so readNumLabels reads them.
  */
 export const NEUTRAL_CONFIG_KEYS: readonly string[] = [
   'transformers_version',
-  'architectures',
   'model_type',
   'use_cache',
   'initializer_range',
@@ -16,9 +16,7 @@ export const NEUTRAL_CONFIG_KEYS: readonly string[] = [
   'torchscript',
   'use_bfloat16',
   'chunk_size_feed_forward',
-  'id2label',
-  'label2id',
-  'num_labels',
+  // Only the loss of a sequence classifier (regression / single- / multi-label); its forward is the same.
   'problem_type',
   'finetuning_task',
   'tokenizer_class',

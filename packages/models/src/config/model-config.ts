@@ -12,7 +12,10 @@ export const MODEL_DTYPES: readonly ModelDtype[] = ['float32', 'bfloat16', 'floa
 export interface ModelConfig {
   /** config.json's `model_type` (a key of the architecture registry). */
   modelType: string;
-  /** The transformers class that loads it, e.g. `Qwen2ForCausalLM`. */
+  /**
+   * The transformers class that loads it: `Qwen2ForCausalLM`, or `Qwen2ForSequenceClassification` when
+   * the model has a score head (numLabels not null).
+   */
   className: string;
   vocabSize: number;
   hiddenSize: number;
@@ -46,4 +49,11 @@ export interface ModelConfig {
   /** End-of-sequence ids (config.json allows one or a list). */
   eosTokenIds: number[];
   padTokenId: number | null;
+  /**
+   * The head. null: the causal-LM head (`lm_head.weight`, or the tied embeddings). A number: the
+   * sequence-classification ("score") head of transformers' `<Arch>ForSequenceClassification`,
+   * `score.weight` [numLabels, hidden] without bias, read at each row's last non-pad token (1 for a
+   * reward model); the model then has no LM head.
+   */
+  numLabels: number | null;
 }

@@ -123,4 +123,54 @@ describe('parseModelConfig', () => {
     expect(() => parse(config)).toThrow(/'my_note'/);
     expect(parseModelConfig(config, 'config.json', { ignoreKeys: ['my_note'] }).modelType).toBe('llama');
   });
+
+  describe('sequence-classification configs', () => {
+    const seqCls = (name: string, extra: Record<string, unknown>) =>
+      parse({ ...raw(name), architectures: ['Qwen2ForSequenceClassification'], ...extra });
+
+    it('reads the score head from architectures and id2label / num_labels (default 2)', () => {
+      const labels = { id2label: { '0': 'LABEL_0' }, label2id: { LABEL_0: 0 } };
+      const one = seqCls('qwen2', labels);
+      expect([one.className, one.numLabels]).toEqual(['Qwen2ForSequenceClassification', 1]);
+      expect(seqCls('qwen2', { num_labels: 3 }).numLabels).toBe(3);
+      expect(seqCls('qwen2', { ...labels, num_labels: 1 }).numLabels).toBe(1);
+      expect(seqCls('qwen2', {}).numLabels).toBe(2);
+      // The class follows model_type, as transformers' Auto classes do.
+      expect(parse({ ...raw('llama'), architectures: ['LlamaForSequenceClassification'] }).className).toBe(
+        'LlamaForSequenceClassification',
+      );
+      expect(parse(writeModelConfig(one))).toEqual(one);
+      expect(writeModelConfig(one)).toMatchObject({
+        architectures: ['Qwen2ForSequenceClassification'],
+        ...labels,
+      });
+    });
+
+    it('keeps a causal LM a causal LM whatever label keys it carries', () => {
+      const lm = parse({
+        ...raw('qwen2'),
+        id2label: { '0': 'a', '1': 'b' },
+        label2id: { a: 0, b: 1 },
+        num_labels: 2,
+      });
+      expect([lm.className, lm.numLabels]).toEqual(['Qwen2ForCausalLM', null]);
+      expect(parse(raw('llama')).numLabels).toBeNull();
+    });
+
+    it('refuses label keys that disagree or are malformed, naming file and key', () => {
+      expect(() => seqCls('qwen2', { id2label: { '0': 'a' }, num_labels: 2 })).toThrow(
+        /config.json: "num_labels": is 2 but id2label has 1 entries; they must agree/,
+      );
+      expect(() => seqCls('qwen2', { id2label: { '0': 'a', '5': 'b' } })).toThrow(
+        /"id2label": is .*; expected \{"0": "LABEL_0", ...\} with ids 0..n-1/,
+      );
+      expect(() => seqCls('qwen2', { id2label: {} })).toThrow(/"id2label"/);
+      expect(() => seqCls('qwen2', { num_labels: 0 })).toThrow(
+        /"num_labels": is 0; expected a positive integer/,
+      );
+      expect(() => parse({ ...raw('qwen2'), architectures: 'Qwen2ForSequenceClassification' })).toThrow(
+        /"architectures": is "Qwen2ForSequenceClassification"; expected a list of class names/,
+      );
+    });
+  });
 });

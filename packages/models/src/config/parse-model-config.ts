@@ -4,6 +4,7 @@ import { NEUTRAL_CONFIG_KEYS, REQUIRED_VALUES } from './config-keys.js';
 import { ConfigReader, isJsonObject } from './config-reader.js';
 import type { ModelConfig } from './model-config.js';
 import { readModelDtype } from './read-model-dtype.js';
+import { readNumLabels } from './read-num-labels.js';
 import { readRopeSettings } from './read-rope-settings.js';
 
 export interface ParseConfigOptions {
@@ -15,7 +16,8 @@ export interface ParseConfigOptions {
 }
 
 /**
- * Normalises a parsed config.json (either transformers generation of keys) into a ModelConfig.
+ * Normalises a parsed config.json (either transformers generation of keys) into a ModelConfig: a
+ * causal LM, or a sequence classifier when `architectures` names `<Arch>ForSequenceClassification`.
  * Unknown `model_type`, unsupported values and unknown keys are errors naming `file` and the key.
  */
 export function parseModelConfig(raw: unknown, file: string, options: ParseConfigOptions = {}): ModelConfig {
@@ -50,9 +52,10 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
   const activation = r.string('hidden_act', 'silu');
   if (activation !== 'silu') r.fail('hidden_act', `is '${activation}'; these decoders use 'silu' (SwiGLU)`);
   const rope = readRopeSettings(r, { headDim, maxPositionEmbeddings }, arch.defaultRopeTheta);
+  const numLabels = readNumLabels(r);
   const config: ModelConfig = {
     modelType,
-    className: arch.className,
+    className: numLabels === null ? arch.className : arch.classifierClassName,
     vocabSize: r.positiveInt('vocab_size'),
     hiddenSize,
     intermediateSize: r.positiveInt('intermediate_size'),
@@ -69,6 +72,7 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
     bosTokenId: r.tokenIds('bos_token_id')[0] ?? null,
     eosTokenIds: r.tokenIds('eos_token_id'),
     padTokenId: r.tokenIds('pad_token_id')[0] ?? null,
+    numLabels,
   };
   checkRemainingKeys(r, options.ignoreKeys ?? []);
   return config;

@@ -1,10 +1,12 @@
 import { findArchitecture } from '../architectures/registry.js';
+import { classifierLabels } from './classifier-labels.js';
 import type { JsonObject } from './config-reader.js';
 import type { ModelConfig, ModelDtype } from './model-config.js';
 
 /**
  * A config.json for `config`, in the keys both transformers 4 and 5 read (`rope_theta` +
- * `rope_scaling`, `torch_dtype`; transformers 5 converts them to `rope_parameters` / `dtype`).
+ * `rope_scaling`, `torch_dtype`; transformers 5 converts them to `rope_parameters` / `dtype`). A model
+ * with a score head gets its classifier class and `id2label` / `label2id`.
  */
 export function writeModelConfig(config: ModelConfig, extra: JsonObject = {}): JsonObject {
   const arch = findArchitecture(config.modelType);
@@ -12,8 +14,9 @@ export function writeModelConfig(config: ModelConfig, extra: JsonObject = {}): J
     throw new Error(`writeModelConfig: model_type '${config.modelType}' is not supported`);
   const single = (ids: number[]): number | number[] | null =>
     ids.length === 0 ? null : ids.length === 1 ? ids[0]! : ids;
+  const labels = config.numLabels === null ? null : classifierLabels(config.numLabels);
   return {
-    architectures: [arch.className],
+    architectures: [labels === null ? arch.className : arch.classifierClassName],
     model_type: config.modelType,
     vocab_size: config.vocabSize,
     hidden_size: config.hiddenSize,
@@ -36,6 +39,7 @@ export function writeModelConfig(config: ModelConfig, extra: JsonObject = {}): J
     pad_token_id: config.padTokenId,
     attention_dropout: 0,
     use_cache: true,
+    ...labels,
     ...extra,
   };
 }

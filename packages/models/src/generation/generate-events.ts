@@ -2,6 +2,7 @@ import { Generator, type tf } from '@medgpt/core-tensor';
 import { StreamingDetokenizer, type Tokenizer } from '@medgpt/tokenizer';
 import type { CausalLM } from '../model/causal-lm.js';
 import { KvCache } from '../model/kv-cache.js';
+import { requireLmHead } from '../model/require-lm-head.js';
 import { hostPositionIds } from '../model/position-ids.js';
 import {
   resolveGenerationSettings,
@@ -91,6 +92,7 @@ export async function* generateEvents(
   input: GenerationInput,
   options: StreamOptions = {},
 ): AsyncGenerator<GenerationEvent[], void, undefined> {
+  requireLmHead(model.config, 'generate');
   const settings = resolveGenerationSettings(model.generationConfig, options, promptLength(input));
   const { ids, mask } = leftPadBatch(input, settings.padTokenId);
   if (settings.stopStrings.length > 0 && options.tokenizer === undefined) {

@@ -1,12 +1,17 @@
 import { join } from 'node:path';
+import { Generator } from '@medgpt/core-tensor';
 import { parseGenerationConfig, defaultGenerationConfig } from '../config/generation-config.js';
 import type { JsonObject } from '../config/config-reader.js';
 import type { ModelDtype } from '../config/model-config.js';
 import { parseModelConfig } from '../config/parse-model-config.js';
+import { readInitializerRange } from '../config/read-initializer-range.js';
 import { resolveDtype } from '../config/read-model-dtype.js';
 import { CausalLM } from '../model/causal-lm.js';
+import { initScoreWeight } from '../weights/init-score-weight.js';
 import { loadWeights } from '../weights/load-weights.js';
+import { SCORE } from '../weights/parameter-specs.js';
 import { readJsonFile } from './read-json-file.js';
+import { resolveHead } from './resolve-head.js';
 
 export interface LoadModelOptions {
   /** Weight precision: 'auto' (default) keeps config.json's torch_dtype / dtype, as transformers 5 does. */
@@ -15,6 +20,17 @@ export interface LoadModelOptions {
   ignoreConfigKeys?: readonly string[];
   /** Skip checkpoint tensors the model has no parameter for instead of refusing the checkpoint. */
   allowUnexpectedWeights?: boolean;
+  /**
+   * The head, as `num_labels` of transformers' AutoModelForSequenceClassification.from_pretrained.
+   * Unset (default): the checkpoint's own (a sequence classifier when config.json's `architectures`
+   * names `<Arch>ForSequenceClassification`, else a causal LM). A number: a sequence classifier with
+   * that many labels (1 = a reward model); from a causal-LM checkpoint the body is kept, lm_head.weight
+   * is ignored and score.weight is drawn from normal(0, initializer_range) with `scoreSeed`. null: a
+   * causal LM; a classifier checkpoint is one only with tied embeddings.
+   */
+  numLabels?: number | null;
+  /** Seed of a newly drawn score head (core-tensor's Philox generator). Default 0. */
+  scoreSeed?: number;
 }
 
 /**
@@ -23,25 +39,32 @@ export interface LoadModelOptions {
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<CausalLM> {
   const configFile = join(dir, 'config.json');
-  const rawConfig = (await readJsonFile(configFile)) as JsonObject;
-  const parsed = parseModelConfig(rawConfig, configFile, { ignoreKeys: options.ignoreConfigKeys });
+  const fileConfig = (await readJsonFile(configFile)) as JsonObject;
+  const parsed = parseModelConfig(fileConfig, configFile, { ignoreKeys: options.ignoreConfigKeys });
+  const head = resolveHead(parsed, fileConfig, options.numLabels, configFile);
   const dtype = resolveDtype(options.dtype, parsed.dtype);
-  const config = { ...parsed, dtype };
+  const config = { ...head.config, dtype };
   const genFile = join(dir, 'generation_config.json');
   const rawGeneration = (await readJsonFile(genFile, true)) as JsonObject | undefined;
   const generationConfig =
     rawGeneration === undefined
       ? defaultGenerationConfig(config)
       : parseGenerationConfig(rawGeneration, genFile);
+  // Checked before the weights load, so a bad value fails before anything is allocated.
+  const std = head.newScore ? readInitializerRange(fileConfig, configFile) : 0;
+  const rng = head.newScore ? new Generator(options.scoreSeed ?? 0) : null;
   const weights = await loadWeights(dir, config, {
     dtype,
     allowUnexpectedWeights: options.allowUnexpectedWeights,
+    newParameters: head.newScore ? [SCORE] : [],
+    ignoreTensors: head.ignoreTensors,
   });
+  if (rng !== null) weights.set(SCORE, initScoreWeight(config, std, rng));
   return new CausalLM({
     config,
     weights,
     generationConfig,
-    rawConfig,
+    rawConfig: head.rawConfig,
     rawGenerationConfig: rawGeneration ?? null,
   });
 }

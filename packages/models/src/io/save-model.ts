@@ -21,6 +21,8 @@ export interface SaveModelOptions {
  * Saves `model` as a Hugging Face directory that `AutoModelForCausalLM.from_pretrained` loads:
  * config.json (as loaded, dtype updated), generation_config.json, and the weights under their HF names
  * (tied embeddings stored once, as transformers does), sharded with an index when over `maxShardSize`.
+ * A model with a score head is saved for `AutoModelForSequenceClassification`: score.weight and no
+ * LM head, config.json with its classifier class, labels and pad token id, no generation_config.json.
  * Every file is written atomically.
  */
 export async function saveModel(
@@ -36,9 +38,12 @@ export async function saveModel(
     maxShardSize: options.maxShardSize,
   });
   await writeTextAtomic(join(dir, 'config.json'), configJsonText(withConfigDtype(model.rawConfig, dtype)));
-  await writeTextAtomic(
-    join(dir, 'generation_config.json'),
-    configJsonText(model.rawGenerationConfig ?? writeGenerationConfig(model.generationConfig)),
-  );
+  // A sequence classifier cannot generate, and transformers writes no generation config for it.
+  if (model.config.numLabels === null) {
+    await writeTextAtomic(
+      join(dir, 'generation_config.json'),
+      configJsonText(model.rawGenerationConfig ?? writeGenerationConfig(model.generationConfig)),
+    );
+  }
   return result;
 }

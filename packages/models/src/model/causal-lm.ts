@@ -11,11 +11,13 @@ import type { JsonObject } from '../config/config-reader.js';
 import { defaultGenerationConfig, type GenerationConfig } from '../config/generation-config.js';
 import type { ModelConfig } from '../config/model-config.js';
 import { writeModelConfig } from '../config/write-model-config.js';
-import { EMBED_TOKENS, LM_HEAD, parameterSpecs } from '../weights/parameter-specs.js';
+import { EMBED_TOKENS, LM_HEAD, parameterSpecs, SCORE } from '../weights/parameter-specs.js';
 import type { ForwardContext } from './forward-context.js';
 import type { KvCache } from './kv-cache.js';
+import { lastNonPadIndex } from './last-non-pad-index.js';
 import { linear, type LinearHook } from './linear.js';
 import { positionIdsFromMask } from './position-ids.js';
+import { requireLmHead } from './require-lm-head.js';
 import { runDecoder } from './run-decoder.js';
 import { shiftLabels } from './shift-labels.js';
 
@@ -59,7 +61,9 @@ export interface CausalLMParts {
 
 /**
  * A Hugging Face decoder LM (Llama, Qwen2/2.5, Qwen3, Mistral) as data: its normalised config and
- * its parameters under their HF names. Activations are 2-D [batch * T, features] throughout.
+ * its parameters under their HF names. Activations are 2-D [batch * T, features] throughout. With a
+ * score head (`config.numLabels`, transformers' `<Arch>ForSequenceClassification`) it is a sequence
+ * classifier such as a reward model: `scores()` works, the token-logit methods throw.
  *
  * ```ts
  * const model = await loadModel('/models/Qwen2.5-0.5B');
@@ -68,7 +72,6 @@ export interface CausalLMParts {
  * ```
  */
 export class CausalLM {
-  readonly config: ModelConfig;
   readonly weights: Map<string, tf.Tensor>;
   generationConfig: GenerationConfig;
   rawConfig: JsonObject;
@@ -93,15 +96,36 @@ export class CausalLM {
    */
   checkpointGenerators: RandomState[] = [];
   private readonly staticRope: RopeOptions | null;
+  private currentConfig: ModelConfig;
 
   constructor(parts: CausalLMParts) {
-    this.config = parts.config;
+    this.currentConfig = parts.config;
     this.weights = parts.weights;
     checkWeights(parts.config, parts.weights);
     this.generationConfig = parts.generationConfig ?? defaultGenerationConfig(parts.config);
     this.rawConfig = parts.rawConfig ?? writeModelConfig(parts.config);
     this.rawGenerationConfig = parts.rawGenerationConfig ?? null;
     this.staticRope = this.isDynamicRope() ? null : this.ropeOptions();
+  }
+
+  /** The normalised config.json (replaced, not mutated, by setPadTokenId). */
+  get config(): ModelConfig {
+    return this.currentConfig;
+  }
+
+  /**
+   * Sets the pad token id of the config (and of config.json as saved): scores() pools by it, and
+   * transformers' sequence classifier reads it from the saved config.json. Trainers set it from the
+   * tokenizer before training a reward model.
+   */
+  setPadTokenId(id: number | null): void {
+    if (id !== null && !(Number.isInteger(id) && id >= 0 && id < this.config.vocabSize)) {
+      throw new RangeError(
+        `setPadTokenId: ${id} is not a token id; expected an integer in [0, ${this.config.vocabSize}) or null`,
+      );
+    }
+    this.currentConfig = { ...this.currentConfig, padTokenId: id };
+    this.rawConfig = { ...this.rawConfig, pad_token_id: id };
   }
 
   /** The parameter `name` (HF name); throws naming it if the model has none. */
@@ -113,7 +137,19 @@ export class CausalLM {
 
   /** The LM head's weight [vocab, hidden]: the embedding matrix when embeddings are tied. */
   get lmHeadWeight(): tf.Tensor2D {
+    requireLmHead(this.config, 'lmHeadWeight');
     return this.weight(this.config.tieWordEmbeddings ? EMBED_TOKENS : LM_HEAD) as tf.Tensor2D;
+  }
+
+  /** The score head's weight [numLabels, hidden] (`score.weight`); throws for a causal LM. */
+  get scoreWeight(): tf.Tensor2D {
+    if (this.config.numLabels === null) {
+      throw new Error(
+        `scoreWeight: this ${this.config.className} has no score head; load it as a sequence classifier ` +
+          'with loadModel(dir, { numLabels: 1 }) (a reward model) to get one',
+      );
+    }
+    return this.weight(SCORE) as tf.Tensor2D;
   }
 
   /** Replaces parameter `name` (e.g. with a tf.Variable for training); disposes the old tensor unless kept. */
@@ -145,6 +181,7 @@ export class CausalLM {
 
   /** Logits float32 [batch * T, vocab]; row b*T + t scores the token after position t of sequence b. */
   forward(inputs: CausalLMInputs): tf.Tensor2D {
+    requireLmHead(this.config, 'forward');
     return tf.tidy(() => this.logits(this.hiddenStates(inputs)));
   }
 
@@ -158,6 +195,7 @@ export class CausalLM {
    * scored against label t + 1. The [N, vocab] logits are never materialised (chunked fused op).
    */
   loss(inputs: CausalLMInputs, labels: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
+    requireLmHead(this.config, 'loss');
     return tf.tidy(() => {
       const shifted = shiftLabels(labels, options.ignoreIndex);
       return linearCrossEntropy(this.hiddenStates(inputs), this.lmHeadWeight, shifted, options);
@@ -180,6 +218,7 @@ export class CausalLM {
     labels: tf.Tensor2D,
     options: { ignoreIndex?: number } = {},
   ): tf.Tensor1D {
+    requireLmHead(this.config, 'tokenLogprobs');
     return tf.tidy(() =>
       linearTokenLogprobs(
         this.hiddenStates(inputs),
@@ -196,6 +235,7 @@ export class CausalLM {
    * logits of each row's last new token, float32 [batch, vocab].
    */
   step(cache: KvCache, inputIds: number[][], mask: number[][], positions: number[][]): tf.Tensor2D {
+    requireLmHead(this.config, 'step');
     const batch = cache.batch;
     const t = inputIds[0]?.length ?? 0;
     if (inputIds.length !== batch || t === 0 || inputIds.some((r) => r.length !== t)) {
@@ -211,6 +251,31 @@ export class CausalLM {
       const hidden = runDecoder(ctx, ids);
       const last = tf.range(t - 1, batch * t, t, 'int32');
       return this.logits(tf.gather(hidden, last) as tf.Tensor2D);
+    });
+  }
+
+  /**
+   * The sequence classifier's scores, float32 [batch, numLabels] (a reward model's rewards for
+   * numLabels 1): the score head read at each row's last non-pad token, found by token id with
+   * config.padTokenId as transformers does (`lastNonPadIndex`). Only those rows meet the head, and the
+   * result is differentiable w.r.t. the body and score.weight. Packed rows (segmentIds) are refused.
+   * `options.lastIndex` gives those positions when the caller has them (no read of the ids).
+   */
+  scores(inputs: CausalLMInputs, options: { lastIndex?: readonly number[] } = {}): tf.Tensor2D {
+    const weight = this.scoreWeight;
+    if (inputs.segmentIds !== undefined)
+      throw new Error('scores: packed rows (segmentIds) are not supported; one sequence per row is scored');
+    const [batch, t] = checkInputs(inputs);
+    // Trainers know the ids on the host and pass the positions, which saves reading the ids back.
+    const last = options.lastIndex ?? lastNonPadIndex(inputs.inputIds.arraySync(), this.config.padTokenId);
+    if (last.length !== batch)
+      throw new RangeError(`scores: ${last.length} lastIndex entries for ${batch} rows`);
+    return tf.tidy(() => {
+      const rows = tf.tensor1d(
+        last.map((i, b) => b * t + i),
+        'int32',
+      );
+      return linear(tf.gather(this.hiddenStates(inputs), rows) as tf.Tensor2D, weight);
     });
   }
 

@@ -46,6 +46,8 @@ export interface TinyModelOptions {
   seed?: number;
   /** A tokenizer directory to ship with the model; default: a byte-level tokenizer built in code. */
   tokenizer?: string;
+  /** A score head of this many labels instead of the LM head (a tiny reward model: 1); default none. */
+  numLabels?: number;
 }
 
 export interface TinyModel {
@@ -125,6 +127,7 @@ export async function createTinyModel(options: TinyModelOptions, dir: string): P
     bosTokenId: tokenizer.bosTokenId,
     eosTokenIds: eos === null ? [] : [eos],
     padTokenId: pad,
+    numLabels: options.numLabels ?? null,
   };
   const std = options.initializerRange ?? 0.02;
   // Round-trip through the parser: it fills in the architecture's own fields and validates everything.

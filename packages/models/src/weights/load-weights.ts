@@ -14,6 +14,13 @@ export interface LoadWeightsOptions {
   dtype: ModelDtype;
   /** Skip checkpoint tensors the model has no parameter for, instead of refusing the checkpoint. */
   allowUnexpectedWeights?: boolean;
+  /**
+   * Parameters of `config` not read from the checkpoint, left out of the result for the caller to
+   * make (a new score head on a causal-LM checkpoint).
+   */
+  newParameters?: readonly string[];
+  /** Checkpoint tensors passed over without complaint (the old head when loading changes the head). */
+  ignoreTensors?: readonly string[];
 }
 
 export const STORAGE_DTYPE: Record<ModelDtype, SafetensorsDtype> = {
@@ -46,8 +53,9 @@ export async function loadWeights(
   const ckpt = await SafetensorsCheckpoint.open(dir);
   const weights = new Map<string, tf.Tensor>();
   try {
-    const specs = parameterSpecs(config);
-    const expected = new Set(specs.map((s) => s.name));
+    const made = new Set(options.newParameters ?? []);
+    const specs = parameterSpecs(config).filter((s) => !made.has(s.name));
+    const expected = new Set([...specs.map((s) => s.name), ...(options.ignoreTensors ?? [])]);
     const missing = specs.filter((s) => !ckpt.has(s.name)).map((s) => s.name);
     if (missing.length > 0) {
       throw new ModelError(

@@ -13,6 +13,8 @@ export interface ParameterSpec {
 export const EMBED_TOKENS = 'model.embed_tokens.weight';
 export const FINAL_NORM = 'model.norm.weight';
 export const LM_HEAD = 'lm_head.weight';
+/** The sequence-classification head of `<Arch>ForSequenceClassification` (a Linear without bias). */
+export const SCORE = 'score.weight';
 
 /** `model.layers.<i>.` */
 export function layerPrefix(layer: number): string {
@@ -27,7 +29,8 @@ function linear(specs: ParameterSpec[], module: string, outF: number, inF: numbe
 /**
  * Every parameter of the model in transformers' `named_parameters()` order. Linear weights keep
  * torch's [out, in] layout (the forward multiplies with transposeB, so no copy is made). With tied
- * embeddings there is no lm_head.weight: the head reads the embedding matrix.
+ * embeddings there is no lm_head.weight: the head reads the embedding matrix. A model with a score head
+ * (numLabels not null) has score.weight [numLabels, hidden] and never an lm_head.weight.
  */
 export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
   const specs: ParameterSpec[] = [
@@ -52,6 +55,8 @@ export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
     specs.push({ name: `${p}post_attention_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
   }
   specs.push({ name: FINAL_NORM, shape: [c.hiddenSize], kind: 'norm' });
-  if (!c.tieWordEmbeddings) specs.push({ name: LM_HEAD, shape: [c.vocabSize, c.hiddenSize], kind: 'linear' });
+  if (c.numLabels !== null) specs.push({ name: SCORE, shape: [c.numLabels, c.hiddenSize], kind: 'linear' });
+  else if (!c.tieWordEmbeddings)
+    specs.push({ name: LM_HEAD, shape: [c.vocabSize, c.hiddenSize], kind: 'linear' });
   return specs;
 }

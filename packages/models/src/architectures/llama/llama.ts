@@ -4,6 +4,7 @@ import type { Architecture } from '../architecture.js';
 export const llama: Architecture = {
   modelType: 'llama',
   className: 'LlamaForCausalLM',
+  classifierClassName: 'LlamaForSequenceClassification',
   defaultHeadDim: (hidden, heads) => hidden / heads,
   defaultRopeTheta: 10000,
   readDifferences(r, layers) {

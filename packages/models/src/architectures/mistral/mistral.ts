@@ -28,6 +28,7 @@ function readMistralWindows(r: ConfigReader, layers: number): (number | null)[] 
 export const mistral: Architecture = {
   modelType: 'mistral',
   className: 'MistralForCausalLM',
+  classifierClassName: 'MistralForSequenceClassification',
   defaultHeadDim: (hidden, heads) => hidden / heads,
   defaultRopeTheta: 10000,
   readDifferences: (r, layers) => ({

@@ -6,6 +6,7 @@ import { writeQwenSlidingWindows } from './write-qwen-sliding-windows.js';
 export const qwen2: Architecture = {
   modelType: 'qwen2',
   className: 'Qwen2ForCausalLM',
+  classifierClassName: 'Qwen2ForSequenceClassification',
   defaultHeadDim: (hidden, heads) => hidden / heads,
   defaultRopeTheta: 10000,
   readDifferences: (r, layers) => ({

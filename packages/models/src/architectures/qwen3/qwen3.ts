@@ -6,6 +6,7 @@ import { writeQwenSlidingWindows } from '../qwen2/write-qwen-sliding-windows.js'
 export const qwen3: Architecture = {
   modelType: 'qwen3',
   className: 'Qwen3ForCausalLM',
+  classifierClassName: 'Qwen3ForSequenceClassification',
   defaultHeadDim: () => 128,
   defaultRopeTheta: 10000,
   readDifferences(r, layers) {
