@@ -264,7 +264,7 @@ describe('PeftModel', () => {
   it('refuses LoRA on lm_head (the head does not run through linearHook)', () =>
     withPeft('llama', (peft) => {
       expect(() => peft.addAdapter('x', { target_modules: ['lm_head'] })).toThrow(
-        'LoRA on the LM head is not supported',
+        'selects lm_head: LoRA on an output head is not supported',
       );
     }));
 });

@@ -11,3 +11,4 @@ export {
   type GradientSink,
 } from './gradient-sink.js';
 export type { TapeNode } from './engine-internals.js';
+export { noGrad, stopGradient } from './no-grad.js';

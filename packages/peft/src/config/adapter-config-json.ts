@@ -1,5 +1,11 @@
 import { PeftError } from '../peft-error.js';
-import { createLoraConfig, type LoraConfig, type LoraConfigOptions } from './lora-config.js';
+import {
+  createLoraConfig,
+  TASK_TYPES,
+  type LoraConfig,
+  type LoraConfigOptions,
+  type TaskType,
+} from './lora-config.js';
 
 // Keys of adapter_config.json this package reads into LoraConfig.
 const READ_KEYS = [
@@ -21,17 +27,11 @@ const READ_KEYS = [
   'revision',
   'inference_mode',
   'fan_in_fan_out',
+  'task_type',
 ] as const;
 
 // Keys that say nothing about the math (bookkeeping, or settings of features peft only uses at creation).
-const INERT_KEYS = new Set([
-  'peft_type',
-  'task_type',
-  'peft_version',
-  'auto_mapping',
-  'megatron_core',
-  'runtime_config',
-]);
+const INERT_KEYS = new Set(['peft_type', 'peft_version', 'auto_mapping', 'megatron_core', 'runtime_config']);
 
 // Defaults of peft settings we do not implement that are not null/false/empty.
 const INERT_DEFAULTS: Record<string, unknown> = { qalora_group_size: 16, ensure_weight_tying: false };
@@ -68,11 +68,15 @@ export function parseAdapterConfig(json: unknown, file: string): LoraConfig {
       `is ${JSON.stringify(raw.peft_type)}; expected "LORA" (only LoRA adapters are supported)`,
     );
   }
-  if (raw.task_type !== undefined && raw.task_type !== null && raw.task_type !== 'CAUSAL_LM') {
+  if (
+    raw.task_type !== undefined &&
+    raw.task_type !== null &&
+    !TASK_TYPES.includes(raw.task_type as TaskType)
+  ) {
     throw new PeftError(
       file,
       'task_type',
-      `is ${JSON.stringify(raw.task_type)}; expected "CAUSAL_LM" (a SEQ_CLS reward-model adapter needs a sequence-classification model, which @medgpt/models does not provide)`,
+      `is ${JSON.stringify(raw.task_type)}; expected one of ${TASK_TYPES.map((t) => `"${t}"`).join(', ')}`,
     );
   }
   if (raw.init_lora_weights !== undefined && !PLAIN_INITS.includes(raw.init_lora_weights as string)) {
@@ -92,7 +96,7 @@ export function parseAdapterConfig(json: unknown, file: string): LoraConfig {
     );
   }
   const options: Record<string, unknown> = {};
-  for (const key of READ_KEYS) if (raw[key] !== undefined) options[key] = raw[key];
+  for (const key of READ_KEYS) if (raw[key] !== undefined && raw[key] !== null) options[key] = raw[key];
   // Python writes eva/orthogonal-initialised adapters as plain LoRA weights; record them as such.
   if (options.init_lora_weights === 'eva' || options.init_lora_weights === 'orthogonal')
     options.init_lora_weights = true;
@@ -137,7 +141,7 @@ export function adapterConfigJson(c: LoraConfig): string {
     rank_pattern: c.rank_pattern,
     revision: c.revision,
     target_modules: sortList(c.target_modules),
-    task_type: 'CAUSAL_LM',
+    task_type: c.task_type,
     trainable_token_indices: null,
     use_dora: c.use_dora,
     use_rslora: c.use_rslora,

@@ -1,5 +1,16 @@
 import { PeftError } from '../peft-error.js';
 
+/**
+ * peft's task types this package implements: a causal LM, or a sequence classifier (a reward model:
+ * the decoder with a `score` head). peft trains a SEQ_CLS model's head in full: it adds `classifier`
+ * and `score` to modules_to_save (those the model has).
+ */
+export const TASK_TYPES = ['CAUSAL_LM', 'SEQ_CLS'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** The head modules peft trains in full for a SEQ_CLS task (PeftModelForSequenceClassification). */
+export const SEQ_CLS_HEADS = ['classifier', 'score'] as const;
+
 /** Which biases train with the adapter, as peft's `bias`: none, every bias, or those of LoRA layers. */
 export const LORA_BIAS = ['none', 'all', 'lora_only'] as const;
 export type LoraBias = (typeof LORA_BIAS)[number];
@@ -20,7 +31,7 @@ export type InitLoraWeights = boolean | 'gaussian';
  */
 export interface LoraConfig {
   peft_type: 'LORA';
-  task_type: 'CAUSAL_LM';
+  task_type: TaskType;
   r: number;
   lora_alpha: number;
   lora_dropout: number;
@@ -45,7 +56,7 @@ export interface LoraConfig {
 }
 
 /** What a caller sets; the rest takes peft's LoraConfig defaults (r 8, lora_alpha 8, no dropout). */
-export type LoraConfigOptions = Partial<Omit<LoraConfig, 'peft_type' | 'task_type' | 'fan_in_fan_out'>> & {
+export type LoraConfigOptions = Partial<Omit<LoraConfig, 'peft_type' | 'fan_in_fan_out'>> & {
   target_modules: string[] | string;
 };
 
@@ -73,8 +84,14 @@ export function createLoraConfig(options: LoraConfigOptions, where = 'LoraConfig
     fan_in_fan_out: false,
     ...options,
   };
+  if (config.task_type === 'SEQ_CLS') config.modules_to_save = withSeqClsHeads(config.modules_to_save);
   validateLoraConfig(config, where);
   return config;
+}
+
+/** modules_to_save plus the classifier heads, as peft's SEQ_CLS wrapper extends it (no duplicates). */
+function withSeqClsHeads(modules: string[] | null): string[] {
+  return [...new Set([...(modules ?? []), ...SEQ_CLS_HEADS])];
 }
 
 function fail(where: string, field: string, problem: string): never {
@@ -86,6 +103,9 @@ const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((s) =>
 
 /** Throws a PeftError naming `where`, the field, its value and what is expected. */
 export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
+  if (!TASK_TYPES.includes(c.task_type)) {
+    fail(where, 'task_type', `is ${JSON.stringify(c.task_type)}; expected one of ${TASK_TYPES.join(', ')}`);
+  }
   if (!isPositiveInt(c.r)) fail(where, 'r', `is ${JSON.stringify(c.r)}; expected a positive integer`);
   if (!(typeof c.lora_alpha === 'number' && Number.isFinite(c.lora_alpha))) {
     fail(where, 'lora_alpha', `is ${JSON.stringify(c.lora_alpha)}; expected a finite number`);

@@ -1,4 +1,4 @@
-import { createLoraConfig, type LoraConfig } from './lora-config.js';
+import { createLoraConfig, type LoraConfig, type TaskType } from './lora-config.js';
 
 /** MedicalGPT's LoRA script arguments (pretraining.py, supervised_finetuning.py, dpo_training.py ...). */
 export interface MedicalGptLoraArgs {
@@ -15,6 +15,8 @@ export interface MedicalGptLoraArgs {
   /** TRL ModelConfig's flags (GRPO/RLOO scripts). */
   use_rslora?: boolean;
   use_dora?: boolean;
+  /** peft's task: CAUSAL_LM (default), or SEQ_CLS for a reward model (its score head trains in full). */
+  task_type?: TaskType;
 }
 
 const splitNames = (s: string) =>
@@ -23,7 +25,7 @@ const splitNames = (s: string) =>
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
 
-/** The LoraConfig MedicalGPT builds from its flags (task CAUSAL_LM, bias none, peft's init). */
+/** The LoraConfig MedicalGPT builds from its flags (task CAUSAL_LM unless given, bias none, peft's init). */
 export function medicalGptLoraConfig(
   args: MedicalGptLoraArgs,
   baseModelNameOrPath: string | null = null,
@@ -38,6 +40,7 @@ export function medicalGptLoraConfig(
       modules_to_save: args.modules_to_save ? splitNames(args.modules_to_save) : null,
       use_rslora: args.use_rslora ?? false,
       use_dora: args.use_dora ?? false,
+      task_type: args.task_type ?? 'CAUSAL_LM',
       base_model_name_or_path: baseModelNameOrPath,
     },
     'MedicalGPT LoRA arguments',

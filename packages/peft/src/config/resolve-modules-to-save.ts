@@ -24,6 +24,8 @@ export function resolveModulesToSave(
   modulesToSave: string[] | null,
   modelConfig: ModelConfig,
   where: string,
+  /** Names that may match nothing (peft's SEQ_CLS heads: `classifier` where the model has `score`). */
+  optional: readonly string[] = [],
 ): string[] {
   if (!modulesToSave || modulesToSave.length === 0) return [];
   const params = parameterSpecs(modelConfig).map((s) => s.name);
@@ -38,6 +40,7 @@ export function resolveModulesToSave(
       );
     }
     const matches = modules.filter((m) => m.endsWith(name));
+    if (matches.length === 0 && optional.includes(name)) continue;
     if (matches.length === 0) {
       throw new PeftError(
         where,

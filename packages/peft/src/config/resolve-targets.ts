@@ -17,6 +17,12 @@ export interface TargetModule {
 /** transformers' name of the LM head module (its weight is `lm_head.weight`). */
 export const LM_HEAD_MODULE = 'lm_head';
 
+/**
+ * Output heads, never LoRA targets of `all` / `all-linear`: the LM head, and a sequence classifier's
+ * score head (MedicalGPT's reward model leaves it out; peft trains it in full as a SEQ_CLS head).
+ */
+const HEAD_MODULES = new Set([LM_HEAD_MODULE, 'score']);
+
 /** Every linear layer of the model (name, [out, in]) including lm_head when it is its own parameter. */
 export function linearModules(config: ModelConfig): { module: string; shape: [number, number] }[] {
   return parameterSpecs(config)
@@ -24,11 +30,11 @@ export function linearModules(config: ModelConfig): { module: string; shape: [nu
     .map((s) => ({ module: s.name.slice(0, -'.weight'.length), shape: s.shape as [number, number] }));
 }
 
-/** MedicalGPT's `find_all_linear_names`: the leaf names of every linear layer except lm_head, sorted. */
+/** MedicalGPT's `find_all_linear_names`: the leaf names of every linear layer but the heads, sorted. */
 export function allLinearNames(config: ModelConfig): string[] {
   const names = linearModules(config)
     .map((l) => l.module)
-    .filter((m) => m !== LM_HEAD_MODULE)
+    .filter((m) => !HEAD_MODULES.has(m))
     .map((m) => m.slice(m.lastIndexOf('.') + 1));
   return [...new Set(names)].sort();
 }
@@ -59,7 +65,7 @@ function isTarget(c: LoraConfig, key: string): boolean {
   if (insideSavedModule(key, c.modules_to_save)) return false;
   const t = c.target_modules;
   if (typeof t === 'string' && t !== 'all-linear') return fullMatch(t, key);
-  const found = t === 'all-linear' ? key !== LM_HEAD_MODULE : listMatch(t as string[], key);
+  const found = t === 'all-linear' ? !HEAD_MODULES.has(key) : listMatch(t as string[], key);
   if (!found || c.layers_to_transform === null || c.layers_to_transform.length === 0) return found;
   const layer = layerIndex(key, c.layers_pattern);
   return layer !== undefined && c.layers_to_transform.includes(layer);
@@ -80,11 +86,11 @@ export function resolveTargets(c: LoraConfig, modelConfig: ModelConfig, where: s
   const targets: TargetModule[] = [];
   for (const { module, shape } of linearModules(modelConfig)) {
     if (!isTarget(c, module)) continue;
-    if (module === LM_HEAD_MODULE) {
+    if (HEAD_MODULES.has(module)) {
       throw new PeftError(
         where,
         'target_modules',
-        `selects lm_head: LoRA on the LM head is not supported (@medgpt/models computes the head outside linearHook); put it in modules_to_save or exclude it`,
+        `selects ${module}: LoRA on an output head is not supported (@medgpt/models computes the heads outside linearHook); put it in modules_to_save or exclude it`,
       );
     }
     const r = patternValue(c.rank_pattern, module, c.r);

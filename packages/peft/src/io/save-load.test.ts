@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectNoLeak, SafetensorsFile, tf } from '@medgpt/core-tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseAdapterConfig } from '../config/adapter-config-json.js';
+import { adapterConfigJson, parseAdapterConfig } from '../config/adapter-config-json.js';
 import { PeftModel } from '../peft-model.js';
 import { fixtureBatch, loadBase, logitsOf, maxDiffAtMask } from '../test-support.js';
 
@@ -129,6 +129,14 @@ describe('parseAdapterConfig', () => {
     ]);
   });
 
+  it('a SEQ_CLS adapter trains the classifier heads in full, as peft extends modules_to_save', () => {
+    const c = parseAdapterConfig({ ...base, task_type: 'SEQ_CLS', modules_to_save: ['embed_tokens'] }, 'f');
+    expect(c.task_type).toBe('SEQ_CLS');
+    expect(c.modules_to_save).toEqual(['embed_tokens', 'classifier', 'score']);
+    expect(JSON.parse(adapterConfigJson(c)).task_type).toBe('SEQ_CLS');
+    expect(parseAdapterConfig({ ...base, task_type: null }, 'f').task_type).toBe('CAUSAL_LM');
+  });
+
   it('refuses settings that change the math, other adapter types and tasks', () => {
     expect(() => parseAdapterConfig({ ...base, lora_bias: true }, 'f')).toThrow(
       'f: "lora_bias": is true; @medgpt/peft does not implement this setting',
@@ -136,8 +144,8 @@ describe('parseAdapterConfig', () => {
     expect(() => parseAdapterConfig({ ...base, peft_type: 'IA3' }, 'f')).toThrow(
       '"peft_type": is "IA3"; expected "LORA"',
     );
-    expect(() => parseAdapterConfig({ ...base, task_type: 'SEQ_CLS' }, 'f')).toThrow(
-      'needs a sequence-classification model',
+    expect(() => parseAdapterConfig({ ...base, task_type: 'TOKEN_CLS' }, 'f')).toThrow(
+      '"task_type": is "TOKEN_CLS"; expected one of "CAUSAL_LM", "SEQ_CLS"',
     );
     expect(() => parseAdapterConfig({ ...base, init_lora_weights: 'pissa' }, 'f')).toThrow(
       'rewrites the base model',

@@ -1,5 +1,5 @@
 import type { CausalLM } from '@medgpt/models';
-import type { LoraConfig } from '../config/lora-config.js';
+import { SEQ_CLS_HEADS, type LoraConfig } from '../config/lora-config.js';
 import { resolveModulesToSave } from '../config/resolve-modules-to-save.js';
 import { resolveTargets, type TargetModule } from '../config/resolve-targets.js';
 
@@ -16,7 +16,8 @@ export interface AdapterLayout {
  */
 export function adapterLayout(config: LoraConfig, model: CausalLM, where: string): AdapterLayout {
   const targets = resolveTargets(config, model.config, where);
-  const saved = resolveModulesToSave(config.modules_to_save, model.config, where);
+  const optional = config.task_type === 'SEQ_CLS' ? SEQ_CLS_HEADS : [];
+  const saved = resolveModulesToSave(config.modules_to_save, model.config, where, optional);
   const names = [...model.weights.keys()];
   const targetSet = new Set(targets.map((t) => t.module));
   const biases =

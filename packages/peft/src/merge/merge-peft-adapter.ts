@@ -7,6 +7,7 @@ import { readAdapterConfig } from '../io/load-adapter.js';
 import { PeftModel } from '../peft-model.js';
 import { resizeTokenEmbeddings } from './resize-token-embeddings.js';
 import { tokenizerLength } from './tokenizer-length.js';
+import { tokenizerPadId } from './tokenizer-pad-id.js';
 
 /** Files MedicalGPT's merge_peft_adapter.py copies verbatim from the tokenizer (or base) directory. */
 export const MERGE_COPIED_FILES = [
@@ -66,8 +67,17 @@ export async function mergePeftAdapter(o: MergePeftAdapterOptions): Promise<Merg
   log(
     `LoRA model: ${o.loraModel} (r=${config.r}, lora_alpha=${config.lora_alpha}${config.use_dora ? ', DoRA' : ''})`,
   );
-  let model = await loadModel(o.baseModel);
+  // A reward-model adapter (SEQ_CLS) merges into a sequence classifier, as merge_peft_adapter.py loads
+  // AutoModelForSequenceClassification(num_labels=1) for it; its score head comes from the adapter.
+  const classifier = config.task_type === 'SEQ_CLS';
+  let model = await loadModel(o.baseModel, classifier ? { numLabels: 1 } : {});
   const tokenizerDir = o.tokenizerPath ?? o.baseModel;
+  if (classifier && model.config.padTokenId === null) {
+    model.setPadTokenId(await tokenizerPadId(tokenizerDir));
+    log(
+      `pad_token_id ${model.config.padTokenId} (from the tokenizer): rewards are read at the last non-pad token`,
+    );
+  }
   let resized: [number, number] | null = null;
   if (o.resizeEmb) {
     const n = await tokenizerLength(tokenizerDir);
