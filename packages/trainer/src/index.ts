@@ -79,3 +79,52 @@ export { ProgressBar, type ProgressStream } from './logging/progress-bar.js';
 export { renderLossPlot, type LossPlotOptions } from './logging/render-loss-plot.js';
 export { formatDuration } from './logging/format-duration.js';
 export { memoryUsage, type MemoryUsage } from './logging/memory-usage.js';
+export { TaskMetrics, type MetricsMode, type MetricValue } from './logging/task-metrics.js';
+
+// The stage kit every trainer (PT, SFT, RM, DPO ..., RL) shares: MedicalGPT's model and LoRA options,
+// model loading, full-or-LoRA weights, the stage run (train, save, evaluate)
+export {
+  LORA_OPTION_DEFAULTS,
+  MODEL_OPTION_DEFAULTS,
+  TORCH_DTYPES,
+  type LoraOptions,
+  type ModelOptions,
+  type TorchDtype,
+} from './stage/model-options.js';
+export { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from './stage/option-docs.js';
+export {
+  checkOption,
+  isInteger,
+  isNonEmptyString,
+  isNumberIn,
+  isOptionalInteger,
+} from './stage/check-option.js';
+export {
+  checkDataFileOptions,
+  checkLoraOptions,
+  checkModelOptions,
+  resolveStageConfig,
+  type DataFileOptions,
+} from './stage/resolve-stage-config.js';
+export { loadStageModel, paddingId, type StageModel, type StageModelHead } from './stage/load-stage-model.js';
+export { fullWeights, type TrainableWeights } from './stage/trainable-weights.js';
+export { loraWeights, type LoraWeights } from './stage/lora-weights.js';
+export {
+  enableGradientCheckpointing,
+  withEmbeddingHook,
+  type EmbeddingHook,
+} from './stage/model-extensions.js';
+export { StageTrainer } from './stage/stage-trainer.js';
+export {
+  runStage,
+  trainingArguments,
+  type StageConfig,
+  type StageParts,
+  type StageResult,
+  type StageRunOptions,
+} from './stage/run-stage.js';
+export { dataReportLines, type StageDataSummary } from './stage/data-report.js';
+export { checkTemplateOptions, type TemplateOptions } from './stage/check-template-options.js';
+export { chatDataSetup, type ChatDataSetup } from './stage/chat-data-setup.js';
+export { dataTokenizer, loadStageRecords } from './stage/load-stage-records.js';
+export { WeightsTask, type WeightsTaskOptions } from './stage/weights-task.js';

@@ -149,6 +149,7 @@ export class Trainer<E, B> {
       this.progress?.done();
       signals.dispose();
       optimizer.dispose();
+      this.task.takeMetrics?.('train'); // a run that threw leaves no metric sums on the device
     }
   }
 

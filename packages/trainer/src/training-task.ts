@@ -1,4 +1,5 @@
 import type { Generator, tf } from '@medgpt/core-tensor';
+import type { MetricsMode } from './logging/task-metrics.js';
 
 /** What a loss computation is for, and the randomness it may draw (dropout, NEFTune noise). */
 export interface LossContext {
@@ -39,6 +40,12 @@ export interface TrainingTask<E, B> {
    */
   randomState?(): unknown;
   setRandomState?(state: unknown): void;
+  /**
+   * The task's own metrics (DPO's rewards/margins ...) over its loss calls of one mode since the last
+   * take, each the mean over those calls as TRL logs them (see TaskMetrics). The loop takes 'train' at
+   * every training log and 'eval' after each evaluation, which logs them with an `eval_` prefix.
+   */
+  takeMetrics?(mode: MetricsMode): Record<string, number>;
   /** Called once before the first step, e.g. to turn on activation checkpointing. */
   onTrainBegin?(): void | Promise<void>;
 }

@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { getDecayParameterNames, tf } from '@medgpt/core-tensor';
 import { numpyPermutation, type LabeledSequence } from '@medgpt/data';
 import { loadModel, parameterSpecs, type CausalLM } from '@medgpt/models';
-import { Trainer, type LogEntry } from '@medgpt/trainer';
+import { fullWeights, Trainer, type LogEntry } from '@medgpt/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CausalLmTask } from './stage/causal-lm-task.js';
-import { fullWeights } from './stage/trainable-weights.js';
 
 const FIXTURE = new URL('./fixtures/sft-parity.json', import.meta.url).pathname;
 const ROOT = new URL('../../../', import.meta.url).pathname;

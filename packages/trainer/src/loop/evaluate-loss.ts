@@ -13,9 +13,10 @@ export interface EvalMetrics {
 }
 
 /**
- * transformers' evaluation loop for a causal LM: each batch's loss is the mean over its counted
- * tokens, and eval_loss is the mean of those losses weighted by the batch's number of rows (HF
- * repeats each batch loss batch_size times before averaging). Examples are taken in order.
+ * transformers' evaluation loop: each batch's loss is the mean over its counted items (tokens for a
+ * causal LM, pairs for preference losses), and eval_loss is the mean of those losses weighted by the
+ * batch's number of rows (HF repeats each batch loss batch_size times before averaging). Examples are
+ * taken in order. The task's own metrics follow with an `eval_` prefix (eval_rewards/accuracies ...).
  */
 export function evaluateLoss<E, B>(
   task: TrainingTask<E, B>,
@@ -25,6 +26,7 @@ export function evaluateLoss<E, B>(
 ): EvalMetrics {
   if (examples.length === 0) throw new Error('evaluate: the evaluation dataset is empty');
   const started = performance.now();
+  task.takeMetrics?.('eval'); // nothing from an earlier evaluation leaks into this one
   let weighted = 0;
   let batches = 0;
   for (let i = 0; i < examples.length; i += batchSize) {
@@ -35,9 +37,11 @@ export function evaluateLoss<E, B>(
     batches += 1;
   }
   const evalLoss = weighted / examples.length;
+  const own = Object.entries(task.takeMetrics?.('eval') ?? {}).map(([k, v]) => [`eval_${k}`, v]);
   const runtime = (performance.now() - started) / 1000;
   return {
     eval_loss: evalLoss,
+    ...Object.fromEntries(own),
     eval_perplexity: Math.exp(evalLoss),
     eval_runtime: round4(runtime),
     eval_samples_per_second: round3(examples.length / runtime),

@@ -210,6 +210,7 @@ export class RunLoop<E, B> {
       epoch: this.p.state.epoch,
       step: this.p.state.global_step,
       tokens_per_second: seconds > 0 ? w.tokens / seconds : 0,
+      ...this.p.task.takeMetrics?.('train'),
       ...memoryUsage(),
     });
   }
@@ -294,6 +295,8 @@ export class RunLoop<E, B> {
       train_steps_per_second: round(steps / runtime, 3),
       total_flos: 0,
       train_loss: trainLoss,
+      // What the task measured since the last log (TRL adds its leftover metrics to this entry too).
+      ...this.p.task.takeMetrics?.('train'),
       epoch: state.epoch,
       step: state.global_step,
     };

@@ -1,4 +1,4 @@
-import { ConfigError } from '@medgpt/trainer';
+import { ConfigError } from '../config-error.js';
 
 /** Throws a ConfigError naming `option`, its value and `expected` unless `ok`. */
 export function checkOption(

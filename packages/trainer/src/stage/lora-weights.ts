@@ -1,8 +1,14 @@
 import { join } from 'node:path';
 import { SafetensorsFile, tf, type GeneratorState } from '@medgpt/core-tensor';
 import type { CausalLM } from '@medgpt/models';
-import { ADAPTER_WEIGHTS_FILE, medicalGptLoraConfig, PeftModel, peftTensorNames } from '@medgpt/peft';
-import type { LoraOptions } from '../config/model-options.js';
+import {
+  ADAPTER_WEIGHTS_FILE,
+  medicalGptLoraConfig,
+  PeftModel,
+  peftTensorNames,
+  type TaskType,
+} from '@medgpt/peft';
+import type { LoraOptions } from './model-options.js';
 import type { TrainableWeights } from './trainable-weights.js';
 
 export interface LoraWeights extends TrainableWeights {
@@ -22,10 +28,15 @@ export async function loraWeights(
   model: CausalLM,
   options: LoraOptions & { model_name_or_path: string },
   seed: number,
+  /** peft's task: SEQ_CLS for a reward model (its score head trains in full with the adapter). */
+  taskType: TaskType = 'CAUSAL_LM',
 ): Promise<LoraWeights> {
   const peft = new PeftModel(model, { seed });
   if (options.peft_path) await peft.loadAdapter(options.peft_path, 'default', { trainable: true });
-  else peft.addAdapter('default', medicalGptLoraConfig(options, options.model_name_or_path), { seed });
+  else {
+    const config = medicalGptLoraConfig({ ...options, task_type: taskType }, options.model_name_or_path);
+    peft.addAdapter('default', config, { seed });
+  }
   const parameters = peft.trainableVariables();
   return {
     kind: 'lora',

@@ -1,4 +1,4 @@
-import type { OptionDoc } from '@medgpt/trainer';
+import type { OptionDoc } from '../training-argument-docs.js';
 import { TORCH_DTYPES, type LoraOptions, type ModelOptions } from './model-options.js';
 
 /** Help for MedicalGPT's ModelArguments (defaults: MODEL_OPTION_DEFAULTS and each stage's). */

@@ -1,9 +1,6 @@
-import {
-  ConfigError,
-  DEFAULT_TRAINING_ARGUMENTS,
-  resolveTrainingArguments,
-  type TrainingArguments,
-} from '@medgpt/trainer';
+import { ConfigError } from '../config-error.js';
+import { resolveTrainingArguments } from '../resolve-training-arguments.js';
+import { DEFAULT_TRAINING_ARGUMENTS, type TrainingArguments } from '../training-arguments.js';
 import { checkOption, isNonEmptyString, isNumberIn, isInteger, isOptionalInteger } from './check-option.js';
 import { TORCH_DTYPES, type LoraOptions, type ModelOptions } from './model-options.js';
 
@@ -16,10 +13,12 @@ export function resolveStageConfig<S extends object>(
   stageDefaults: S,
   stage: string,
   checkStage: (options: S) => void,
+  /** The stage's own TrainingArguments defaults (MedicalGPT's dpo_training.py sets max_steps 200 ...). */
+  trainingDefaults: Partial<TrainingArguments> = {},
 ): S & TrainingArguments {
   const trainingKeys = new Set(['output_dir', ...Object.keys(DEFAULT_TRAINING_ARGUMENTS)]);
   const options: Record<string, unknown> = { ...(stageDefaults as Record<string, unknown>) };
-  const training: Record<string, unknown> = { output_dir: 'trainer_output' };
+  const training: Record<string, unknown> = { output_dir: 'trainer_output', ...trainingDefaults };
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (key in stageDefaults) options[key] = value;

@@ -1,8 +1,8 @@
 import { loadStageModel, paddingId, type StageModel } from './load-stage-model.js';
-import type { ModelOptions } from '../config/model-options.js';
-import type { StageResult, StageRunOptions } from './run-causal-lm-stage.js';
+import type { ModelOptions } from './model-options.js';
+import type { StageResult, StageRunOptions } from './run-stage.js';
 
-/** What PtTrainer and SftTrainer share: a resolved config, run options, model loading and freeing. */
+/** What every stage trainer shares: a resolved config, run options, model loading and freeing. */
 export abstract class StageTrainer<C extends ModelOptions> {
   private running = false;
 
@@ -16,13 +16,18 @@ export abstract class StageTrainer<C extends ModelOptions> {
   async train(): Promise<StageResult> {
     if (this.running) throw new Error('train() is already running on this trainer');
     this.running = true;
-    const loaded = await loadStageModel(this.config);
+    const loaded = await this.loadModel();
     try {
       return await this.trainStage(loaded, paddingId(loaded.tokenizer));
     } finally {
       loaded.model.dispose(); // the model's weights (or their trained variables) and nothing else live on
       this.running = false;
     }
+  }
+
+  /** The model and tokenizer to train (default: --model_name_or_path as a causal LM). */
+  protected loadModel(): Promise<StageModel> {
+    return loadStageModel(this.config);
   }
 
   protected log(line: string): void {

@@ -1,18 +1,19 @@
-import type { OptionDoc, TrainingArguments } from '@medgpt/trainer';
-import { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from '../config/option-docs.js';
-import { checkOption, isInteger } from '../config/check-option.js';
-import {
-  LORA_OPTION_DEFAULTS,
-  MODEL_OPTION_DEFAULTS,
-  type LoraOptions,
-  type ModelOptions,
-} from '../config/model-options.js';
 import {
   checkDataFileOptions,
   checkLoraOptions,
   checkModelOptions,
+  checkOption,
+  isInteger,
+  LORA_OPTION_DEFAULTS,
+  LORA_OPTION_DOCS,
+  MODEL_OPTION_DEFAULTS,
+  MODEL_OPTION_DOCS,
   resolveStageConfig,
-} from '../config/resolve-stage-config.js';
+  type LoraOptions,
+  type ModelOptions,
+  type OptionDoc,
+  type TrainingArguments,
+} from '@medgpt/trainer';
 
 /** pretraining.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
 export interface PtOptions extends ModelOptions, LoraOptions {

@@ -1,6 +1,5 @@
-import { runCausalLmStage, type StageResult, type StageRunOptions } from '../stage/run-causal-lm-stage.js';
-import type { StageModel } from '../stage/load-stage-model.js';
-import { StageTrainer } from '../stage/stage-trainer.js';
+import { StageTrainer, type StageModel, type StageResult, type StageRunOptions } from '@medgpt/trainer';
+import { runCausalLmStage } from '../stage/run-causal-lm-stage.js';
 import { resolvePtConfig, type PtConfig, type PtConfigInput } from './pt-config.js';
 import { ptData } from './pt-data.js';
 

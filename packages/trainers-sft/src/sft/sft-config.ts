@@ -1,19 +1,21 @@
-import { getToolFormat, listConversationTemplates } from '@medgpt/templates';
-import type { OptionDoc, TrainingArguments } from '@medgpt/trainer';
-import { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from '../config/option-docs.js';
-import { checkOption, isInteger, isNumberIn } from '../config/check-option.js';
-import {
-  LORA_OPTION_DEFAULTS,
-  MODEL_OPTION_DEFAULTS,
-  type LoraOptions,
-  type ModelOptions,
-} from '../config/model-options.js';
 import {
   checkDataFileOptions,
   checkLoraOptions,
   checkModelOptions,
+  checkOption,
+  checkTemplateOptions,
+  isInteger,
+  isNumberIn,
+  LORA_OPTION_DEFAULTS,
+  LORA_OPTION_DOCS,
+  MODEL_OPTION_DEFAULTS,
+  MODEL_OPTION_DOCS,
   resolveStageConfig,
-} from '../config/resolve-stage-config.js';
+  type LoraOptions,
+  type ModelOptions,
+  type OptionDoc,
+  type TrainingArguments,
+} from '@medgpt/trainer';
 import { NEFTUNE_SCALES, type NeftuneScale } from '../stage/neftune.js';
 
 /** supervised_finetuning.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
@@ -90,25 +92,7 @@ function checkSftOptions(o: SftOptions): void {
     'an integer in [0, 100)',
   );
   checkOption('model_max_length', o.model_max_length, isInteger(o.model_max_length, 2), 'an integer >= 2');
-  const templates = listConversationTemplates();
-  checkOption(
-    'template_name',
-    o.template_name,
-    o.template_name === null || templates.includes(o.template_name),
-    `one of ${templates.join(', ')} (or unset for the tokenizer's chat template)`,
-  );
-  if (o.tool_format !== null) {
-    try {
-      getToolFormat(o.tool_format);
-    } catch (err) {
-      checkOption(
-        'tool_format',
-        o.tool_format,
-        false,
-        (err as Error).message.replace(/^.*Valid names: /, 'one of ').replace(/\.$/, ''),
-      );
-    }
-  }
+  checkTemplateOptions(o);
   checkOption(
     'neft_alpha',
     o.neft_alpha,

@@ -1,17 +1,7 @@
-import {
-  loadStageDatasets,
-  packSequences,
-  sftSamples,
-  type LabeledSequence,
-  type RecordIssue,
-} from '@medgpt/data';
-import {
-  chatTemplateFromConfig,
-  getConversationTemplate,
-  IGNORE_INDEX,
-  type TokenizerConfig,
-} from '@medgpt/templates';
-import { applySpecialTokenFallbacks, type Tokenizer } from '@medgpt/tokenizer';
+import { packSequences, sftSamples, type LabeledSequence, type RecordIssue } from '@medgpt/data';
+import { IGNORE_INDEX } from '@medgpt/templates';
+import type { Tokenizer } from '@medgpt/tokenizer';
+import { chatDataSetup, dataReportLines, loadStageRecords } from '@medgpt/trainer';
 import type { SftOptions } from './sft-config.js';
 
 /** SFT's rows, the tokenizer they were made with, and what was dropped or cut. */
@@ -20,7 +10,7 @@ export interface SftData {
   eval: LabeledSequence[];
   /** The tokenizer after MedicalGPT's special-token fallbacks (eos, bos, pad). */
   tokenizer: Tokenizer;
-  /** Lines for the log: fallbacks applied, rows dropped and cut. */
+  /** Lines for the log: fallbacks applied, rows read, skipped (by reason, with file:line) and cut. */
   notes: string[];
   dropped: RecordIssue[];
 }
@@ -33,24 +23,9 @@ export interface SftData {
  * rows of model_max_length tokens (best-fit decreasing).
  */
 export async function sftData(options: SftOptions, baseTokenizer: Tokenizer): Promise<SftData> {
-  const template = options.template_name ? getConversationTemplate(options.template_name) : null;
-  const { tokenizer, applied } = applySpecialTokenFallbacks(baseTokenizer, { stopStr: template?.stopStr });
-  const notes = applied.map((a) => `tokenizer: ${a.reason} (${a.role} = ${JSON.stringify(a.content)})`);
+  const { tokenizer, template, chatTemplate, notes } = chatDataSetup(options.template_name, baseTokenizer);
   const eos = tokenizer.eosTokenId!;
-  const chatTemplate = template
-    ? null
-    : chatTemplateFromConfig({
-        ...(tokenizer.tokenizerConfig as TokenizerConfig),
-        chat_template: tokenizer.chatTemplate,
-      });
-  const { train, validation } = await loadStageDatasets({
-    stage: 'sft',
-    trainFileDir: options.train_file_dir,
-    validationFileDir: options.validation_file_dir ?? undefined,
-    validationSplitPercentage: options.validation_split_percentage,
-    maxTrainSamples: options.max_train_samples ?? undefined,
-    maxEvalSamples: options.max_eval_samples ?? undefined,
-  });
+  const { train, validation, trainReport, validationReport } = await loadStageRecords('sft', options);
   const tokenize = (records: typeof train) =>
     sftSamples(records, {
       template,
@@ -64,13 +39,20 @@ export async function sftData(options: SftOptions, baseTokenizer: Tokenizer): Pr
   const trainSet = tokenize(train);
   const evalSet = tokenize(validation);
   const dropped = [...trainSet.dropped, ...evalSet.dropped];
-  if (dropped.length > 0)
-    notes.push(`data: ${dropped.length} row(s) dropped (no answered question, or no trainable label)`);
-  if (trainSet.truncatedRows > 0)
-    notes.push(
-      `data: ${trainSet.truncatedRows} training row(s) lost turns to --model_max_length ${options.model_max_length}`,
-    );
   const pack = (rows: LabeledSequence[]) =>
     options.packing ? packSequences(rows, { maxLength: options.model_max_length }) : rows;
-  return { train: pack(trainSet.samples), eval: pack(evalSet.samples), tokenizer, notes, dropped };
+  const data = { train: pack(trainSet.samples), eval: pack(evalSet.samples) };
+  const report = dataReportLines({
+    stage: 'sft',
+    unit: options.packing ? `packed rows (${trainSet.samples.length} samples)` : 'samples',
+    trainRows: data.train.length,
+    evalRows: data.eval.length,
+    reports: [trainReport, validationReport],
+    dropped,
+    truncated:
+      trainSet.truncatedRows > 0
+        ? `${trainSet.truncatedRows} training rows lost turns to --model_max_length ${options.model_max_length}`
+        : undefined,
+  });
+  return { ...data, tokenizer, notes: [...notes, ...report], dropped };
 }

@@ -1,6 +1,11 @@
-import { paddingId, type StageModel } from '../stage/load-stage-model.js';
-import { runCausalLmStage, type StageResult, type StageRunOptions } from '../stage/run-causal-lm-stage.js';
-import { StageTrainer } from '../stage/stage-trainer.js';
+import {
+  paddingId,
+  StageTrainer,
+  type StageModel,
+  type StageResult,
+  type StageRunOptions,
+} from '@medgpt/trainer';
+import { runCausalLmStage } from '../stage/run-causal-lm-stage.js';
 import { resolveSftConfig, type SftConfig, type SftConfigInput } from './sft-config.js';
 import { sftData } from './sft-data.js';
 
@@ -28,8 +33,7 @@ export class SftTrainer extends StageTrainer<SftConfig> {
     const data = await sftData(c, tokenizer);
     for (const note of data.notes) this.log(note);
     this.log(
-      `sft data: ${data.train.length} training ${c.packing ? 'packed rows' : 'samples'}, ${data.eval.length} evaluation ` +
-        `(template ${c.template_name ?? "the tokenizer's chat template"}, model_max_length ${c.model_max_length})`,
+      `sft template: ${c.template_name ?? "the tokenizer's chat template"}, model_max_length ${c.model_max_length}`,
     );
     return runCausalLmStage({
       config: c,

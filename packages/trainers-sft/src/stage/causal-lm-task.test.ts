@@ -4,7 +4,7 @@ import { loadModel, type CausalLM } from '@medgpt/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinySetup } from '../test-support/tiny-setup.js';
 import { CausalLmTask, type CausalLmTaskOptions } from './causal-lm-task.js';
-import type { TrainableWeights } from './trainable-weights.js';
+import type { TrainableWeights } from '@medgpt/trainer';
 
 let model: CausalLM;
 

@@ -7,14 +7,11 @@ import {
   type TokenBatch,
 } from '@medgpt/data';
 import type { CausalLM, CausalLMInputs } from '@medgpt/models';
-import type { LossContext, TrainingTask } from '@medgpt/trainer';
-import { withEmbeddingHook } from './model-extensions.js';
+import { WeightsTask, withEmbeddingHook, type LossContext, type WeightsTaskOptions } from '@medgpt/trainer';
 import { addNeftuneNoise, sequenceLengths, type NeftuneScale } from './neftune.js';
-import type { TrainableWeights } from './trainable-weights.js';
 
-export interface CausalLmTaskOptions {
+export interface CausalLmTaskOptions extends WeightsTaskOptions {
   model: CausalLM;
-  weights: TrainableWeights;
   /** Pads inputs (labels are padded with -100, the mask with 0). */
   padTokenId: number;
   /** MedicalGPT's SFT collator pads to a multiple of 4 (right padding). */
@@ -23,8 +20,6 @@ export interface CausalLmTaskOptions {
   packed?: boolean;
   /** NEFTune noise on the input embeddings of training steps. */
   neftune?: { alpha: number; scale: NeftuneScale };
-  /** Written into every checkpoint next to the weights (the tokenizer files). */
-  saveExtras?: (dir: string) => Promise<void>;
 }
 
 /**
@@ -32,11 +27,9 @@ export interface CausalLmTaskOptions {
  * batches, transformers' shifted loss (-100 ignored), optionally NEFTune. The loss runs through the
  * model's fused chunked cross-entropy, never materialising [tokens, vocab] logits.
  */
-export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
-  constructor(private readonly o: CausalLmTaskOptions) {}
-
-  get parameters(): tf.Variable[] {
-    return this.o.weights.parameters;
+export class CausalLmTask extends WeightsTask<LabeledSequence, TokenBatch> {
+  constructor(private readonly o: CausalLmTaskOptions) {
+    super(o);
   }
 
   collate(rows: readonly LabeledSequence[]): TokenBatch {
@@ -64,7 +57,7 @@ export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
   }
 
   loss(batch: TokenBatch, reduction: 'sum' | 'mean', context: LossContext): tf.Scalar {
-    this.o.weights.setTraining(context.training);
+    this.setTraining(context);
     const run = () =>
       tf.tidy(() => {
         const shape: [number, number] = [batch.batchSize, batch.seqLength];
@@ -86,22 +79,5 @@ export class CausalLmTask implements TrainingTask<LabeledSequence, TokenBatch> {
       generator: context.generator,
     };
     return withEmbeddingHook(this.o.model, (_ids, embeddings) => addNeftuneNoise(embeddings, noise), run);
-  }
-
-  randomState(): unknown {
-    return this.o.weights.randomState?.();
-  }
-
-  setRandomState(state: unknown): void {
-    this.o.weights.setRandomState?.(state);
-  }
-
-  async saveWeights(dir: string): Promise<void> {
-    await this.o.weights.save(dir);
-    await this.o.saveExtras?.(dir);
-  }
-
-  async loadWeights(dir: string): Promise<void> {
-    await this.o.weights.load(dir);
   }
 }
