@@ -7,7 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { demoCommand } from './demo.js';
 
 describe('medgpt demo', () => {
-  it('runs tokenizer -> PT -> SFT -> chat on the sample data and says where everything is', async () => {
+  it('runs tokenizer -> PT -> SFT -> DPO -> chat on the sample data and says where everything is', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'medgpt-demo-'));
     let stdout = '';
     const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => undefined, cwd: dir, env: {} };
@@ -23,20 +23,27 @@ describe('medgpt demo', () => {
       '4',
       '--sft_steps',
       '6',
+      '--dpo_steps',
+      '4',
     ];
     const { options } = parseArgs(argv, demoCommand.options);
     expect(await demoCommand.run(options, { io, positionals: [] })).toBe(0);
     for (const stage of [
-      '[1/5] domain tokenizer',
-      '[2/5] a tiny Qwen2',
-      '[3/5] continued pretraining',
-      '[4/5] supervised fine-tuning',
-      '[5/5] chat',
+      '[1/6] domain tokenizer',
+      '[2/6] a tiny Qwen2',
+      '[3/6] continued pretraining',
+      '[4/6] supervised fine-tuning',
+      '[5/6] DPO on the short pairs',
+      '[6/6] chat',
     ])
       expect(stdout).toContain(stage);
     expect(stdout).toMatch(/ {2}loss \d+\.\d{3} -> \d+\.\d{3}; eval loss \d+\.\d{3}\n/);
     expect(stdout).toContain("the data's answer: ");
     expect(stdout).toMatch(/after SFT: {2}.+\n/);
+    expect(stdout).toMatch(/after DPO: {2}.+\n/);
+    expect(stdout).toMatch(/dpo data: 500 records read, 0 invalid; \d+ training pairs/);
+    // DPO starts from policy = reference (margin 0) and the chosen answers pull ahead.
+    expect(stdout).toMatch(/reward margin \(chosen - rejected\) 0\.000 -> \d+\.\d{3} \(rising: /);
     expect(stdout).toContain(`Outputs in ${join(dir, 'demo')}`);
     for (const path of [
       'tokenizer/tokenizer.json',
@@ -44,6 +51,8 @@ describe('medgpt demo', () => {
       'pt/loss.svg',
       'sft/model.safetensors',
       'sft/metrics.jsonl',
+      'dpo/model.safetensors',
+      'dpo/metrics.jsonl',
     ])
       expect(existsSync(join(dir, 'demo', path)), path).toBe(true);
   });

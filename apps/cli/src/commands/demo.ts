@@ -1,5 +1,5 @@
 // `medgpt demo`: the whole pipeline on a laptop CPU in a few minutes, from MedicalGPT's sample data:
-// a domain tokenizer, a tiny model, continued pretraining, supervised fine-tuning, then a chat answer.
+// a domain tokenizer, a tiny model, continued pretraining, supervised fine-tuning, DPO, then a chat answer.
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -9,8 +9,9 @@ import { CHATML_TEMPLATE, createTinyModel, loadModel, streamText } from '@medgpt
 import { loadStageDatasets } from '@medgpt/data';
 import { ChatTemplate } from '@medgpt/templates';
 import { loadTokenizer, readTextLines, Tokenizer, trainBpe, type TokenizerJson } from '@medgpt/tokenizer';
-import type { LogEntry } from '@medgpt/trainer';
-import { PtTrainer, SftTrainer, type StageResult } from '@medgpt/trainers-sft';
+import type { LogEntry, StageResult } from '@medgpt/trainer';
+import { DpoTrainer } from '@medgpt/trainers-pref';
+import { PtTrainer, SftTrainer } from '@medgpt/trainers-sft';
 
 import type { CliIo } from '../cli-io.js';
 import { defineCommand, EXIT_OK } from '../command.js';
@@ -21,13 +22,14 @@ const QUESTION = '小孩发烧怎么办？';
 
 export const demoCommand = defineCommand({
   name: 'demo',
-  summary: 'train a tiny medical model end to end on the sample data (tokenizer, PT, SFT, chat), on CPU',
+  summary: 'train a tiny medical model end to end on the sample data (tokenizer, PT, SFT, DPO, chat), on CPU',
   description:
     "The README's first command. On MedicalGPT's sample data it trains a byte-level BPE tokenizer on the\n" +
     'medical text (data/medicalgpt/pretrain/fever.txt), builds a tiny Qwen2-shaped model with it, continues\n' +
-    'pretraining on that text, fine-tunes on medical_sft_1K_format.jsonl (ChatML), then answers a medical\n' +
-    'question. Everything is written under --output_dir; each stage prints its loss as it falls.',
-  examples: ['medgpt demo', 'medgpt demo --output_dir /tmp/demo --pt_steps 40 --sft_steps 60'],
+    'pretraining on that text, fine-tunes on medical_sft_1K_format.jsonl (ChatML), aligns it with DPO on\n' +
+    "MedicalGPT's preference pairs (reward/dpo_zh_500.jsonl), then answers a medical question. Everything is\n" +
+    'written under --output_dir; each stage prints its loss as it falls, DPO its reward margin as it rises.',
+  examples: ['medgpt demo', 'medgpt demo --output_dir /tmp/demo --pt_steps 40 --sft_steps 60 --dpo_steps 20'],
   options: {
     output_dir: {
       type: 'string',
@@ -49,6 +51,7 @@ export const demoCommand = defineCommand({
     vocab_size: { type: 'integer', default: 2000, metavar: 'N', description: 'size of the domain tokenizer' },
     pt_steps: { type: 'integer', default: 100, metavar: 'N', description: 'continued-pretraining steps' },
     sft_steps: { type: 'integer', default: 300, metavar: 'N', description: 'fine-tuning steps' },
+    dpo_steps: { type: 'integer', default: 40, metavar: 'N', description: 'DPO steps' },
     sft_samples: {
       type: 'integer',
       default: 24,
@@ -71,21 +74,24 @@ export const demoCommand = defineCommand({
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     const say = (line: string) => io.stdout(`${line}\n`);
-    const quiet = { log: (line: string) => void (/^(step |eval: )/.test(line) && say(`  ${line}`)) };
+    const quiet = {
+      log: (line: string) => void (/^(step |eval: |\w+ data: )/.test(line) && say(`  ${line}`)),
+    };
     const text = join(data, 'pretrain', 'fever.txt');
     const conversations = join(data, 'sft', 'medical_sft_1K_format.jsonl');
+    const pairs = join(data, 'reward', 'dpo_zh_500.jsonl');
 
-    say(`\n[1/5] domain tokenizer: byte-level BPE with ${options.vocab_size} ids, trained on ${text}`);
+    say(`\n[1/6] domain tokenizer: byte-level BPE with ${options.vocab_size} ids, trained on ${text}`);
     const tokenizer = await demoTokenizer(text, options.vocab_size, join(out, 'tokenizer'));
     say(`  "${options.question}" -> ${tokenizer.encode(options.question).length} tokens`);
 
-    say('\n[2/5] a tiny Qwen2-shaped model (2 layers, hidden 128) with that tokenizer, randomly initialised');
+    say('\n[2/6] a tiny Qwen2-shaped model (2 layers, hidden 128) with that tokenizer, randomly initialised');
     await createTinyModel(
       { ...TINY_MODEL, seed: options.seed, tokenizer: join(out, 'tokenizer') },
       join(out, 'base'),
     );
 
-    say(`\n[3/5] continued pretraining on the medical text: ${options.pt_steps} steps, every weight trained`);
+    say(`\n[3/6] continued pretraining on the medical text: ${options.pt_steps} steps, every weight trained`);
     const pt = await new PtTrainer(
       {
         ...SCHEDULE,
@@ -106,7 +112,7 @@ export const demoCommand = defineCommand({
     say(`  loss ${lossTrend(pt)}`);
 
     say(
-      `\n[4/5] supervised fine-tuning on ${options.sft_samples} conversations of ${conversations}: ${options.sft_steps} steps`,
+      `\n[4/6] supervised fine-tuning on ${options.sft_samples} conversations of ${conversations}: ${options.sft_steps} steps`,
     );
     const sft = await new SftTrainer(
       {
@@ -128,8 +134,37 @@ export const demoCommand = defineCommand({
     if (sft.train.stopReason !== 'completed') return exitCodeFor(sft.train.stopReason, sft.train.signal);
     say(`  loss ${lossTrend(sft)}`);
 
+    say(
+      `\n[5/6] DPO on the short pairs of ${pairs} (prompt + answer <= ${DPO_MAX_CHARS} characters): ${options.dpo_steps} steps,\n` +
+        '      every weight trained, reference log-probs computed once before training',
+    );
+    const dpo = await new DpoTrainer(
+      {
+        ...SCHEDULE,
+        learning_rate: 2e-4,
+        model_name_or_path: join(out, 'sft'),
+        train_file_dir: pairs,
+        output_dir: join(out, 'dpo'),
+        torch_dtype: 'float32',
+        max_source_length: DPO_MAX_CHARS / 2,
+        max_target_length: DPO_MAX_CHARS / 2,
+        precompute_ref_log_probs: true,
+        gradient_checkpointing: false,
+        per_device_train_batch_size: 4,
+        gradient_accumulation_steps: 1,
+        eval_strategy: 'no',
+        max_steps: options.dpo_steps,
+        logging_steps: Math.max(1, Math.round(options.dpo_steps / 5)),
+        save_steps: options.dpo_steps,
+        seed: options.seed,
+      },
+      quiet,
+    ).train();
+    if (dpo.train.stopReason !== 'completed') return exitCodeFor(dpo.train.stopReason, dpo.train.signal);
+    say(`  ${marginTrend(dpo)}`);
+
     const seen = await trainingConversation(conversations, options.sft_samples, tokenizer, SFT_MAX_LENGTH);
-    say(`\n[5/5] chat (greedy decoding)`);
+    say(`\n[6/6] chat (greedy decoding)`);
     for (const [label, question, reference] of [
       ['a question from the fine-tuning data', seen.question, seen.answer],
       ['a question it has not seen', options.question, null],
@@ -140,6 +175,8 @@ export const demoCommand = defineCommand({
       await answer(join(out, 'pt'), question, io);
       io.stdout('    after SFT:  ');
       await answer(join(out, 'sft'), question, io);
+      io.stdout('    after DPO:  ');
+      await answer(join(out, 'dpo'), question, io);
     }
 
     const seconds = (performance.now() - started) / 1000;
@@ -148,11 +185,15 @@ export const demoCommand = defineCommand({
     say('  base/       the tiny model before training');
     say('  pt/         after continued pretraining: model, metrics.jsonl, loss.svg, trainer_state.json');
     say('  sft/        after fine-tuning: model, metrics.jsonl, loss.svg, eval_results.json');
+    say('  dpo/        after DPO: model, metrics.jsonl (rewards/margins, rewards/accuracies ...), loss.svg');
     say('A model this small learns its fine-tuning answers by heart and little beyond them; the pipeline is');
-    say("the same for real models (medgpt pt / medgpt sft with MedicalGPT's flags).");
+    say("the same for real models (medgpt pt / sft / dpo with MedicalGPT's flags).");
     return EXIT_OK;
   },
 });
+
+// DPO keeps the pairs whose prompt + answer fit in this many characters (MedicalGPT's filter).
+const DPO_MAX_CHARS = 160;
 
 // Rows of the fine-tuning data are cut to this many tokens (MedicalGPT's --model_max_length).
 const SFT_MAX_LENGTH = 64;
@@ -272,6 +313,22 @@ function lossTrend(result: StageResult): string {
   const losses = result.train.logHistory.filter((e: LogEntry) => e.loss !== undefined).map((e) => e.loss!);
   const evalLoss = result.evalMetrics ? `; eval loss ${result.evalMetrics.eval_loss.toFixed(3)}` : '';
   return `${losses[0]!.toFixed(3)} -> ${losses.at(-1)!.toFixed(3)}${evalLoss}`;
+}
+
+/**
+ * How DPO's implicit reward margin (β times the chosen answers' log-ratio minus the rejected ones')
+ * and accuracy moved: it starts at 0 (policy = reference) and rises as the policy prefers the chosen.
+ */
+function marginTrend(result: StageResult): string {
+  const steps = result.train.logHistory.filter((e: LogEntry) => e['rewards/margins'] !== undefined);
+  const first = steps[0]!;
+  const last = steps.at(-1)!;
+  const rising = last['rewards/margins']! > first['rewards/margins']!;
+  return (
+    `reward margin (chosen - rejected) ${first['rewards/margins']!.toFixed(3)} -> ${last['rewards/margins']!.toFixed(3)}` +
+    ` (${rising ? 'rising: the model now prefers the chosen answers' : 'not rising'}); ` +
+    `accuracy ${first['rewards/accuracies']!.toFixed(2)} -> ${last['rewards/accuracies']!.toFixed(2)}`
+  );
 }
 
 /** data/medicalgpt: --data_dir, else in the current directory or one above it, else beside this package. */

@@ -6,6 +6,11 @@ import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
 import { predictCommand } from './predict.js';
+import { cpoCommand, simpoCommand } from './cpo.js';
+import { dpoCommand } from './dpo.js';
+import { rmCommand } from './rm.js';
+import { ktoCommand } from './kto.js';
+import { orpoCommand } from './orpo.js';
 import { validateCommand } from './validate.js';
 
 /**
@@ -20,6 +25,12 @@ export const COMMANDS: readonly Command[] = [
   mergeCommand as unknown as Command,
   ptCommand as unknown as Command,
   sftCommand as unknown as Command,
+  rmCommand,
+  dpoCommand,
+  orpoCommand,
+  simpoCommand,
+  cpoCommand,
+  ktoCommand,
   demoCommand as unknown as Command,
 ];
 

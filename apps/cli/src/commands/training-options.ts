@@ -9,7 +9,7 @@ import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../command.js';
 
 /**
- * Flags MedicalGPT's run_pt.sh / run_sft.sh pass (HF, torchrun and hub plumbing) that change nothing
+ * Flags MedicalGPT's run_*.sh scripts pass (HF, torchrun and hub plumbing) that change nothing
  * here. They are accepted so those command lines run unchanged, and listed when given; anything else
  * unknown is an error.
  */
@@ -31,6 +31,9 @@ const NO_OP_FLAGS: Record<string, string> = {
   overwrite_output_dir: 'checkpoints of the same step are replaced',
   flash_attn: "a no-op in MedicalGPT's SFT too; attention is fused here",
   shift_attn: 'a no-op in MedicalGPT too',
+  remove_unused_columns: 'rows keep only what the stage reads',
+  min_target_length: "unused in MedicalGPT's DPO/ORPO too",
+  run_name: 'metrics go to output_dir/metrics.jsonl',
 };
 const BOOLEAN_NO_OPS = new Set([
   'do_train',
@@ -42,6 +45,7 @@ const BOOLEAN_NO_OPS = new Set([
   'overwrite_output_dir',
   'flash_attn',
   'shift_attn',
+  'remove_unused_columns',
 ]);
 
 /** The schema of a training command: the stage's options, TrainingArguments, --backend, and the no-ops. */
@@ -128,8 +132,8 @@ export async function withUsageErrors<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** What `medgpt pt|sft` need of a stage trainer (PtTrainer, SftTrainer). */
-interface StageRunner {
+/** What a training command needs of a stage trainer (PtTrainer, SftTrainer, DpoTrainer ...). */
+export interface StageRunner {
   train(): Promise<{ outputDir: string; train: { stopReason: StopReason; signal?: string } }>;
 }
 

@@ -1,0 +1,51 @@
+import { ktoSamples } from '@medgpt/data';
+import type { Tokenizer } from '@medgpt/tokenizer';
+import { chatDataSetup, dataReportLines, dataTokenizer, loadStageRecords } from '@medgpt/trainer';
+import type { PreferenceDataOptions } from '../config/preference-data-options.js';
+import type { KtoRow } from './kto-task.js';
+
+export interface KtoData {
+  train: KtoRow[];
+  eval: KtoRow[];
+  tokenizer: Tokenizer;
+  notes: string[];
+}
+
+/**
+ * KTO's rows: unpaired files ({prompt, completion, label}, ShareGPT + kto_tag ...) as they are, paired
+ * preference files split into a desirable and an undesirable row per pair (TRL's unpairing); the prompt
+ * rendered as for DPO, TRL's tokenisation, every skipped record or row named with its file:line.
+ */
+export async function ktoData(options: PreferenceDataOptions, baseTokenizer: Tokenizer): Promise<KtoData> {
+  const { tokenizer, template, chatTemplate, notes } = chatDataSetup(options.template_name, baseTokenizer);
+  const { train, validation, trainReport, validationReport } = await loadStageRecords('kto', options);
+  const tokenize = (records: typeof train) =>
+    ktoSamples(records, {
+      template,
+      chatTemplate,
+      toolFormat: options.tool_format,
+      tokenizer: dataTokenizer(tokenizer),
+      maxSourceLength: options.max_source_length,
+      maxTargetLength: options.max_target_length,
+    });
+  const trainSet = tokenize(train);
+  const evalSet = tokenize(validation);
+  const report = dataReportLines({
+    stage: 'kto',
+    unit: 'rows',
+    trainRows: trainSet.samples.length,
+    evalRows: evalSet.samples.length,
+    reports: [trainReport, validationReport],
+    dropped: [...trainSet.dropped, ...evalSet.dropped],
+  });
+  if (trainReport.family === 'preference') {
+    report.push(
+      '  paired preference data: each pair became a desirable (chosen) and an undesirable (rejected) row',
+    );
+  }
+  const desirable = trainSet.samples.filter((s) => s.label).length;
+  report.push(
+    `  ${desirable} desirable and ${trainSet.samples.length - desirable} undesirable training rows`,
+  );
+  return { train: trainSet.samples, eval: evalSet.samples, tokenizer, notes: [...notes, ...report] };
+}
