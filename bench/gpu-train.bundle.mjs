@@ -20,7 +20,7 @@ if (!process.argv.includes('--no-cuda-bundle')) {
 }
 
 await build({
-  entryPoints: [join(root, 'bench', 'gpu-train.ts'), join(root, 'bench', 'gpu-sft.ts')],
+  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts'].map((f) => join(root, 'bench', f)),
   outdir: out,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -40,6 +40,7 @@ await build({
       'data',
       'trainer',
       'trainers-sft',
+      'trainers-pref',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
@@ -47,4 +48,4 @@ await build({
   },
   logLevel: 'warning',
 });
-console.log(`bundled ${join(out, 'gpu-train.mjs')} and ${join(out, 'gpu-sft.mjs')}`);
+console.log(`bundled gpu-train.mjs, gpu-sft.mjs and gpu-dpo.mjs into ${out}`);

@@ -20,27 +20,9 @@ results=/tmp/gpu-train
 rm -rf "$results" && mkdir -p "$results"
 jsonl="$results/results.jsonl"
 touch "$jsonl"
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
-# cuBLASLt 13 for our backend lives in the toolkit's targets/x86_64-linux/lib; only node gets it (torch
-# brings its own cuBLAS).
-cublas_dir=
-if command -v nvcc >/dev/null; then
-  cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
-fi
-nvidia-smi -L >"$results/gpu.txt" 2>&1
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv >>"$results/gpu.txt" 2>&1
-node --version >>"$results/gpu.txt"
-
-run() { # name, timeout seconds, command...
-  local name=$1 limit=$2
-  shift 2
-  local started=$SECONDS
-  timeout "$limit" "$@" >"$results/$name.log" 2>&1
-  echo "$name: exit $? in $((SECONDS - started)) s" | tee -a "$results/summary.txt"
-  grep -v '^{' "$results/$name.log" | grep -v -i 'warn' | tail -n 8
-}
+RUN_TAIL=8
+# shellcheck source=lib/device-run.sh
+source "$root/bench/lib/device-run.sh"
 
 # TORCH_PRECISIONS (default bf16,fp32) and MEDGPT_MATMULS (default bf16) pick the precisions compared.
 PYTHONUNBUFFERED=1 run torch "${TORCH_LIMIT:-140}" python3 "$root/bench/gpu_train_torch.py" --budget 20 \

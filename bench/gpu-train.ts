@@ -17,16 +17,10 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
-import { createCudaProvider, type CudaBackend, type MatmulPrecision } from '@medgpt/backend-cuda';
-import {
-  CausalLM,
-  generate,
-  parameterSpecs,
-  parseGenerationConfig,
-  parseModelConfig,
-  writeGenerationConfig,
-} from '@medgpt/models';
+import type { CudaBackend } from '@medgpt/backend-cuda';
+import { generate, type CausalLM } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
+import { buildRandomModel, memoryMiB, qwenRawConfig, setupBackend } from './lib/gpu-model.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,102 +56,29 @@ const budgetMs = Number(args.budget) * 1000;
 const newTokens = Number(args['new-tokens']);
 const promptLen = Number(args['prompt-len']);
 const decodeBatches = args['decode-batches'].split(',').map(Number);
-const MiB = 2 ** 20;
 
 // ---- the backend ------------------------------------------------------------------------------------
 
-if (args.backend === 'cuda') {
-  const availability = await createCudaProvider({
-    matmulPrecision: args.matmul as MatmulPrecision,
-  }).load();
-  if (!availability.ok) {
-    console.error(`cuda backend not available: ${availability.reason}`);
-    process.exit(2);
-  }
-}
-await tf.setBackend(args.backend);
-await tf.ready();
+await setupBackend(args.backend, args.matmul);
 
 // ---- the model ----------------------------------------------------------------------------------------
 
 /** Qwen2.5-0.5B's config.json, with the layer count and vocabulary of this run. */
-const rawConfig = {
-  architectures: ['Qwen2ForCausalLM'],
-  attention_dropout: 0.0,
-  bos_token_id: 151643,
-  eos_token_id: 151643,
-  hidden_act: 'silu',
-  hidden_size: Number(args.hidden),
-  initializer_range: 0.02,
-  intermediate_size: Number(args.intermediate),
-  max_position_embeddings: 32768,
-  max_window_layers: layers,
-  model_type: 'qwen2',
-  num_attention_heads: Number(args.heads),
-  num_hidden_layers: layers,
-  num_key_value_heads: Number(args['kv-heads']),
-  rms_norm_eps: 1e-6,
-  rope_theta: 1000000.0,
-  sliding_window: 32768,
-  tie_word_embeddings: true,
-  use_cache: true,
-  use_sliding_window: false,
-  vocab_size: vocab,
-};
+const rawConfig = qwenRawConfig({
+  layers,
+  vocab,
+  hidden: Number(args.hidden),
+  intermediate: Number(args.intermediate),
+  heads: Number(args.heads),
+  kvHeads: Number(args['kv-heads']),
+});
 
-/** Uniform values of std `std` from a xorshift stream (fast; the values do not matter here). */
-function randomValues(size: number, std: number, state: { s: number }): Float32Array {
-  const out = new Float32Array(size);
-  const a = std * Math.sqrt(3) * 2 ** -31;
-  let s = state.s;
-  for (let i = 0; i < size; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s * a;
-  }
-  state.s = s;
-  return out;
-}
-
+/** The random model (bench/lib/gpu-model.ts: uniform std 0.02 from a fixed xorshift seed). */
 function buildModel(): CausalLM {
-  const config = parseModelConfig(rawConfig, '<qwen2.5-0.5b shape>');
-  const state = { s: 0x2545f491 };
-  const weights = new Map<string, tf.Tensor>();
-  for (const spec of parameterSpecs(config)) {
-    const size = spec.shape.reduce((n, d) => n * d, 1);
-    const values =
-      spec.kind === 'norm'
-        ? new Float32Array(size).fill(1)
-        : spec.kind === 'bias'
-          ? new Float32Array(size)
-          : randomValues(size, 0.02, state);
-    weights.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
-  }
-  const generationConfig = parseGenerationConfig(
-    { bos_token_id: 151643, eos_token_id: 151643, pad_token_id: 151643 },
-    '<bench>',
-  );
-  return new CausalLM({
-    config,
-    weights,
-    generationConfig,
-    rawConfig,
-    rawGenerationConfig: writeGenerationConfig(generationConfig),
-  });
+  return buildRandomModel(rawConfig);
 }
 
 // ---- measuring -------------------------------------------------------------------------------------------
-
-type GpuMemory = tf.MemoryInfo & { numBytesInGPU?: number; numBytesInGPUPeak?: number };
-
-function memoryMiB(): { liveMiB: number; poolPeakMiB: number } {
-  const mem = tf.memory() as GpuMemory;
-  return {
-    liveMiB: Math.round((mem.numBytesInGPU ?? 0) / MiB),
-    poolPeakMiB: Math.round((mem.numBytesInGPUPeak ?? 0) / MiB),
-  };
-}
 
 function report(result: Record<string, unknown>): void {
   const line = JSON.stringify({
