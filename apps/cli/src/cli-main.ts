@@ -6,7 +6,7 @@ import { UsageError } from './args/usage-error.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Command } from './command.js';
 import { COMMANDS, findCommand } from './commands/registry.js';
-import { formatCommandHelp, formatMainHelp } from './format-help.js';
+import { formatCommandHelp, formatMainHelp, terminalColumns } from './format-help.js';
 import { CLI_VERSION } from './version.js';
 
 /**
@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
-    io.stdout(topic ? formatCommandHelp(topic) : formatMainHelp(COMMANDS, CLI_VERSION));
+    io.stdout(topic ? formatCommandHelp(topic, terminalColumns()) : formatMainHelp(COMMANDS, CLI_VERSION));
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version' || name === '-V') {
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(formatCommandHelp(command));
+    io.stdout(formatCommandHelp(command, terminalColumns()));
     return EXIT_OK;
   }
   try {

@@ -12,8 +12,8 @@ export const dpoCommand = defineTrainingCommand({
   name: 'dpo',
   summary: 'direct preference optimization on preference pairs (dpo_training.py), LoRA or full',
   description:
-    "MedicalGPT's dpo_training.py over TRL's DPO: pairs (conversations + chosen/rejected, or prompt/chosen/\n" +
-    'rejected) rendered with --template_name or the chat template; the policy against a frozen reference\n' +
+    "MedicalGPT's dpo_training.py over TRL's DPO: pairs (conversations + chosen/rejected, or\n" +
+    'prompt/chosen/rejected) rendered with --template_name or the chat template; the policy against a frozen reference\n' +
     '(the base with adapters off under LoRA, a frozen copy for full fine-tuning, or --reference_model).\n' +
     'Unlike dpo_training.py, --beta and --loss_type work (sigmoid, ipo, hinge, robust, ...) and an unknown\n' +
     'flag is an error. --precompute_ref_log_probs runs the reference once before training.\n' +

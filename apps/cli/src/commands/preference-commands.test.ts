@@ -91,7 +91,10 @@ describe('the preference commands', () => {
         ],
       ],
       [orpoCommand, ['--orpo_beta N', 'outputs-orpo']],
-      [simpoCommand, ['--simpo_gamma N', '--cpo_alpha N', '{sigmoid,hinge,ipo,simpo}', '(default simpo)']],
+      [
+        simpoCommand,
+        ['--simpo_gamma N', '--cpo_alpha N', '--loss_type {sigmoid,hinge,ipo,simpo}', '(default simpo)'],
+      ],
       [cpoCommand, ['--cpo_alpha N', '(default sigmoid)']],
       [ktoCommand, ['--desirable_weight N', '--undesirable_weight N']],
       [rmCommand, ['--center_rewards_coefficient N', 'outputs-rm']],

@@ -62,7 +62,7 @@ describe('medgpt sft', () => {
       '--neft_alpha N',
       '--per_device_train_batch_size N',
       '--gradient_accumulation_steps N',
-      '--lr_scheduler_type {linear,cosine,',
+      '--lr_scheduler_type {linear, cosine,',
       '--resume_from_checkpoint DIR|true',
       '--save_total_limit N',
       '--gradient_checkpointing',
