@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli-main.js';
 import type { CliIo } from './cli-io.js';
+import { CLI_VERSION } from './version.js';
 
 const sample = (rel: string) => new URL(`../../../data/medicalgpt/${rel}`, import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-'));
@@ -158,6 +159,17 @@ describe.skipIf(!existsSync(built) || !existsSync(dataBuilt))(
         code = (err as { status: number }).status;
       }
       expect(code).toBe(2);
+    });
+
+    it('bin/medgpt.mjs, the file npm links as `medgpt`, runs it', () => {
+      const bin = new URL('../bin/medgpt.mjs', import.meta.url).pathname;
+      const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+        bin: Record<string, string>;
+      };
+      expect(manifest.bin).toEqual({ medgpt: './bin/medgpt.mjs' });
+      expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toBe(
+        `${CLI_VERSION}\n`,
+      );
     });
   },
 );
