@@ -61,6 +61,18 @@ describe('loadStageDatasets', () => {
     expect(data.train[0]!.value).toEqual({ question: expect.any(String), answer: expect.any(String) });
   });
 
+  it('a file without a usable record fails naming it and the first reasons, not the split', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medgpt-nodata-'));
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, 'not json\n{"conversations": []}\n');
+    await expect(loadStageDatasets({ stage: 'sft', trainFileDir: file })).rejects.toThrow(
+      new RegExp(`^${file}: 2 records read, none usable for sft; the first: ${file}:1: error: .*invalid JSON.*; ${file}:2: error: conversations: has no turns.* \\(medgpt validate ${file} --stage sft lists them all\\)$`),
+    );
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    await expect(loadStageDatasets({ stage: 'dpo', trainFileDir: empty })).rejects.toThrow(`${empty}: no records found`);
+  });
+
   it('SimPO and CPO take their rows as DPO does', async () => {
     const file = sample('reward/dpo_zh_500.jsonl');
     const dpo = await loadStageDatasets({ stage: 'dpo', trainFileDir: file, maxTrainSamples: 50 });

@@ -1,4 +1,5 @@
 import type { DatasetReport } from './dataset-tally.js';
+import { formatIssue } from './record-issue.js';
 import type { PreferenceConversation } from './formats/data-format.js';
 import { loadRecords } from './load-records.js';
 import { numpyPermutation } from './random/numpy-permutation.js';
@@ -54,6 +55,7 @@ export async function loadStageDatasets<S extends Stage>(
   // The stage fixes the family (or, for KTO, the families the first record chooses from).
   const scan = { ...options, stage, family: undefined, format: undefined };
   const loaded = await loadRecords(options.trainFileDir, scan);
+  if (loaded.records.length === 0) throw noUsableRecords(options.trainFileDir, stage, loaded.report);
   let rows = loaded.records as SourcedRecord<StageRecord<S>>[];
   if (stage === 'grpo') rows = takeFirst(shuffled(rows, seed), options.maxTrainSamples);
 
@@ -105,4 +107,15 @@ function shuffled<T>(rows: readonly T[], seed: number): T[] {
 /** `select(range(min(len, n)))` when n > 0, as every MedicalGPT script guards it. */
 function takeFirst<T>(rows: T[], n: number | undefined): T[] {
   return n !== undefined && n > 0 ? rows.slice(0, n) : rows;
+}
+
+/**
+ * The error for training data without a single usable record: it says how many records were read and
+ * why the first ones were refused, instead of failing later on an empty split.
+ */
+function noUsableRecords(path: string, stage: Stage, report: DatasetReport): Error {
+  const first = report.issues.filter((i) => i.severity === 'error').slice(0, 3);
+  const why = first.length > 0 ? `; the first: ${first.map(formatIssue).join('; ')}` : '';
+  const read = report.records === 0 ? 'no records found' : `${report.records} records read, none usable for ${stage}`;
+  return new Error(`${path}: ${read}${why} (medgpt validate ${path} --stage ${stage} lists them all)`);
 }
