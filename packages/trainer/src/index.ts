@@ -101,6 +101,7 @@ export {
 } from './stage/check-option.js';
 export {
   checkDataFileOptions,
+  STRICT_DATA_DOC,
   checkLoraOptions,
   checkModelOptions,
   resolveStageConfig,

@@ -6,6 +6,7 @@ import { createTinyModel } from '@medgpt/models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../args/parse-args.js';
 import { UsageError } from '../args/usage-error.js';
+import { main } from '../cli-main.js';
 import type { CliIo } from '../cli-io.js';
 import type { Command } from '../command.js';
 import { formatCommandHelp } from '../format-help.js';
@@ -148,6 +149,16 @@ describe('the preference commands', () => {
     ])
       expect(entry[name], name).toBeTypeOf('number');
     expect(existsSync(join(dir, 'dpo', 'adapter_config.json'))).toBe(true);
+  });
+
+  it('--strict_data: the pairs MedicalGPT would filter out stop the run (exit 1), each named', async () => {
+    let stderr = '';
+    const io: CliIo = { stdout: () => undefined, stderr: (t) => void (stderr += t), cwd: dir, env: {} };
+    const code = await main(['dpo', ...shortRun('strict'), '--strict_data'], io);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/\nmedgpt dpo: error: --strict_data: \d+ record\(s\) or row\(s\) would be skipped/);
+    expect(stderr).toMatch(/skipped \d+ rows \(too-long: .*dpo_zh_500\.jsonl:\d+/);
+    expect(existsSync(join(dir, 'strict', 'metrics.jsonl'))).toBe(false);
   });
 
   it('medgpt rm, orpo, simpo and kto train on the same pairs', async () => {

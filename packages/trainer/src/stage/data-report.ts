@@ -14,6 +14,8 @@ export interface StageDataSummary {
   dropped?: readonly RecordIssue[];
   /** Rows cut to fit (their count and why), e.g. `12 rows cut to max_length 1024`. */
   truncated?: string;
+  /** --strict_data: any skipped record or row is an error (the lines are its message). */
+  strict?: boolean;
 }
 
 /** How many locations each reason lists. */
@@ -21,7 +23,8 @@ const SHOWN = 3;
 
 /**
  * Log lines saying how many rows a stage trains on and every reason rows were skipped, each with its
- * count and the first file:line locations, so a half-broken file never trains silently.
+ * count and the first file:line locations, so a half-broken file never trains silently. With `strict`
+ * a skipped record or row is an error carrying the same lines.
  */
 export function dataReportLines(s: StageDataSummary): string[] {
   const reports = s.reports.filter((r): r is DatasetReport => r !== undefined);
@@ -35,6 +38,12 @@ export function dataReportLines(s: StageDataSummary): string[] {
   for (const line of byReason(recordErrors, 'invalid record')) lines.push(line);
   for (const line of byReason(s.dropped ?? [], 'row')) lines.push(line);
   if (s.truncated) lines.push(`  ${s.truncated}`);
+  const skipped = invalid + (s.dropped?.length ?? 0);
+  if (s.strict && skipped > 0) {
+    throw new Error(
+      `--strict_data: ${skipped} record(s) or row(s) would be skipped; fix or remove them, or drop --strict_data:\n${lines.join('\n')}`,
+    );
+  }
   return lines;
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config-error.js';
 import { resolveTrainingArguments } from '../resolve-training-arguments.js';
+import type { OptionDoc } from '../training-argument-docs.js';
 import { DEFAULT_TRAINING_ARGUMENTS, type TrainingArguments } from '../training-arguments.js';
 import { checkOption, isNonEmptyString, isNumberIn, isInteger, isOptionalInteger } from './check-option.js';
 import { TORCH_DTYPES, type LoraOptions, type ModelOptions } from './model-options.js';
@@ -120,7 +121,15 @@ export interface DataFileOptions {
   validation_file_dir: string | null;
   max_train_samples: number | null;
   max_eval_samples: number | null;
+  /** Stop before training when any record or row would be skipped (default false: skip and report). */
+  strict_data: boolean;
 }
+
+/** The help of --strict_data, for every stage's option docs. */
+export const STRICT_DATA_DOC: OptionDoc = {
+  kind: 'boolean',
+  help: 'stop before training when any record or row would be skipped (default: skip them, listed in the log)',
+};
 
 /** Checks the data options; `trainFiles` says what train_file_dir must hold, for the error. */
 export function checkDataFileOptions(o: DataFileOptions, trainFiles: string): void {
@@ -143,4 +152,5 @@ export function checkDataFileOptions(o: DataFileOptions, trainFiles: string): vo
     isOptionalInteger(o.max_eval_samples, 1),
     'an integer >= 1',
   );
+  checkOption('strict_data', o.strict_data, typeof o.strict_data === 'boolean', 'true or false');
 }

@@ -3,6 +3,7 @@ import {
   checkOption,
   checkTemplateOptions,
   isInteger,
+  STRICT_DATA_DOC,
   type DataFileOptions,
   type OptionDoc,
   type TemplateOptions,
@@ -23,6 +24,7 @@ export const PREFERENCE_DATA_DEFAULTS: PreferenceDataOptions = {
   validation_file_dir: null,
   max_train_samples: null,
   max_eval_samples: null,
+  strict_data: false,
   validation_split_percentage: 1,
   template_name: null,
   tool_format: null,
@@ -56,6 +58,7 @@ export const PREFERENCE_DATA_DOCS: Record<keyof PreferenceDataOptions, OptionDoc
   },
   max_train_samples: { kind: 'integer', metavar: 'N', help: 'keep N training rows' },
   max_eval_samples: { kind: 'integer', metavar: 'N', help: 'keep N evaluation rows' },
+  strict_data: STRICT_DATA_DOC,
   validation_split_percentage: {
     kind: 'integer',
     metavar: 'P',

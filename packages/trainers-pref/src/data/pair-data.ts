@@ -40,6 +40,7 @@ export async function pairData(
   const notPrefix = [...trainSet.samples, ...evalSet.samples].filter((s) => !s.promptIsPrefix).length;
   const report = dataReportLines({
     stage,
+    strict: options.strict_data,
     unit: 'pairs',
     trainRows: trainSet.samples.length,
     evalRows: evalSet.samples.length,

@@ -76,6 +76,12 @@ describe('DpoTrainer', () => {
     }
   });
 
+  it('--strict_data stops before training, naming what would be skipped', async () => {
+    await expect(train({ strict_data: true })).rejects.toThrow(
+      /^--strict_data: 2 record\(s\) or row\(s\) would be skipped; .*\n.*\n {2}skipped 1 invalid record \(missing-field: .*prefs\.jsonl:13\n {2}skipped 1 row \(too-long: .*prefs\.jsonl:14$/,
+    );
+  });
+
   it('option errors name the flag and the valid values', () => {
     const base = { model_name_or_path: 'm', train_file_dir: 'd' };
     expect(() => new DpoTrainer({ ...base, loss_type: 'orpo' })).toThrow(

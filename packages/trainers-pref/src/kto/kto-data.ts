@@ -32,6 +32,7 @@ export async function ktoData(options: PreferenceDataOptions, baseTokenizer: Tok
   const evalSet = tokenize(validation);
   const report = dataReportLines({
     stage: 'kto',
+    strict: options.strict_data,
     unit: 'rows',
     trainRows: trainSet.samples.length,
     evalRows: evalSet.samples.length,

@@ -44,6 +44,7 @@ export async function rewardData(
     }));
   const report = dataReportLines({
     stage: 'rm',
+    strict: options.strict_data,
     unit: 'pairs',
     trainRows: trainSet.samples.length,
     evalRows: evalSet.samples.length,

@@ -9,6 +9,7 @@ import {
   MODEL_OPTION_DEFAULTS,
   MODEL_OPTION_DOCS,
   resolveStageConfig,
+  STRICT_DATA_DOC,
   type LoraOptions,
   type ModelOptions,
   type OptionDoc,
@@ -23,6 +24,8 @@ export interface PtOptions extends ModelOptions, LoraOptions {
   /** Keep the first N training blocks. */
   max_train_samples: number | null;
   max_eval_samples: number | null;
+  /** Stop before training when any record or row would be skipped (default false). */
+  strict_data: boolean;
   /** Tokens per block (default 1024), capped at the tokenizer's model_max_length. */
   block_size: number;
   /** Share of the rows held out (the first p%) when there is no validation dir (default 1). */
@@ -47,6 +50,7 @@ export const PT_DEFAULTS: PtOptions = {
   validation_file_dir: null,
   max_train_samples: null,
   max_eval_samples: null,
+  strict_data: false,
   block_size: 1024,
   validation_split_percentage: 1,
   keep_linebreaks: true,
@@ -87,6 +91,7 @@ export const PT_OPTION_DOCS: Record<keyof PtOptions, OptionDoc> = {
     help: 'evaluation text (default: the first --validation_split_percentage % of the rows)',
   },
   max_train_samples: { kind: 'integer', metavar: 'N', help: 'keep the first N training blocks' },
+  strict_data: STRICT_DATA_DOC,
   max_eval_samples: { kind: 'integer', metavar: 'N', help: 'keep the first N evaluation blocks' },
   block_size: {
     kind: 'integer',

@@ -8,6 +8,7 @@ import {
   type TextRecord,
 } from '@medgpt/data';
 import type { Tokenizer } from '@medgpt/tokenizer';
+import { dataReportLines } from '@medgpt/trainer';
 import type { PtOptions } from './pt-config.js';
 
 /** PT's training and evaluation rows, and how they were made. */
@@ -18,6 +19,8 @@ export interface PtData {
   blockSize: number;
   /** Text rows read (train, validation). */
   rows: { train: number; validation: number };
+  /** Log lines: records read and skipped (with file:line), blocks made. */
+  notes: string[];
 }
 
 /**
@@ -27,7 +30,7 @@ export interface PtData {
  * (loss on every token). max_train_samples / max_eval_samples count blocks, as in pretraining.py.
  */
 export async function ptData(options: PtOptions, tokenizer: Tokenizer, padTokenId: number): Promise<PtData> {
-  const { train, validation } = await loadStageDatasets({
+  const { train, validation, trainReport, validationReport } = await loadStageDatasets({
     stage: 'pt',
     trainFileDir: options.train_file_dir,
     validationFileDir: options.validation_file_dir ?? undefined,
@@ -69,12 +72,19 @@ export async function ptData(options: PtOptions, tokenizer: Tokenizer, padTokenI
     }
     return out;
   };
-  return {
+  const blocks = {
     train: await rows(train, options.max_train_samples),
     eval: await rows(validation, options.max_eval_samples),
-    blockSize,
-    rows: { train: train.length, validation: validation.length },
   };
+  const notes = dataReportLines({
+    stage: 'pt',
+    unit: options.packing ? `blocks of ${blockSize} tokens` : 'rows',
+    trainRows: blocks.train.length,
+    evalRows: blocks.eval.length,
+    reports: [trainReport, validationReport],
+    strict: options.strict_data,
+  });
+  return { ...blocks, blockSize, rows: { train: train.length, validation: validation.length }, notes };
 }
 
 /** datasets' text loader with keep_linebreaks=False: lines without their line break. */

@@ -22,9 +22,9 @@ export class PtTrainer extends StageTrainer<PtConfig> {
 
   protected async trainStage({ model, tokenizer }: StageModel, padTokenId: number): Promise<StageResult> {
     const data = await ptData(this.config, tokenizer, padTokenId);
+    for (const note of data.notes) this.log(note);
     this.log(
-      `pt data: ${data.rows.train} text rows -> ${data.train.length} training blocks of ${data.blockSize} tokens; ` +
-        `${data.rows.validation} rows -> ${data.eval.length} evaluation blocks`,
+      `pt: ${data.rows.train} text rows -> ${data.train.length} training rows; ${data.rows.validation} -> ${data.eval.length} evaluation`,
     );
     return runCausalLmStage({
       config: this.config,

@@ -11,6 +11,7 @@ import {
   MODEL_OPTION_DEFAULTS,
   MODEL_OPTION_DOCS,
   resolveStageConfig,
+  STRICT_DATA_DOC,
   type LoraOptions,
   type ModelOptions,
   type OptionDoc,
@@ -27,6 +28,8 @@ export interface SftOptions extends ModelOptions, LoraOptions {
   /** Keep the first N training rows after MedicalGPT's seeded shuffle. */
   max_train_samples: number | null;
   max_eval_samples: number | null;
+  /** Stop before training when any record or row would be skipped (default false). */
+  strict_data: boolean;
   /** Share of the training rows held out when there is no validation dir (default 1). */
   validation_split_percentage: number;
   /** Masked labels are -100 (default) rather than the pad id. */
@@ -65,6 +68,7 @@ export const SFT_DEFAULTS: SftOptions = {
   validation_file_dir: null,
   max_train_samples: null,
   max_eval_samples: null,
+  strict_data: false,
   validation_split_percentage: 1,
   ignore_pad_token_for_loss: true,
   train_on_inputs: false,
@@ -128,6 +132,7 @@ export const SFT_OPTION_DOCS: Record<keyof SftOptions, OptionDoc> = {
     metavar: 'N',
     help: 'keep N training rows (after the seeded shuffle)',
   },
+  strict_data: STRICT_DATA_DOC,
   max_eval_samples: { kind: 'integer', metavar: 'N', help: 'keep N evaluation rows' },
   validation_split_percentage: {
     kind: 'integer',

@@ -44,6 +44,7 @@ export async function sftData(options: SftOptions, baseTokenizer: Tokenizer): Pr
   const data = { train: pack(trainSet.samples), eval: pack(evalSet.samples) };
   const report = dataReportLines({
     stage: 'sft',
+    strict: options.strict_data,
     unit: options.packing ? `packed rows (${trainSet.samples.length} samples)` : 'samples',
     trainRows: data.train.length,
     evalRows: data.eval.length,
