@@ -156,7 +156,9 @@ describe('the preference commands', () => {
     const io: CliIo = { stdout: () => undefined, stderr: (t) => void (stderr += t), cwd: dir, env: {} };
     const code = await main(['dpo', ...shortRun('strict'), '--strict_data'], io);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/\nmedgpt dpo: error: --strict_data: \d+ record\(s\) or row\(s\) would be skipped/);
+    expect(stderr).toMatch(
+      /\nmedgpt dpo: error: --strict_data: \d+ record\(s\) or row\(s\) would be skipped/,
+    );
     expect(stderr).toMatch(/skipped \d+ rows \(too-long: .*dpo_zh_500\.jsonl:\d+/);
     expect(existsSync(join(dir, 'strict', 'metrics.jsonl'))).toBe(false);
   });
