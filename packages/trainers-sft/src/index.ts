@@ -14,6 +14,7 @@ export {
   type PtOptions,
 } from './pt/pt-config.js';
 export {
+  DIALOG_SPLITS,
   resolveSftConfig,
   SFT_DEFAULTS,
   SFT_OPTION_DOCS,

@@ -1,3 +1,4 @@
+import type { DialogSplit } from '@medgpt/templates';
 import {
   checkDataFileOptions,
   checkLoraOptions,
@@ -18,6 +19,9 @@ import {
   type TrainingArguments,
 } from '@medgpt/trainer';
 import { NEFTUNE_SCALES, type NeftuneScale } from '../stage/neftune.js';
+
+/** The two ways of cutting a chat template's output into turns (see @medgpt/templates' DialogSplit). */
+export const DIALOG_SPLITS: readonly DialogSplit[] = ['robust', 'medicalgpt'];
 
 /** supervised_finetuning.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
 export interface SftOptions extends ModelOptions, LoraOptions {
@@ -52,6 +56,12 @@ export interface SftOptions extends ModelOptions, LoraOptions {
   neft_scale: NeftuneScale;
   /** Pack several samples per row (positions restart, attention stays inside each sample). Default false. */
   packing: boolean;
+  /**
+   * How the tokenizer's chat template is cut into turns: 'robust' (default) or 'medicalgpt', which
+   * reproduces MedicalGPT byte for byte, including its bug: where a template rewrites history (Qwen3),
+   * later user turns lose their header and first characters (reference §9.21).
+   */
+  chat_template_split: DialogSplit;
 }
 
 /** The SftTrainer's config: SFT options and TrainingArguments in one flat object. */
@@ -78,6 +88,7 @@ export const SFT_DEFAULTS: SftOptions = {
   neft_alpha: 0,
   neft_scale: 'paper',
   packing: false,
+  chat_template_split: 'robust',
 };
 
 /** Defaults filled in and every option checked (errors name the option, value and valid values). */
@@ -108,6 +119,12 @@ function checkSftOptions(o: SftOptions): void {
     o.neft_scale,
     (NEFTUNE_SCALES as readonly string[]).includes(o.neft_scale),
     `one of ${NEFTUNE_SCALES.join(', ')}`,
+  );
+  checkOption(
+    'chat_template_split',
+    o.chat_template_split,
+    (DIALOG_SPLITS as readonly string[]).includes(o.chat_template_split),
+    DIALOG_SPLITS.join(' or '),
   );
   for (const key of ['ignore_pad_token_for_loss', 'train_on_inputs', 'packing'] as const)
     checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
@@ -163,4 +180,9 @@ export const SFT_OPTION_DOCS: Record<keyof SftOptions, OptionDoc> = {
     help: 'NEFTune scale: paper alpha/sqrt(L*d), or medicalgpt alpha/sqrt(V*d)',
   },
   packing: { kind: 'boolean', help: 'pack several samples per row (attention stays inside each sample)' },
+  chat_template_split: {
+    kind: 'string',
+    choices: DIALOG_SPLITS,
+    help: 'how the chat template is cut into turns; medicalgpt reproduces MedicalGPT, including its bug with templates that rewrite history (Qwen3)',
+  },
 };

@@ -33,6 +33,7 @@ export async function sftData(options: SftOptions, baseTokenizer: Tokenizer): Pr
       toolFormat: options.tool_format,
       tokenizer: { eosTokenId: eos, encode: (text, o) => tokenizer.encode(text, o) },
       modelMaxLength: options.model_max_length,
+      split: options.chat_template_split,
       trainOnInputs: options.train_on_inputs,
       ignoreIndex: options.ignore_pad_token_for_loss ? IGNORE_INDEX : (tokenizer.padTokenId ?? IGNORE_INDEX),
     });
