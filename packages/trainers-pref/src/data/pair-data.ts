@@ -1,7 +1,8 @@
 import { dpoSamples, type RecordIssue } from '@medgpt/data';
 import type { Tokenizer } from '@medgpt/tokenizer';
-import { chatDataSetup, dataReportLines, dataTokenizer, loadStageRecords } from '@medgpt/trainer';
+import { dataReportLines, loadStageRecords } from '@medgpt/trainer';
 import type { PreferenceDataOptions } from '../config/preference-data-options.js';
+import { preferenceSetup } from './preference-setup.js';
 import type { PairRow } from '../pairwise/pair-task.js';
 
 /** A preference stage's pairs, the tokenizer they were made with, and what the log should say. */
@@ -24,17 +25,9 @@ export async function pairData(
   options: PreferenceDataOptions & { truncation_mode: 'keep_start' | 'keep_end' },
   baseTokenizer: Tokenizer,
 ): Promise<PairData> {
-  const { tokenizer, template, chatTemplate, notes } = chatDataSetup(options.template_name, baseTokenizer);
+  const { tokenizer, sampleOptions, notes } = preferenceSetup(options, baseTokenizer);
   const { train, validation, trainReport, validationReport } = await loadStageRecords(stage, options);
-  const tokenize = (records: typeof train) =>
-    dpoSamples(records, {
-      template,
-      chatTemplate,
-      toolFormat: options.tool_format,
-      tokenizer: dataTokenizer(tokenizer),
-      maxSourceLength: options.max_source_length,
-      maxTargetLength: options.max_target_length,
-    });
+  const tokenize = (records: typeof train) => dpoSamples(records, sampleOptions);
   const trainSet = withScoredAnswers(tokenize(train), options);
   const evalSet = withScoredAnswers(tokenize(validation), options);
   const notPrefix = [...trainSet.samples, ...evalSet.samples].filter((s) => !s.promptIsPrefix).length;

@@ -2,22 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DPO_LOSS_TYPES } from '../losses/dpo-loss.js';
+import { PREFERENCE_METRICS } from '../pairwise/preference-metrics.js';
 import { trainTiny } from '../test-support/train-tiny.js';
 import { DpoTrainer } from './dpo-trainer.js';
 
 const train = (overrides: Record<string, unknown> = {}) =>
   trainTiny((c, r) => new DpoTrainer(c, r), { max_steps: 8, eval_steps: 8, save_steps: 8, ...overrides });
 
-const METRIC_NAMES = [
-  'rewards/chosen',
-  'rewards/rejected',
-  'rewards/accuracies',
-  'rewards/margins',
-  'logps/chosen',
-  'logps/rejected',
-  'logits/chosen',
-  'logits/rejected',
-];
+const METRIC_NAMES = PREFERENCE_METRICS;
 
 describe('DpoTrainer', () => {
   it('LoRA DPO: the first loss is ln 2, the margin rises, TRL metric names are logged, skipped rows are named', async () => {

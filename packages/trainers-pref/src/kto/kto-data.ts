@@ -1,7 +1,8 @@
 import { ktoSamples } from '@medgpt/data';
 import type { Tokenizer } from '@medgpt/tokenizer';
-import { chatDataSetup, dataReportLines, dataTokenizer, loadStageRecords } from '@medgpt/trainer';
+import { dataReportLines, loadStageRecords } from '@medgpt/trainer';
 import type { PreferenceDataOptions } from '../config/preference-data-options.js';
+import { preferenceSetup } from '../data/preference-setup.js';
 import type { KtoRow } from './kto-task.js';
 
 export interface KtoData {
@@ -17,17 +18,9 @@ export interface KtoData {
  * rendered as for DPO, TRL's tokenisation, every skipped record or row named with its file:line.
  */
 export async function ktoData(options: PreferenceDataOptions, baseTokenizer: Tokenizer): Promise<KtoData> {
-  const { tokenizer, template, chatTemplate, notes } = chatDataSetup(options.template_name, baseTokenizer);
+  const { tokenizer, sampleOptions, notes } = preferenceSetup(options, baseTokenizer);
   const { train, validation, trainReport, validationReport } = await loadStageRecords('kto', options);
-  const tokenize = (records: typeof train) =>
-    ktoSamples(records, {
-      template,
-      chatTemplate,
-      toolFormat: options.tool_format,
-      tokenizer: dataTokenizer(tokenizer),
-      maxSourceLength: options.max_source_length,
-      maxTargetLength: options.max_target_length,
-    });
+  const tokenize = (records: typeof train) => ktoSamples(records, sampleOptions);
   const trainSet = tokenize(train);
   const evalSet = tokenize(validation);
   const report = dataReportLines({

@@ -1,7 +1,8 @@
 import { rewardSamples } from '@medgpt/data';
 import type { Tokenizer } from '@medgpt/tokenizer';
-import { chatDataSetup, dataReportLines, dataTokenizer, loadStageRecords } from '@medgpt/trainer';
+import { dataReportLines, loadStageRecords } from '@medgpt/trainer';
 import type { PreferenceDataOptions } from '../config/preference-data-options.js';
+import { preferenceSetup } from '../data/preference-setup.js';
 import type { PairRow } from '../pairwise/pair-task.js';
 
 export interface RewardData {
@@ -22,17 +23,9 @@ export async function rewardData(
   options: PreferenceDataOptions,
   baseTokenizer: Tokenizer,
 ): Promise<RewardData> {
-  const { tokenizer, template, chatTemplate, notes } = chatDataSetup(options.template_name, baseTokenizer);
+  const { tokenizer, sampleOptions, notes } = preferenceSetup(options, baseTokenizer);
   const { train, validation, trainReport, validationReport } = await loadStageRecords('rm', options);
-  const tokenize = (records: typeof train) =>
-    rewardSamples(records, {
-      template,
-      chatTemplate,
-      toolFormat: options.tool_format,
-      tokenizer: dataTokenizer(tokenizer),
-      maxSourceLength: options.max_source_length,
-      maxTargetLength: options.max_target_length,
-    });
+  const tokenize = (records: typeof train) => rewardSamples(records, sampleOptions);
   const trainSet = tokenize(train);
   const evalSet = tokenize(validation);
   const rows = (set: typeof trainSet): PairRow[] =>
