@@ -1,12 +1,8 @@
-import { DEFAULT_TRAINING_ARGUMENTS, TRAINING_ARGUMENT_DOCS } from '@medgpt/trainer';
 import { PT_DEFAULTS, PT_OPTION_DOCS, PtTrainer, type PtConfigInput } from '@medgpt/trainers-sft';
-import { defineCommand } from '../command.js';
-import { runTrainingCommand, trainingOptionSchema } from './training-options.js';
-
-const DOCS = { ...PT_OPTION_DOCS, ...TRAINING_ARGUMENT_DOCS };
+import { defineTrainingCommand } from './define-training-command.js';
 
 /** `medgpt pt`: MedicalGPT's training/pretraining.py with its flags (and transformers'). */
-export const ptCommand = defineCommand({
+export const ptCommand = defineTrainingCommand({
   name: 'pt',
   summary: 'continued pretraining on domain text (pretraining.py), full or LoRA',
   description:
@@ -19,17 +15,7 @@ export const ptCommand = defineCommand({
       '    --block_size 512 --per_device_train_batch_size 4 --gradient_accumulation_steps 8 --learning_rate 2e-4 \\\n' +
       '    --num_train_epochs 0.5 --warmup_steps 5 --use_peft true --lora_rank 8 --lora_alpha 16',
   ],
-  options: trainingOptionSchema(
-    DOCS,
-    { ...DEFAULT_TRAINING_ARGUMENTS, ...PT_DEFAULTS, output_dir: 'outputs-pt' },
-    ['model_name_or_path', 'train_file_dir'],
-  ),
-  run(options, { io }) {
-    return runTrainingCommand(
-      options,
-      DOCS,
-      io,
-      (config, log) => new PtTrainer(config as PtConfigInput, { log }),
-    );
-  },
+  docs: PT_OPTION_DOCS,
+  defaults: { ...PT_DEFAULTS, output_dir: 'outputs-pt' },
+  trainer: (config, log) => new PtTrainer(config as PtConfigInput, { log }),
 });

@@ -1,12 +1,8 @@
-import { DEFAULT_TRAINING_ARGUMENTS, TRAINING_ARGUMENT_DOCS } from '@medgpt/trainer';
 import { SFT_DEFAULTS, SFT_OPTION_DOCS, SftTrainer, type SftConfigInput } from '@medgpt/trainers-sft';
-import { defineCommand } from '../command.js';
-import { runTrainingCommand, trainingOptionSchema } from './training-options.js';
-
-const DOCS = { ...SFT_OPTION_DOCS, ...TRAINING_ARGUMENT_DOCS };
+import { defineTrainingCommand } from './define-training-command.js';
 
 /** `medgpt sft`: MedicalGPT's training/supervised_finetuning.py with its flags (and transformers'). */
-export const sftCommand = defineCommand({
+export const sftCommand = defineTrainingCommand({
   name: 'sft',
   summary: 'supervised fine-tuning on ShareGPT conversations (supervised_finetuning.py), full or LoRA',
   description:
@@ -21,17 +17,7 @@ export const sftCommand = defineCommand({
       '    --learning_rate 2e-5 --num_train_epochs 1 --use_peft true --lora_rank 8 --lora_alpha 16',
     'medgpt sft --config sft.json --resume_from_checkpoint true',
   ],
-  options: trainingOptionSchema(
-    DOCS,
-    { ...DEFAULT_TRAINING_ARGUMENTS, ...SFT_DEFAULTS, output_dir: 'outputs-sft' },
-    ['model_name_or_path', 'train_file_dir'],
-  ),
-  run(options, { io }) {
-    return runTrainingCommand(
-      options,
-      DOCS,
-      io,
-      (config, log) => new SftTrainer(config as SftConfigInput, { log }),
-    );
-  },
+  docs: SFT_OPTION_DOCS,
+  defaults: { ...SFT_DEFAULTS, output_dir: 'outputs-sft' },
+  trainer: (config, log) => new SftTrainer(config as SftConfigInput, { log }),
 });

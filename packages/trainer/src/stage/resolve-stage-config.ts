@@ -115,7 +115,7 @@ function closest(key: string, names: string[]): string | undefined {
   );
 }
 
-/** The data options PT and SFT share. */
+/** The data options every training stage shares. */
 export interface DataFileOptions {
   train_file_dir: string;
   validation_file_dir: string | null;

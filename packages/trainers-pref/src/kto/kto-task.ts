@@ -9,6 +9,7 @@ import {
   type WeightsTaskOptions,
 } from '@medgpt/trainer';
 import { ktoKl, ktoLoss } from '../losses/kto-loss.js';
+import { frozenLogps } from '../logps/frozen-logps.js';
 import { sequenceLogps } from '../logps/sequence-logps.js';
 import type { ReferenceModel } from '../reference/reference-model.js';
 
@@ -110,15 +111,7 @@ export class KtoTask extends WeightsTask<KtoRow, KtoBatch> {
 
   /** z0 from the mismatched rows: the policy's log-probs are taken without a tape, as TRL does. */
   private klEstimate(mismatched: UnpairedBatch): tf.Scalar {
-    const policy = noGrad(() => {
-      const checkpointing = this.o.model.gradientCheckpointing;
-      this.o.model.gradientCheckpointing = false;
-      try {
-        return sequenceLogps(this.o.model, mismatched).sum;
-      } finally {
-        this.o.model.gradientCheckpointing = checkpointing;
-      }
-    });
+    const policy = frozenLogps(this.o.model, mismatched);
     return ktoKl(policy, this.o.reference.logps(mismatched));
   }
 

@@ -8,6 +8,7 @@ import {
   type StageRunOptions,
   type TrainableWeights,
 } from '@medgpt/trainer';
+import { pairMaxLength } from '../config/pair-stage-options.js';
 import type { PreferenceDataOptions } from '../config/preference-data-options.js';
 import type { PairData } from '../data/pair-data.js';
 import { pairLength } from '../data/pair-length.js';
@@ -51,9 +52,7 @@ export function runPairStage(p: PairStageParts): Promise<StageResult> {
         model: p.model,
         weights,
         padTokenId,
-        ...(p.truncate
-          ? { maxLength: c.max_source_length + c.max_target_length, truncationMode: c.truncation_mode }
-          : {}),
+        ...(p.truncate ? { maxLength: pairMaxLength(c), truncationMode: c.truncation_mode } : {}),
         saveExtras: (dir) => data.tokenizer.save(dir),
       }),
     describeEval: p.describeEval ?? describePreferenceEval,

@@ -1,8 +1,8 @@
-import { noGrad, tf } from '@medgpt/core-tensor';
+import type { tf } from '@medgpt/core-tensor';
 import type { CausalLM } from '@medgpt/models';
 import type { PeftModel } from '@medgpt/peft';
 import type { CompletionBatch } from '../logps/completion-batch.js';
-import { sequenceLogps } from '../logps/sequence-logps.js';
+import { frozenLogps } from '../logps/frozen-logps.js';
 
 /** The frozen model DPO and KTO measure the policy against. */
 export interface ReferenceModel {
@@ -32,18 +32,4 @@ export function modelReference(model: CausalLM, description: string, owned: bool
       if (owned) model.dispose();
     },
   };
-}
-
-/**
- * Log-probs without a tape. Activation checkpointing is switched off for the pass: with nothing to
- * differentiate there is nothing to recompute.
- */
-function frozenLogps(model: CausalLM, batch: CompletionBatch): tf.Tensor1D {
-  const checkpointing = model.gradientCheckpointing;
-  model.gradientCheckpointing = false;
-  try {
-    return noGrad(() => sequenceLogps(model, batch).sum);
-  } finally {
-    model.gradientCheckpointing = checkpointing;
-  }
 }
