@@ -34,6 +34,7 @@ import {
 } from '@medgpt/trainers-pref';
 import { batchSummary, syntheticPairs } from './lib/dpo-batch.js';
 import { buildRandomModel, deviceSync, memoryMiB, qwenRawConfig, setupBackend } from './lib/gpu-model.js';
+import { timeSteps } from './lib/timed-steps.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -178,25 +179,7 @@ const step = (): number => {
   return loss;
 };
 
-const losses: number[] = [];
-const warmMs: number[] = [];
-for (let i = 0; i < warmup; i++) {
-  started = performance.now();
-  losses.push(step());
-  warmMs.push(performance.now() - started);
-}
-// Time `steps` steps, fewer when the warm-up says they would not fit the budget (at least 1).
-const last = warmMs[warmMs.length - 1] ?? 0;
-const spent = warmMs.reduce((a, b) => a + b, 0);
-const timed = Math.max(1, Math.min(steps, Math.floor((budgetMs - spent) / Math.max(last, 1))));
-const stepMs: number[] = [];
-const numTensors = tf.memory().numTensors; // after the warm-up, which makes the optimizer state and metric sums
-for (let i = 0; i < timed; i++) {
-  started = performance.now();
-  losses.push(step());
-  stepMs.push(performance.now() - started);
-}
-const leaked = tf.memory().numTensors - numTensors;
+const { losses, warmMs, stepMs, leaked } = timeSteps(step, { warmup, steps, budgetMs });
 const metrics = task.takeMetrics('train');
 const mem = memoryMiB();
 const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
@@ -214,11 +197,11 @@ console.log(
 );
 console.log(
   `${(realTokens / (mean / 1000)).toFixed(0)} tokens/s (real tokens), ${mean.toFixed(1)} ms/step mean, ` +
-    `${median.toFixed(1)} median over ${timed} timed steps; peak ${mem.poolPeakMiB} MiB (pool), live ${mem.liveMiB} MiB` +
+    `${median.toFixed(1)} median over ${stepMs.length} timed steps; peak ${mem.poolPeakMiB} MiB (pool), live ${mem.liveMiB} MiB` +
     (precomputeMs === null ? '' : `; reference pass before training ${precomputeMs.toFixed(0)} ms`),
 );
 console.log(
-  `metrics (TRL's names, mean over the ${warmup + timed} steps): ` +
+  `metrics (TRL's names, mean over the ${warmup + stepMs.length} steps): ` +
     Object.entries(metrics)
       .map(([k, v]) => `${k} ${v.toFixed(4)}`)
       .join(', '),
@@ -248,7 +231,7 @@ const line = JSON.stringify({
   beta,
   lr,
   warmup,
-  steps: timed,
+  steps: stepMs.length,
   stepMs: stepMs.map((m) => Math.round(m * 10) / 10),
   stepMsMean: Math.round(mean * 10) / 10,
   stepMsMedian: Math.round(median * 10) / 10,

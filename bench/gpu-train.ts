@@ -21,6 +21,7 @@ import type { CudaBackend } from '@medgpt/backend-cuda';
 import { generate, type CausalLM } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
 import { buildRandomModel, memoryMiB, qwenRawConfig, setupBackend } from './lib/gpu-model.js';
+import { timeSteps } from './lib/timed-steps.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -99,7 +100,7 @@ function report(result: Record<string, unknown>): void {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function train(kind: 'lora' | 'full'): Promise<void> {
-  let started = performance.now();
+  const started = performance.now();
   const model = buildModel();
   let vars: tf.Variable[];
   let peft: PeftModel | null = null;
@@ -135,25 +136,7 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
     tf.dispose([value, ...Object.values(grads)]);
     return loss;
   };
-  const losses: number[] = [];
-  const warmMs: number[] = [];
-  for (let i = 0; i < warmup; i++) {
-    started = performance.now();
-    losses.push(step());
-    warmMs.push(performance.now() - started);
-  }
-  // Time `steps` steps, fewer when the warm-up says they would not fit the budget (at least 1).
-  const last = warmMs[warmMs.length - 1] ?? 0;
-  const spent = warmMs.reduce((a, b) => a + b, 0);
-  const timed = Math.max(1, Math.min(steps, Math.floor((budgetMs - spent) / Math.max(last, 1))));
-  const stepMs: number[] = [];
-  const numTensors = tf.memory().numTensors; // after the warm-up, which creates the optimizer state
-  for (let i = 0; i < timed; i++) {
-    started = performance.now();
-    losses.push(step());
-    stepMs.push(performance.now() - started);
-  }
-  const leaked = tf.memory().numTensors - numTensors;
+  const { losses, warmMs, stepMs, leaked } = timeSteps(step, { warmup, steps, budgetMs });
   if (args.profile && args.backend === 'cuda') profileStep(step);
   const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
   const mem = memoryMiB();
@@ -169,7 +152,7 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
     params,
     trainable,
     warmup,
-    steps: timed,
+    steps: stepMs.length,
     stepMsMean: Math.round(mean * 10) / 10,
     stepMsMedian: Math.round(median(stepMs) * 10) / 10,
     tokensPerSec: Math.round((batch * seq) / (mean / 1000)),
