@@ -70,6 +70,11 @@ export {
   saveOptimizerState,
   type StatefulOptimizer,
 } from './checkpoint/optimizer-state-file.js';
+export {
+  CHECKPOINT_MANIFEST_FILE,
+  checkCheckpoint,
+  writeCheckpointManifest,
+} from './checkpoint/checkpoint-manifest.js';
 export { writeTextAtomic } from '@medgpt/core-tensor';
 
 // Metrics, progress, plots

@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +178,79 @@ describe('Trainer', () => {
     expect(losses(result.logHistory).slice(0, 4)).toEqual(losses(fullResult.logHistory).slice(0, 4));
     expect(taskB.snapshot()).toEqual(fullWeights);
     taskB.dispose();
+  });
+
+  describe('a damaged checkpoint on resume', () => {
+    const args = {
+      num_train_epochs: 2,
+      per_device_train_batch_size: 3,
+      gradient_accumulation_steps: 2,
+      save_steps: 2,
+    };
+    let fullDir: string;
+    let fullLosses: (number | undefined)[][];
+    let fullWeights: number[][];
+    beforeAll(async () => {
+      const task = new ToyLmTask();
+      const full = trainer(task, args);
+      fullLosses = losses((await full.train()).logHistory);
+      fullWeights = task.snapshot();
+      fullDir = full.args.output_dir;
+      task.dispose();
+    });
+
+    async function resumeWith(damage: (newest: string) => void, resume: true | string = true) {
+      const out = tempDir();
+      for (const step of [4, 6]) {
+        await cp(join(fullDir, `checkpoint-${step}`), join(out, `checkpoint-${step}`), { recursive: true });
+      }
+      damage(join(out, 'checkpoint-6'));
+      const lines: string[] = [];
+      const task = new ToyLmTask(7);
+      const t = new Trainer({
+        args: {
+          output_dir: out,
+          learning_rate: 0.05,
+          logging_steps: 1,
+          ...args,
+          resume_from_checkpoint: resume === true ? true : join(out, resume),
+        },
+        task,
+        trainDataset: data,
+        log: (line) => lines.push(line),
+        progress: false,
+        handleSignals: false,
+      });
+      try {
+        const result = await t.train();
+        return { result, lines, weights: task.snapshot() };
+      } finally {
+        task.dispose();
+      }
+    }
+
+    it.each([
+      ['truncated weights', 'model.safetensors', (f: string) => truncateSync(f, statSync(f).size - 5)],
+      ['missing optimizer state', 'optimizer.safetensors', (f: string) => rmSync(f)],
+      [
+        'garbled JSON of the same size',
+        'rng_state.json',
+        (f: string) => writeFileSync(f, '#'.repeat(statSync(f).size)),
+      ],
+    ])('%s: names the file and resumes from the checkpoint before', async (_, file, damage) => {
+      const { result, lines, weights } = await resumeWith((dir) => damage(join(dir, file)));
+      const warning = lines.find((l) => l.startsWith('warning:'));
+      expect(warning).toMatch(new RegExp(`checkpoint-6 is damaged: ${file.replace('.', '\\.')}`));
+      expect(lines.join('\n')).toMatch(/Continuing from .*checkpoint-4 at global step 4/);
+      expect(losses(result.logHistory).filter(([s]) => s! > 4)).toEqual(fullLosses.filter(([s]) => s! > 4));
+      expect(weights).toEqual(fullWeights);
+    });
+
+    it('stops with the file named when the damaged checkpoint was asked for by path', async () => {
+      await expect(
+        resumeWith((dir) => rmSync(join(dir, 'trainer_state.json')), 'checkpoint-6'),
+      ).rejects.toThrow(/cannot resume from .*checkpoint-6: trainer_state\.json is missing/);
+    });
   });
 
   it('saves a checkpoint and returns on SIGINT', async () => {

@@ -8,7 +8,8 @@ import { Generator, getScheduler, MultiTensorAdamW, weightDecayParamGroups } fro
 // defines: the resumable, seeded data stream
 import { ResumableBatchIterator } from '@medgpt/data';
 
-import { lastCheckpoint, removeUnfinishedCheckpoints } from './checkpoint/checkpoint-dirs.js';
+import { listCheckpoints, removeUnfinishedCheckpoints } from './checkpoint/checkpoint-dirs.js';
+import { checkCheckpoint } from './checkpoint/checkpoint-manifest.js';
 import { readTrainerCheckpoint, type RunState } from './checkpoint/trainer-checkpoint.js';
 import { MetricsFile, METRICS_FILE } from './logging/metrics-file.js';
 import { ProgressBar, type ProgressStream } from './logging/progress-bar.js';
@@ -161,12 +162,26 @@ export class Trainer<E, B> {
   private async resumeDir(): Promise<string | undefined> {
     const r = this.args.resume_from_checkpoint;
     if (r === null || r === false) return undefined;
-    if (typeof r === 'string') return r;
-    const last = await lastCheckpoint(this.args.output_dir);
-    if (last === undefined) {
+    if (typeof r === 'string') {
+      const problem = await checkCheckpoint(r);
+      if (problem !== undefined) {
+        throw new Error(`cannot resume from ${r}: ${problem}; resume from an older checkpoint instead`);
+      }
+      return r;
+    }
+    const all = await listCheckpoints(this.args.output_dir);
+    if (all.length === 0) {
       throw new Error(`--resume_from_checkpoint true: ${this.args.output_dir} has no checkpoint-* directory`);
     }
-    return last;
+    // Newest first; a damaged one is reported and skipped, as if it had never been written.
+    for (const { dir } of all.reverse()) {
+      const problem = await checkCheckpoint(dir);
+      if (problem === undefined) return dir;
+      this.print(`warning: ${dir} is damaged: ${problem}; trying the checkpoint before it`);
+    }
+    throw new Error(
+      `--resume_from_checkpoint true: no checkpoint in ${this.args.output_dir} is complete (see the warnings above)`,
+    );
   }
 
   private iterator(resumed: RunState | undefined): ResumableBatchIterator<E> {

@@ -91,7 +91,7 @@ export const TRAINING_ARGUMENT_DOCS: Record<keyof TrainingArguments, OptionDoc> 
   resume_from_checkpoint: {
     kind: 'path-or-boolean',
     metavar: 'DIR|true',
-    help: 'resume from a checkpoint dir, or true for the newest in --output_dir',
+    help: 'resume from a checkpoint dir, or true for the newest complete one in --output_dir (a damaged one is named and skipped)',
   },
   nan_inf_policy: {
     kind: 'string',

@@ -6,6 +6,7 @@ import type { BatchIteratorState } from '@medgpt/data';
 import type { PrecisionState } from '../loop/precision-policy.js';
 import { parseTrainerState, trainerStateJson, type TrainerState } from '../trainer-state.js';
 import type { TrainingArguments } from '../training-arguments.js';
+import { writeCheckpointManifest } from './checkpoint-manifest.js';
 import {
   loadOptimizerState,
   OPTIMIZER_JSON_FILE,
@@ -67,6 +68,7 @@ export async function writeTrainerCheckpoint(dir: string, parts: SaveCheckpointP
   }
   await writeJson(join(dir, TRAINING_ARGS_FILE), parts.args);
   await writeTextAtomic(join(dir, TRAINER_STATE_FILE), trainerStateJson(parts.state));
+  await writeCheckpointManifest(dir);
 }
 
 /**
