@@ -29,9 +29,9 @@ describe('README', () => {
     }
     expect(results.map((r) => r.code)).toEqual([1, 0, 0, 0]);
     expect(results[0]!.out).toContain(
-      'sharegpt_zh_1K_format.jsonl:59: warning: conversations[2].value: the human turn is empty',
+      'sharegpt_zh_1K_format.jsonl:59: error: conversations[2].value: the human turn is empty',
     );
-    expect(results[0]!.out).toContain('2,300 records in 3 files: 2,299 valid (7 with warnings), 1 invalid');
+    expect(results[0]!.out).toContain('2,300 records in 3 files: 2,298 valid (6 with warnings), 2 invalid');
     expect(results[2]!.out).toContain(
       'Converted 3 samples: apps/cli/examples/alpaca_zh_sample.json -> /tmp/alpaca_zh_sample.jsonl',
     );

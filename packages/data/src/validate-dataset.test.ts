@@ -51,7 +51,7 @@ const planted: [line: string, issues: [IssueSeverity, IssueCode, string | undefi
   ],
   [
     JSON.stringify({ conversations: [turn('human', ' '), turn('gpt', 'A')] }),
-    [['warning', 'empty-value', 'conversations[0].value']],
+    [['error', 'empty-value', 'conversations[0].value']],
   ],
   [
     JSON.stringify({

@@ -8,6 +8,7 @@ import { extractConfigPath, loadConfig } from '../args/load-config.js';
 import { parseArgs } from '../args/parse-args.js';
 import { UsageError } from '../args/usage-error.js';
 import type { CliIo } from '../cli-io.js';
+import { main } from '../cli-main.js';
 import type { Command } from '../command.js';
 import { formatCommandHelp } from '../format-help.js';
 import { ptCommand } from './pt.js';
@@ -39,6 +40,20 @@ async function runTrainingCommand(command: Command, argv: string[]) {
     stderr += `${err.message}\n${err.hint ?? ''}`;
     code = 2;
   }
+  return { code, stdout, stderr };
+}
+
+/** `medgpt ...argv` through the CLI's entry, as a user runs it (exit codes included). */
+async function runMain(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: dir,
+    env: {},
+  };
+  const code = await main(argv, io);
   return { code, stdout, stderr };
 }
 
@@ -175,6 +190,82 @@ describe('medgpt sft', () => {
   });
 });
 
+describe('medgpt sft on a file with bad records', () => {
+  let base: string;
+  let data: string;
+  const turn = (from: string, value: string) => ({ from, value });
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    base = join(dir, 'bad-base');
+    await createTinyModel({ seed: 2, hiddenSize: 32, intermediateSize: 64 }, base);
+    const good = (i: number) => ({
+      conversations: [turn('human', `question ${i}?`), turn('gpt', `answer ${i}.`)],
+    });
+    const lines = [
+      good(1),
+      { conversations: [turn('human', ''), turn('gpt', 'an answer to nothing')] }, // line 2: empty question
+      good(3),
+      { conversation: [turn('human', 'typo in the key'), turn('gpt', 'a')] }, // line 4
+      good(5),
+      { conversations: [turn('human', 'q'), turn('doctor', 'a')] }, // line 6: unknown role
+      good(7),
+      { conversations: [turn('human', 'no answer')] }, // line 8
+      { conversations: [turn('human', 'q'), turn('gpt', '   ')] }, // line 9: empty answer
+      good(10),
+      { conversations: 'not a list' }, // line 11
+    ].map((r) => JSON.stringify(r));
+    data = join(dir, 'bad-sft.jsonl');
+    writeFileSync(data, `${lines.join('\n')}\n{not json\n`); // line 12
+  });
+  const run = (out: string, ...extra: string[]) =>
+    runMain([
+      'sft',
+      ...['--model_name_or_path', base, '--train_file_dir', data, '--output_dir', join(dir, out)],
+      ...['--backend', 'cpu', '--use_peft', 'false', '--torch_dtype', 'float32', '--model_max_length', '48'],
+      ...['--validation_split_percentage', '0', '--max_steps', '1', '--per_device_train_batch_size', '5'],
+      ...extra,
+    ]);
+
+  it('names every skipped record with file:line and trains only on the valid ones', async () => {
+    const { code, stdout, stderr } = await run('bad-out');
+    expect(code, stderr).toBe(0);
+    const all = stdout + stderr;
+    expect(all).toMatch(/sft data: 12 records read, 7 invalid; 5 training samples/);
+    for (const line of [2, 4, 6, 8, 9, 11, 12]) expect(all).toContain(`bad-sft.jsonl:${line}`);
+    expect(all).toMatch(/empty-value/);
+  });
+
+  it('--strict_data stops before training (exit 1), naming the records', async () => {
+    const { code, stdout, stderr } = await run('strict-out', '--strict_data');
+    expect(code).toBe(1);
+    expect(stdout + stderr).toMatch(/--strict_data: 7 record\(s\) or row\(s\) would be skipped/);
+    expect(stdout + stderr).toContain('bad-sft.jsonl:2');
+    expect(existsSync(join(dir, 'strict-out', 'model.safetensors'))).toBe(false);
+  });
+
+  it('a file with no valid record fails with the reasons, not with a split error', async () => {
+    const only = join(dir, 'only-bad.jsonl');
+    writeFileSync(
+      only,
+      readFileSync(data, 'utf8')
+        .split('\n')
+        .filter((_, i) => [1, 3, 5].includes(i))
+        .join('\n'),
+    );
+    const { code, stdout, stderr } = await runMain([
+      'sft',
+      ...['--model_name_or_path', base, '--train_file_dir', only, '--output_dir', join(dir, 'none-out')],
+      ...['--backend', 'cpu', '--use_peft', 'false', '--max_steps', '1'],
+    ]);
+    expect(code).toBe(1);
+    expect(stdout + stderr).toMatch(/only-bad\.jsonl: 3 records read, none usable for sft/);
+    expect(stdout + stderr).toContain(
+      'only-bad.jsonl:1: error: conversations[0].value: the human turn is empty',
+    );
+    expect(stdout + stderr).not.toMatch(/test_size|split/);
+  });
+});
+
 describe('medgpt pt', () => {
   it('trains on text blocks and resumes from its newest checkpoint with --resume_from_checkpoint true', async () => {
     await tf.setBackend('cpu');
@@ -223,5 +314,27 @@ describe('medgpt pt', () => {
       .map((m) => m.step);
     expect(steps).toEqual([1, 2, 3, 4]);
     expect(existsSync(join(out, 'checkpoint-4', 'optimizer.safetensors'))).toBe(true);
+  });
+
+  it('--packing false --mask_pad_labels false scores the padding, as MedicalGPT does', async () => {
+    await tf.setBackend('cpu');
+    const base = join(dir, 'pt-pad-base');
+    await createTinyModel({ seed: 4, hiddenSize: 32, intermediateSize: 64 }, base);
+    const firstLoss = async (mask: string) => {
+      const out = join(dir, `pt-pad-${mask}`);
+      const run = await runTrainingCommand(ptCommand as unknown as Command, [
+        ...['--model_name_or_path', base, '--train_file_dir', PT_DATA, '--output_dir', out],
+        ...['--backend', 'cpu', '--use_peft', 'false', '--block_size', '64', '--max_train_samples', '4'],
+        ...['--per_device_train_batch_size', '4', '--max_steps', '1', '--logging_steps', '1'],
+        ...['--packing', 'false', '--mask_pad_labels', mask],
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+      return (JSON.parse(metrics[0]!) as { loss: number }).loss;
+    };
+    const masked = await firstLoss('true');
+    const scored = await firstLoss('false');
+    expect(Number.isFinite(scored)).toBe(true);
+    expect(scored).not.toBeCloseTo(masked, 3);
   });
 });

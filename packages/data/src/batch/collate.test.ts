@@ -25,6 +25,18 @@ describe('collateSft', () => {
     expect(Array.from(b.attentionMask)).toEqual([0, 1, 1, 1, 0, 0, 1, 1]);
   });
 
+  it("keeps a row's own padding: masked keys, its labels, positions running through it", () => {
+    const own = { inputIds: [4, 5, 0, 0], labels: [4, 5, 0, 0], attentionMask: [1, 1, 0, 0] };
+    const b = collateSft([own, rows[1]!], { padTokenId: 0 });
+    expect(b.seqLength).toBe(4);
+    expect(Array.from(b.labels)).toEqual([4, 5, 0, 0, -100, 5, -100, -100]);
+    expect(Array.from(b.attentionMask)).toEqual([1, 1, 0, 0, 1, 1, 0, 0]);
+    expect(Array.from(b.positionIds)).toEqual([0, 1, 2, 3, 0, 1, 0, 0]);
+    expect(() => collateSft([{ ...own, attentionMask: [1] }], { padTokenId: 0 })).toThrow(
+      /row 0 has 4 input ids but 1 mask values/,
+    );
+  });
+
   it('rejects rows whose labels do not match their ids', () => {
     expect(() => collateSft([{ inputIds: [1, 2], labels: [1] }], { padTokenId: 0 })).toThrow(
       /row 0 has 2 input ids but 1 labels/,

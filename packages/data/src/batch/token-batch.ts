@@ -22,6 +22,12 @@ export interface TokenBatch {
 export interface LabeledSequence {
   readonly inputIds: ArrayLike<number>;
   readonly labels: ArrayLike<number>;
+  /**
+   * A row that carries its own padding (MedicalGPT's PT without packing pads every text to block_size
+   * and keeps pad ids as labels): 1 = real token, 0 = padding, same length as inputIds. Without it every
+   * token of the row is real.
+   */
+  readonly attentionMask?: ArrayLike<number>;
 }
 
 /** Which side of a row padding goes on. */

@@ -71,13 +71,10 @@ function checkTurn(turn: unknown, field: string, issues: IssueList, completion: 
     issues.error('unknown-role', `${field}.from`, `unknown role ${JSON.stringify(from)}`, ROLE_LIST);
   }
   if (value !== undefined && from !== undefined && from !== 'system' && value.trim() === '') {
-    const valueField = `${field}.value`;
-    if (completion) {
-      issues.error('empty-value', valueField, 'the completion (the last turn) is empty', 'non-empty text');
-    } else {
-      // MedicalGPT trains on it as it is, so it is kept; an empty answer teaches an immediate EOS.
-      issues.warning('empty-value', valueField, `the ${from} turn is empty`, 'non-empty text');
-    }
+    // MedicalGPT trains on such a record as it is; here it is refused: an empty question teaches an
+    // answer to nothing, an empty answer an immediate EOS.
+    const problem = completion ? 'the completion (the last turn) is empty' : `the ${from} turn is empty`;
+    issues.error('empty-value', `${field}.value`, problem, 'non-empty text');
   }
   if (value !== undefined && from === 'function_call') checkFunctionCall(value, `${field}.value`, issues);
   const errors = issues.issues.slice(before).filter((issue) => issue.severity === 'error');

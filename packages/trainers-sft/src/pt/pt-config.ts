@@ -37,6 +37,12 @@ export interface PtOptions extends ModelOptions, LoraOptions {
    * false: one padded row per text (padding takes no loss here; MedicalGPT trains on it).
    */
   packing: boolean;
+  /**
+   * --packing false only. true (default): padding takes no loss. false: every text is padded to
+   * block_size with the pad ids as labels, so the loss includes padding, as MedicalGPT's pretraining.py
+   * computes it (its bug, kept for reproduction).
+   */
+  mask_pad_labels: boolean;
 }
 
 export type PtConfig = PtOptions & TrainingArguments;
@@ -55,6 +61,7 @@ export const PT_DEFAULTS: PtOptions = {
   validation_split_percentage: 1,
   keep_linebreaks: true,
   packing: true,
+  mask_pad_labels: true,
 };
 
 export function resolvePtConfig(input: PtConfigInput): PtConfig {
@@ -72,7 +79,7 @@ function checkPtOptions(o: PtOptions): void {
     isInteger(o.validation_split_percentage, 0) && o.validation_split_percentage < 100,
     'an integer in [0, 100)',
   );
-  for (const key of ['keep_linebreaks', 'packing'] as const)
+  for (const key of ['keep_linebreaks', 'packing', 'mask_pad_labels'] as const)
     checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
 }
 
@@ -107,5 +114,9 @@ export const PT_OPTION_DOCS: Record<keyof PtOptions, OptionDoc> = {
   packing: {
     kind: 'boolean',
     help: 'concatenate texts (EOS between) into blocks; false: one padded row per text',
+  },
+  mask_pad_labels: {
+    kind: 'boolean',
+    help: 'with --packing false, padding takes no loss; false pads every text to --block_size and trains on the pad labels: reproduces MedicalGPT, including its bug',
   },
 };

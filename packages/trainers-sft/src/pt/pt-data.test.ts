@@ -51,4 +51,29 @@ describe('ptData', () => {
     expect(train.map((r) => r.inputIds.length)).toEqual([tokenizer.encode('fever is common').length, 16]);
     void tmpdir;
   });
+
+  it('mask_pad_labels false: every text padded to block_size, pad ids kept as labels, padding masked from attention', async () => {
+    const { dir, base } = await tinySetup();
+    const tokenizer = await loadTokenizer(base);
+    const file = join(mkdtempSync(join(dir, 'txt-')), 'a.txt');
+    writeFileSync(file, 'fever is common\nx\n');
+    const pad = 3;
+    const options = resolvePtConfig({
+      model_name_or_path: base,
+      train_file_dir: file,
+      block_size: 16,
+      packing: false,
+      mask_pad_labels: false,
+      validation_split_percentage: 0,
+    });
+    const { train } = await ptData(options, tokenizer, pad);
+    expect(train).toHaveLength(2); // the one-token row is kept: its padding is still scored
+    for (const [i, text] of ['fever is common\n', 'x\n'].entries()) {
+      const ids = tokenizer.encode(text);
+      const padding = new Array<number>(16 - ids.length).fill(pad);
+      expect(Array.from(train[i]!.inputIds)).toEqual([...ids, ...padding]);
+      expect(Array.from(train[i]!.labels)).toEqual([...ids, ...padding]);
+      expect(Array.from(train[i]!.attentionMask!)).toEqual([...ids.map(() => 1), ...padding.map(() => 0)]);
+    }
+  });
 });

@@ -59,13 +59,15 @@ export async function ptData(options: PtOptions, tokenizer: Tokenizer, padTokenI
         if (max !== null && out.length >= max) break;
       }
     } else {
+      const maskPadLabels = options.mask_pad_labels;
       for (const { value } of texts.slice(0, max ?? undefined)) {
-        const example = ptPaddedExample(value.text, dataTokenizer, {
-          blockSize,
-          padTokenId,
-          maskPadLabels: true,
-        });
+        const example = ptPaddedExample(value.text, dataTokenizer, { blockSize, padTokenId, maskPadLabels });
         const real = example.attentionMask.reduce((a, b) => a + b, 0);
+        if (!maskPadLabels) {
+          // MedicalGPT's row: block_size tokens, padding hidden from attention but scored as labels.
+          if (real > 0) out.push(example);
+          continue;
+        }
         if (real < 2) continue; // nothing to predict in a row of one token
         out.push({ inputIds: example.inputIds.slice(0, real), labels: example.labels.slice(0, real) });
       }
