@@ -113,6 +113,8 @@ export {
   type DataFileOptions,
 } from './stage/resolve-stage-config.js';
 export { loadStageModel, paddingId, type StageModel, type StageModelHead } from './stage/load-stage-model.js';
+export { STAGE_MODEL_DIR_OPTIONS, type StageHubOptions } from './stage/stage-hub-options.js';
+export { fetchStageModels } from './stage/fetch-stage-models.js';
 export { fullWeights, type TrainableWeights } from './stage/trainable-weights.js';
 export { loraWeights, type LoraWeights } from './stage/lora-weights.js';
 export {

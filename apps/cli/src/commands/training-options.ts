@@ -1,12 +1,13 @@
 // The option schema of the training commands (pt, sft), built from the libraries' own option docs
 // and defaults, so the CLI, --config files and the library accept exactly the same names.
 import { BACKEND_ENV_VAR } from '@medgpt/core-tensor';
-import { ConfigError, type OptionDoc, type StopReason } from '@medgpt/trainer';
+import { ConfigError, type OptionDoc, type StageHubOptions, type StopReason } from '@medgpt/trainer';
 import { UsageError } from '../args/usage-error.js';
 import type { OptionSchema, OptionSpec } from '../args/option-schema.js';
 import { DEVICE_OPTION, initCliBackend } from '../backend-init.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../command.js';
+import { cliHubOptions } from '../hub/cli-hub-options.js';
 
 /**
  * Flags MedicalGPT's run_*.sh scripts pass (HF, torchrun and hub plumbing) that change nothing
@@ -18,9 +19,9 @@ const NO_OP_FLAGS: Record<string, string> = {
   do_eval: 'evaluation runs when there is evaluation data',
   preprocessing_num_workers: 'preprocessing runs in this process',
   overwrite_cache: 'nothing is cached',
-  cache_dir: 'models and data are local',
-  model_revision: 'models are local',
-  hf_hub_token: 'nothing is downloaded',
+  cache_dir: 'the Hugging Face cache is HF_HUB_CACHE, else HF_HOME/hub',
+  model_revision: 'write the revision in the id: org/name@revision',
+  hf_hub_token: 'downloads use HF_TOKEN',
   use_fast_tokenizer: 'there is one tokenizer implementation',
   trust_remote_code: 'no remote code is run',
   device_map: 'one device',
@@ -134,12 +135,15 @@ export async function withUsageErrors<T>(f: () => Promise<T>): Promise<T> {
 
 /** What a training command needs of a stage trainer (PtTrainer, SftTrainer, DpoTrainer ...). */
 export interface StageRunner {
+  /** Downloads the Hub ids among the options before the run (StageTrainer.fetchModels). */
+  fetchModels?(hub: StageHubOptions): Promise<unknown>;
   train(): Promise<{ outputDir: string; train: { stopReason: StopReason; signal?: string } }>;
 }
 
 /**
  * The body of a training command: options to the library's config, the trainer (its option errors
- * become usage errors), the backend, the run, then where the outputs are and the exit code.
+ * become usage errors), the backend, the Hub ids among the options downloaded with progress, the run,
+ * then where the outputs are and the exit code.
  */
 export async function runTrainingCommand(
   options: Record<string, unknown>,
@@ -150,6 +154,9 @@ export async function runTrainingCommand(
   const config = trainingConfig(options, docs, io);
   const trainer = await withUsageErrors(async () => makeTrainer(config, (l) => io.stdout(`${l}\n`)));
   await selectTrainingBackend(options.backend, io, options.device);
+  // Hub ids (--model_name_or_path Qwen/Qwen2.5-0.5B ...) are downloaded before the run, with progress
+  // on stderr and this command's HF_* variables, which the run then uses too.
+  await trainer.fetchModels?.(cliHubOptions(io, (line) => io.stderr(`${line}\n`)));
   const result = await withUsageErrors(() => trainer.train());
   io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
   return exitCodeFor(result.train.stopReason, result.train.signal);

@@ -12,17 +12,18 @@ export const INFERENCE_OPTIONS = {
     type: 'string',
     required: true,
     metavar: 'DIR',
-    description: 'Hugging Face model directory (config.json, safetensors, tokenizer files)',
+    description:
+      'Hugging Face model directory (config.json, safetensors, tokenizer files), or a Hub id org/name[@revision]',
   },
   lora_model: {
     type: 'string',
     metavar: 'DIR',
-    description: 'PEFT LoRA adapter directory to apply (none: the base model alone)',
+    description: 'PEFT LoRA adapter directory or Hub id to apply (none: the base model alone)',
   },
   tokenizer_path: {
     type: 'string',
     metavar: 'DIR',
-    description: 'tokenizer directory (default --base_model)',
+    description: 'tokenizer directory or Hub id (default --base_model)',
   },
   template_name: {
     type: 'string',

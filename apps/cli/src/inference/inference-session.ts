@@ -1,3 +1,4 @@
+import { resolveModelDir } from '@medgpt/hub';
 import { loadModel, type CausalLM, type StreamOptions } from '@medgpt/models';
 import {
   ChatTemplateError,
@@ -11,6 +12,7 @@ import type { PeftModel } from '@medgpt/peft';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
 import { initCliBackend } from '../backend-init.js';
 import type { CliIo } from '../cli-io.js';
+import { cliHubOptions } from '../hub/cli-hub-options.js';
 import { encodePrompt } from './encode-prompt.js';
 import { checkGenerationFlags, resolveGenerationFlags } from './generation-flags.js';
 import type { InferenceFlags } from './inference-options.js';
@@ -37,20 +39,29 @@ export class InferenceSession {
   ) {}
 
   /**
-   * Loads everything `flags` name; `log` receives one line per call (backend, model, warnings).
-   * Problems that only make the answers worse (template / EOS disagreement) are logged, not thrown.
+   * Loads everything `flags` name; `log` receives one line per call (backend, downloads, model,
+   * warnings). `--base_model`, `--tokenizer_path` and `--lora_model` are directories or Hub ids (from
+   * the Hugging Face cache of `io.env`'s HF_* variables, else downloaded with progress). Problems that
+   * only make the answers worse (template / EOS disagreement) are logged, not thrown.
    */
   static async load(flags: InferenceFlags, io: Pick<CliIo, 'env'>, log: (line: string) => void) {
     refuseUnsupported(flags);
     checkGenerationFlags(flags);
     await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
     const template = flags.template_name ? getConversationTemplate(flags.template_name) : undefined;
-    const tokenizerDir = flags.tokenizer_path ?? flags.base_model;
+    // The model first: its download brings the tokenizer files of the same repo along.
+    const hub = cliHubOptions(io, log);
+    const modelDir = await resolveModelDir(flags.base_model, { ...hub, kind: 'model', option: 'base_model' });
+    const tokenizerDir = await resolveModelDir(flags.tokenizer_path ?? flags.base_model, {
+      ...hub,
+      kind: 'tokenizer',
+      option: flags.tokenizer_path === undefined ? 'base_model' : 'tokenizer_path',
+    });
     // As inference.py: the tokenizer as saved. (Training's special-token fallbacks would change what a
     // chat template renders for bos_token; the stop rules below cover a missing eos.)
     const tokenizer = await loadTokenizer(tokenizerDir);
     const chatTemplate = template ? undefined : tokenizerChatTemplate(tokenizer, tokenizerDir);
-    const base = await loadModel(flags.base_model);
+    const base = await loadModel(modelDir);
     let loaded: LoraModel = { model: base, peft: null };
     try {
       loaded = await loadLoraModel({
@@ -58,6 +69,7 @@ export class InferenceSession {
         tokenizer,
         loraModel: flags.lora_model,
         resizeEmb: flags.resize_emb,
+        hub,
         log,
       });
       const model = loaded.model;

@@ -1,3 +1,4 @@
+import { resolveModelDir, type ResolveModelDirOptions } from '@medgpt/hub';
 import type { CausalLM } from '@medgpt/models';
 import type { PeftModel } from '@medgpt/peft';
 import type { Tokenizer } from '@medgpt/tokenizer';
@@ -6,8 +7,10 @@ export interface LoadLoraModelInput {
   /** Consumed: with --resize_emb it is replaced by the resized model. */
   readonly model: CausalLM;
   readonly tokenizer: Tokenizer;
-  /** `--lora_model`: a PEFT adapter directory. */
+  /** `--lora_model`: a PEFT adapter directory or Hub id. */
   readonly loraModel?: string;
+  /** How a Hub id is resolved (default: the environment, no progress). */
+  readonly hub?: ResolveModelDirOptions;
   /** `--resize_emb`: resize the embeddings to the tokenizer's length first. */
   readonly resizeEmb?: boolean;
   readonly log: (line: string) => void;
@@ -41,7 +44,12 @@ export async function loadLoraModel(input: LoadLoraModelInput): Promise<LoraMode
   if (!input.loraModel) return { model, peft: null };
   const peft = new PeftModel(model);
   try {
-    const adapter = await peft.loadAdapter(input.loraModel, 'default', { trainable: false });
+    const dir = await resolveModelDir(input.loraModel, {
+      ...input.hub,
+      kind: 'adapter',
+      option: 'lora_model',
+    });
+    const adapter = await peft.loadAdapter(dir, 'default', { trainable: false });
     log(`[medgpt] LoRA adapter: ${input.loraModel} (r ${adapter.config.r}, ${adapter.modules.size} layers)`);
     return { model, peft };
   } catch (err) {

@@ -1,6 +1,8 @@
+import { resolveModelDir } from '@medgpt/hub';
 import { loadModel, type CausalLM } from '@medgpt/models';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
 import type { ModelOptions } from './model-options.js';
+import type { StageHubOptions } from './stage-hub-options.js';
 
 /** The model and tokenizer a stage trains. */
 export interface StageModel {
@@ -18,11 +20,27 @@ export interface StageModelHead {
 
 /**
  * Loads --model_name_or_path (weights rounded to --torch_dtype) and its (or --tokenizer_name_or_path's)
- * tokenizer; with `head.numLabels`, as transformers' AutoModelForSequenceClassification does.
+ * tokenizer; with `head.numLabels`, as transformers' AutoModelForSequenceClassification does. Each
+ * is a local directory or a Hub id, found in the Hugging Face cache or downloaded into it (`hub`).
  */
-export async function loadStageModel(options: ModelOptions, head: StageModelHead = {}): Promise<StageModel> {
-  const tokenizer = await loadTokenizer(options.tokenizer_name_or_path ?? options.model_name_or_path);
-  const model = await loadModel(options.model_name_or_path, {
+export async function loadStageModel(
+  options: ModelOptions,
+  head: StageModelHead = {},
+  hub: StageHubOptions = {},
+): Promise<StageModel> {
+  // The model first: its download brings the tokenizer files of the same repo along.
+  const modelDir = await resolveModelDir(options.model_name_or_path, {
+    ...hub,
+    kind: 'model',
+    option: 'model_name_or_path',
+  });
+  const tokenizerDir = await resolveModelDir(options.tokenizer_name_or_path ?? options.model_name_or_path, {
+    ...hub,
+    kind: 'tokenizer',
+    option: options.tokenizer_name_or_path === null ? 'model_name_or_path' : 'tokenizer_name_or_path',
+  });
+  const tokenizer = await loadTokenizer(tokenizerDir);
+  const model = await loadModel(modelDir, {
     dtype: options.torch_dtype ?? 'auto',
     ...(head.numLabels === undefined ? {} : { numLabels: head.numLabels, scoreSeed: head.scoreSeed }),
   });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { SafetensorsFile, tf, type GeneratorState } from '@medgpt/core-tensor';
+import { resolveModelDir } from '@medgpt/hub';
 import type { CausalLM } from '@medgpt/models';
 import {
   ADAPTER_WEIGHTS_FILE,
@@ -9,6 +10,7 @@ import {
   type TaskType,
 } from '@medgpt/peft';
 import type { LoraOptions } from './model-options.js';
+import type { StageHubOptions } from './stage-hub-options.js';
 import type { TrainableWeights } from './trainable-weights.js';
 
 export interface LoraWeights extends TrainableWeights {
@@ -21,7 +23,8 @@ export interface LoraWeights extends TrainableWeights {
 /**
  * LoRA (MedicalGPT's --use_peft): the base weights stay frozen tensors and only the adapter trains.
  * A new adapter is made from the LoRA flags (its A factors drawn from `seed`, as peft draws them from
- * torch's seeded RNG), or --peft_path's adapter is loaded trainable. Checkpoints and the final output
+ * torch's seeded RNG), or --peft_path's adapter (a directory or a Hub id, see `hub`) is loaded
+ * trainable. Checkpoints and the final output
  * are peft adapter dirs (adapter_config.json + adapter_model.safetensors) that Python peft loads.
  */
 export async function loraWeights(
@@ -30,9 +33,13 @@ export async function loraWeights(
   seed: number,
   /** peft's task: SEQ_CLS for a reward model (its score head trains in full with the adapter). */
   taskType: TaskType = 'CAUSAL_LM',
+  hub: StageHubOptions = {},
 ): Promise<LoraWeights> {
+  const adapterDir = options.peft_path
+    ? await resolveModelDir(options.peft_path, { ...hub, kind: 'adapter', option: 'peft_path' })
+    : null;
   const peft = new PeftModel(model, { seed });
-  if (options.peft_path) await peft.loadAdapter(options.peft_path, 'default', { trainable: true });
+  if (adapterDir) await peft.loadAdapter(adapterDir, 'default', { trainable: true });
   else {
     const config = medicalGptLoraConfig({ ...options, task_type: taskType }, options.model_name_or_path);
     peft.addAdapter('default', config, { seed });

@@ -4,9 +4,12 @@ export type TorchDtype = (typeof TORCH_DTYPES)[number];
 
 /** MedicalGPT's ModelArguments that mean something here (the others are CLI no-ops). */
 export interface ModelOptions {
-  /** A local Hugging Face model directory (config.json, safetensors, tokenizer files). Required. */
+  /**
+   * A local Hugging Face model directory (config.json, safetensors, tokenizer files), or a Hub id
+   * `org/name[@revision]` found in the Hugging Face cache or downloaded into it. Required.
+   */
   model_name_or_path: string;
-  /** The tokenizer's directory when it is not the model's (default: model_name_or_path). */
+  /** The tokenizer's directory or Hub id when it is not the model's (default: model_name_or_path). */
   tokenizer_name_or_path: string | null;
   /**
    * Precision the weights are loaded in: 'auto' keeps config.json's. Compute on cpu/wasm is float32
@@ -33,7 +36,7 @@ export interface LoraOptions {
   lora_alpha: number;
   /** Comma-separated modules trained in full and saved with the adapter, e.g. `embed_tokens,lm_head`. */
   modules_to_save: string | null;
-  /** An existing adapter to continue training (loaded trainable). */
+  /** An existing adapter (directory or Hub id) to continue training (loaded trainable). */
   peft_path: string | null;
 }
 

@@ -6,12 +6,12 @@ export const MODEL_OPTION_DOCS: Record<keyof ModelOptions, OptionDoc> = {
   model_name_or_path: {
     kind: 'string',
     metavar: 'DIR',
-    help: 'the base model: a local Hugging Face model directory',
+    help: 'the base model: a local Hugging Face model directory, or a Hub id org/name[@revision]',
   },
   tokenizer_name_or_path: {
     kind: 'string',
     metavar: 'DIR',
-    help: "the tokenizer's directory (default: the model's)",
+    help: "the tokenizer's directory or Hub id (default: the model's)",
   },
   torch_dtype: {
     kind: 'string',
@@ -39,5 +39,9 @@ export const LORA_OPTION_DOCS: Record<keyof LoraOptions, OptionDoc> = {
     metavar: 'NAMES',
     help: 'modules trained in full with the adapter, e.g. embed_tokens,lm_head',
   },
-  peft_path: { kind: 'string', metavar: 'DIR', help: 'an existing adapter to continue training' },
+  peft_path: {
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'an existing adapter (directory or Hub id) to continue training',
+  },
 };

@@ -12,6 +12,7 @@ import type { TrainingTask } from '../training-task.js';
 import { loraWeights, type LoraWeights } from './lora-weights.js';
 import { enableGradientCheckpointing } from './model-extensions.js';
 import type { LoraOptions, ModelOptions } from './model-options.js';
+import type { StageHubOptions } from './stage-hub-options.js';
 import { fullWeights, type TrainableWeights } from './trainable-weights.js';
 
 /** How a stage reports and what may steer it; all optional. */
@@ -23,6 +24,8 @@ export interface StageRunOptions {
   callbacks?: readonly TrainerCallback[];
   /** Save and stop on SIGINT/SIGTERM (default true). */
   handleSignals?: boolean;
+  /** How Hub ids among the options are resolved and their downloads reported (default: the environment, no progress). */
+  hub?: StageHubOptions;
 }
 
 /** What a stage's run did and wrote. */
@@ -79,7 +82,7 @@ export async function runStage<E, B>(parts: StageParts<E, B>): Promise<StageResu
   const weights = parts.weights
     ? await parts.weights(model)
     : config.use_peft
-      ? await loraWeights(model, config, config.seed)
+      ? await loraWeights(model, config, config.seed, 'CAUSAL_LM', run.hub)
       : fullWeights(model);
   try {
     if (config.gradient_checkpointing) {

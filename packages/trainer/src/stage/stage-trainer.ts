@@ -1,6 +1,8 @@
+import { fetchStageModels } from './fetch-stage-models.js';
 import { loadStageModel, paddingId, type StageModel } from './load-stage-model.js';
 import type { ModelOptions } from './model-options.js';
 import type { StageResult, StageRunOptions } from './run-stage.js';
+import type { StageHubOptions } from './stage-hub-options.js';
 
 /** What every stage trainer shares: a resolved config, run options, model loading and freeing. */
 export abstract class StageTrainer<C extends ModelOptions> {
@@ -9,8 +11,21 @@ export abstract class StageTrainer<C extends ModelOptions> {
   protected constructor(
     /** The resolved config: every option with its value (defaults filled in). */
     readonly config: C,
-    protected readonly run: StageRunOptions,
+    /** Replaced only by fetchModels, which sets its `hub`. */
+    protected run: StageRunOptions,
   ) {}
+
+  /**
+   * Downloads the Hub repos the options name (model, tokenizer, adapter, reference model) into the
+   * Hugging Face cache before `train()`, reporting `hub.onProgress`, and has the run resolve its ids
+   * with the same settings. Optional: `train()` itself resolves what is missing, silently unless
+   * StageRunOptions.hub has a callback. Returns each option's directory.
+   */
+  async fetchModels(hub: StageHubOptions): Promise<Record<string, string>> {
+    if (this.running) throw new Error('fetchModels() cannot run while train() is running');
+    this.run = { ...this.run, hub: { ...this.run.hub, ...hub } };
+    return fetchStageModels(this.config, this.run.hub);
+  }
 
   /** Loads the model and the data, trains, and saves the result to output_dir (see StageResult). */
   async train(): Promise<StageResult> {
@@ -27,7 +42,7 @@ export abstract class StageTrainer<C extends ModelOptions> {
 
   /** The model and tokenizer to train (default: --model_name_or_path as a causal LM). */
   protected loadModel(): Promise<StageModel> {
-    return loadStageModel(this.config);
+    return loadStageModel(this.config, {}, this.run.hub);
   }
 
   protected log(line: string): void {

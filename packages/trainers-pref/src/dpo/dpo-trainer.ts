@@ -48,6 +48,7 @@ export class DpoTrainer extends StageTrainer<DpoConfig> {
           reference = await chooseReference(model, weights, {
             ...c,
             referenceModel: c.reference_model,
+            hub: this.run.hub,
             beforeTrainingOnly: c.precompute_ref_log_probs,
           });
           this.log(`dpo: β ${c.beta}, loss ${c.loss_type}; reference: ${reference.description}`);

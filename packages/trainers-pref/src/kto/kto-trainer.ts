@@ -48,6 +48,7 @@ export class KtoTrainer extends StageTrainer<KtoConfig> {
           reference = await chooseReference(model, weights, {
             ...c,
             referenceModel: c.reference_model,
+            hub: this.run.hub,
             beforeTrainingOnly: false,
           });
           this.log(

@@ -1,12 +1,15 @@
+import { resolveModelDir } from '@medgpt/hub';
 import { loadModel, type CausalLM } from '@medgpt/models';
-import type { LoraWeights, ModelOptions, TrainableWeights } from '@medgpt/trainer';
+import type { LoraWeights, ModelOptions, StageHubOptions, TrainableWeights } from '@medgpt/trainer';
 import { adapterDisabledReference, modelReference, type ReferenceModel } from './reference-model.js';
 
 export interface ReferenceChoice {
-  /** --reference_model: a separate frozen model dir. */
+  /** --reference_model: a separate frozen model (a directory or a Hub id). */
   referenceModel: string | null;
   /** The reference runs only before training (precompute_ref_log_probs). */
   beforeTrainingOnly: boolean;
+  /** How Hub ids are resolved (the run's StageRunOptions.hub; default: the environment). */
+  hub?: StageHubOptions;
 }
 
 /**
@@ -20,12 +23,14 @@ export async function chooseReference(
   options: ModelOptions & ReferenceChoice,
 ): Promise<ReferenceModel> {
   const dtype = options.torch_dtype ?? 'auto';
+  const dirOf = (idOrPath: string, option: string) =>
+    resolveModelDir(idOrPath, { ...options.hub, kind: 'model', option });
   if (options.referenceModel) {
-    const loaded = await loadModel(options.referenceModel, { dtype });
+    const loaded = await loadModel(await dirOf(options.referenceModel, 'reference_model'), { dtype });
     return modelReference(loaded, `--reference_model ${options.referenceModel}`, true);
   }
   if (weights.kind === 'lora') return adapterDisabledReference((weights as LoraWeights).peft);
   if (options.beforeTrainingOnly) return modelReference(model, 'the base model, before training', false);
-  const copy = await loadModel(options.model_name_or_path, { dtype });
+  const copy = await loadModel(await dirOf(options.model_name_or_path, 'model_name_or_path'), { dtype });
   return modelReference(copy, `a frozen copy of ${options.model_name_or_path}`, true);
 }

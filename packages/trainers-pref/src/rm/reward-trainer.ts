@@ -35,7 +35,7 @@ export class RewardTrainer extends StageTrainer<RewardConfig> {
   }
 
   protected override loadModel(): Promise<StageModel> {
-    return loadStageModel(this.config, { numLabels: 1, scoreSeed: this.config.seed });
+    return loadStageModel(this.config, { numLabels: 1, scoreSeed: this.config.seed }, this.run.hub);
   }
 
   protected async trainStage({ model, tokenizer }: StageModel): Promise<StageResult> {
@@ -49,7 +49,8 @@ export class RewardTrainer extends StageTrainer<RewardConfig> {
       model,
       data,
       truncate: false, // over-long pairs were dropped, as TRL's RewardTrainer filters them
-      weights: (m) => (c.use_peft ? loraWeights(m, c, c.seed, 'SEQ_CLS') : Promise.resolve(fullWeights(m))),
+      weights: (m) =>
+        c.use_peft ? loraWeights(m, c, c.seed, 'SEQ_CLS', this.run.hub) : Promise.resolve(fullWeights(m)),
       task: (base) => new RewardTask({ ...base, centerRewardsCoefficient: c.center_rewards_coefficient }),
       describeEval: describeRewardEval,
       run: this.run,
