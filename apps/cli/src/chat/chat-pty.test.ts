@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli } from '../testing/bundle-cli.js';
-import { createForcedReplyModel } from '../testing/forced-reply-model.js';
+import { createForcedReplyModel } from '@medgpt/serving';
 import { hasScriptPty, PtyProcess } from '../testing/pty-process.js';
 import { CHAT_TEXT } from './run-chat-loop.js';
 

@@ -8,7 +8,7 @@ import { parseArgs } from '../args/parse-args.js';
 import { main } from '../cli-main.js';
 import type { CliIo } from '../cli-io.js';
 import { createChatCommand } from '../commands/chat.js';
-import { BUILT_IN_EXAMPLES } from '../predict/read-predict-lines.js';
+import { BUILT_IN_EXAMPLES } from '@medgpt/serving';
 import { CHAT_TEXT } from './run-chat-loop.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

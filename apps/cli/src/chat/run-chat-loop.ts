@@ -1,5 +1,5 @@
+import type { ChatSession } from '@medgpt/serving';
 import type { CliIo } from '../cli-io.js';
-import type { ChatSession } from './chat-session.js';
 import type { LineReader } from './line-reader.js';
 
 /** What demo/inference.py prints, word for word, so its users recognise the session. */

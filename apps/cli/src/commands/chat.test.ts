@@ -8,7 +8,7 @@ import { parseArgs } from '../args/parse-args.js';
 import { main } from '../cli-main.js';
 import type { CliIo } from '../cli-io.js';
 import { CHAT_TEXT } from '../chat/run-chat-loop.js';
-import { createForcedReplyModel } from '../testing/forced-reply-model.js';
+import { createForcedReplyModel } from '@medgpt/serving';
 import { createChatCommand } from './chat.js';
 
 let root: string;

@@ -9,8 +9,8 @@ import { loadTokenizer } from '@medgpt/tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli-main.js';
 import type { CliIo } from '../cli-io.js';
-import { BUILT_IN_EXAMPLES } from '../predict/read-predict-lines.js';
-import { createForcedReplyModel } from '../testing/forced-reply-model.js';
+import { BUILT_IN_EXAMPLES } from '@medgpt/serving';
+import { createForcedReplyModel } from '@medgpt/serving';
 
 let root: string;
 let tiny: string;

@@ -1,3 +1,4 @@
+import type { InferenceSettings } from '@medgpt/serving';
 import { listConversationTemplates } from '@medgpt/templates';
 import type { OptionSchema } from '../args/option-schema.js';
 import { DEVICE_OPTION } from '../backend-init.js';
@@ -87,24 +88,8 @@ export const INFERENCE_OPTIONS = {
   device: DEVICE_OPTION,
 } as const satisfies OptionSchema;
 
-/** The parsed values of INFERENCE_OPTIONS. */
-export interface InferenceFlags {
-  base_model: string;
-  lora_model?: string;
-  tokenizer_path?: string;
-  template_name?: string;
-  system_prompt?: string;
-  stop_str?: string;
-  max_new_tokens?: number;
-  temperature?: number;
-  top_p?: number;
-  top_k?: number;
-  repetition_penalty?: number;
-  do_sample?: boolean;
-  seed?: number;
-  resize_emb?: boolean;
-  load_in_8bit?: boolean;
-  load_in_4bit?: boolean;
+/** The parsed values of INFERENCE_OPTIONS: the session's settings, plus the backend to run on. */
+export interface InferenceFlags extends InferenceSettings {
   backend?: string;
   device?: number;
 }

@@ -1,10 +1,8 @@
+import { builtInLines, describePredictError, readPredictLines, runPredict } from '@medgpt/serving';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_FAILED, EXIT_OK } from '../command.js';
 import type { InferenceFlags } from '../inference/inference-options.js';
-import { InferenceSession } from '../inference/inference-session.js';
-import { describePredictError } from './predict-example.js';
-import { builtInLines, readPredictLines } from './read-predict-lines.js';
-import { runPredict } from './run-predict.js';
+import { loadInferenceSession } from '../inference/load-inference-session.js';
 
 export interface PredictJob {
   /** The input file, resolved (undefined: inference.py's built-in questions). */
@@ -20,7 +18,7 @@ export interface PredictJob {
 /** `medgpt predict` once its options are checked: load the model, answer every line, report. */
 export async function runPredictCommand(flags: InferenceFlags, job: PredictJob, io: CliIo): Promise<number> {
   const log = (line: string) => io.stderr(`${line}\n`);
-  const session = await InferenceSession.load(flags, io, log);
+  const session = await loadInferenceSession(flags, io, log);
   let printed = 0;
   try {
     const summary = await runPredict(session, {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AtomicJsonlWriter } from '@medgpt/data';
 import { generate } from '@medgpt/models';
-import type { InferenceSession } from '../inference/inference-session.js';
+import type { InferenceSession } from '../session/inference-session.js';
 import { describePredictError, type PredictLineError } from './predict-example.js';
 import type { PredictLine } from './read-predict-lines.js';
 

@@ -1,4 +1,3 @@
-import { resolveModelDir } from '@medgpt/hub';
 import { loadModel, type CausalLM, type StreamOptions } from '@medgpt/models';
 import {
   ChatTemplateError,
@@ -10,16 +9,26 @@ import {
 } from '@medgpt/templates';
 import type { PeftModel } from '@medgpt/peft';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
-import { initCliBackend } from '../backend-init.js';
-import type { CliIo } from '../cli-io.js';
-import { cliHubOptions } from '../hub/cli-hub-options.js';
+import { ServingError } from '../serving-error.js';
 import { encodePrompt } from './encode-prompt.js';
 import { checkGenerationFlags, resolveGenerationFlags } from './generation-flags.js';
-import type { InferenceFlags } from './inference-options.js';
+import type { InferenceSettings, ResolveDir } from './inference-settings.js';
 import { loadLoraModel, type LoraModel } from './load-lora-model.js';
 import { chatTemplateFormat, namedTemplateFormat, type PromptFormat } from './prompt-format.js';
 import { resolveStopSettings } from './stop-settings.js';
 import { templateEosWarnings } from './template-eos-warnings.js';
+
+export interface LoadSessionOptions {
+  /**
+   * Turns `base_model`, `tokenizer_path` and `lora_model` into directories (the CLI resolves Hub ids
+   * with download progress). Default: they are directories.
+   */
+  readonly resolveDir?: ResolveDir;
+  /** One line per call: downloads, model, adapter, warnings. Default: dropped. */
+  readonly log?: (line: string) => void;
+}
+
+const asDir: ResolveDir = async (dir) => dir;
 
 /**
  * A loaded model ready to answer, as demo/inference.py sets it up: the tokenizer, the model with its
@@ -29,8 +38,8 @@ import { templateEosWarnings } from './template-eos-warnings.js';
 export class InferenceSession {
   private constructor(
     readonly model: CausalLM,
-    /** The LoRA adapter's wrapper (`--lora_model`), freed with the session. */
-    private readonly peft: PeftModel | null,
+    /** The LoRA adapter's wrapper (`lora_model`, loaded as adapter 'default'), freed with the session. */
+    readonly peft: PeftModel | null,
     readonly tokenizer: Tokenizer,
     readonly format: PromptFormat,
     /** Options of every generate call (sampling, stops, tokenizer); the seed comes from `seedFor`. */
@@ -39,21 +48,19 @@ export class InferenceSession {
   ) {}
 
   /**
-   * Loads everything `flags` name; `log` receives one line per call (backend, downloads, model,
-   * warnings). `--base_model`, `--tokenizer_path` and `--lora_model` are directories or Hub ids (from
-   * the Hugging Face cache of `io.env`'s HF_* variables, else downloaded with progress). Problems that
-   * only make the answers worse (template / EOS disagreement) are logged, not thrown.
+   * Loads everything `flags` name, on the tensor backend already selected. Problems that only make
+   * the answers worse (template / EOS disagreement) are logged, not thrown; bad settings throw a
+   * ServingError naming the setting.
    */
-  static async load(flags: InferenceFlags, io: Pick<CliIo, 'env'>, log: (line: string) => void) {
+  static async load(flags: InferenceSettings, options: LoadSessionOptions = {}): Promise<InferenceSession> {
+    const log = options.log ?? (() => {});
+    const resolveDir = options.resolveDir ?? asDir;
     refuseUnsupported(flags);
     checkGenerationFlags(flags);
-    await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
     const template = flags.template_name ? getConversationTemplate(flags.template_name) : undefined;
     // The model first: its download brings the tokenizer files of the same repo along.
-    const hub = cliHubOptions(io, log);
-    const modelDir = await resolveModelDir(flags.base_model, { ...hub, kind: 'model', option: 'base_model' });
-    const tokenizerDir = await resolveModelDir(flags.tokenizer_path ?? flags.base_model, {
-      ...hub,
+    const modelDir = await resolveDir(flags.base_model, { kind: 'model', option: 'base_model' });
+    const tokenizerDir = await resolveDir(flags.tokenizer_path ?? flags.base_model, {
       kind: 'tokenizer',
       option: flags.tokenizer_path === undefined ? 'base_model' : 'tokenizer_path',
     });
@@ -69,7 +76,7 @@ export class InferenceSession {
         tokenizer,
         loraModel: flags.lora_model,
         resizeEmb: flags.resize_emb,
-        hub,
+        resolveDir,
         log,
       });
       const model = loaded.model;
@@ -112,11 +119,13 @@ export class InferenceSession {
   }
 }
 
-function refuseUnsupported(flags: InferenceFlags): void {
+function refuseUnsupported(flags: InferenceSettings): void {
   if (flags.load_in_8bit || flags.load_in_4bit) {
-    throw new Error(
-      `--${flags.load_in_8bit ? 'load_in_8bit' : 'load_in_4bit'} is not supported yet (quantized loading ` +
-        'comes with @medgpt/quant); run without it',
+    const option = flags.load_in_8bit ? 'load_in_8bit' : 'load_in_4bit';
+    throw new ServingError(
+      'unsupported',
+      `${option} is not supported yet (quantized loading comes with @medgpt/quant); run without it`,
+      option,
     );
   }
 }
@@ -143,7 +152,7 @@ function checkVocabulary(model: CausalLM, tokenizer: Tokenizer, log: (line: stri
 
 /** Sampling (flags over generation_config.json), stop rules, padding, and the tokenizer for text. */
 function streamOptions(
-  flags: InferenceFlags,
+  flags: InferenceSettings,
   model: CausalLM,
   tokenizer: Tokenizer,
   templateStopStr: string | undefined,

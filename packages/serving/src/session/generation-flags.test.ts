@@ -38,13 +38,13 @@ describe('resolveGenerationFlags', () => {
   });
 
   it('refuses out-of-range values, naming the flag', () => {
-    expect(() => resolveGenerationFlags({ top_p: 0 }, null)).toThrow('--top_p must be in (0, 1], got 0');
+    expect(() => resolveGenerationFlags({ top_p: 0 }, null)).toThrow('top_p must be in (0, 1], got 0');
     expect(() => resolveGenerationFlags({ max_new_tokens: 0 }, null)).toThrow(
-      '--max_new_tokens must be at least 1',
+      'max_new_tokens must be at least 1',
     );
-    expect(() => resolveGenerationFlags({ top_k: -1 }, null)).toThrow('--top_k must be >= 0, got -1');
+    expect(() => resolveGenerationFlags({ top_k: -1 }, null)).toThrow('top_k must be >= 0, got -1');
     expect(() => resolveGenerationFlags({ repetition_penalty: 0 }, null)).toThrow(
-      '--repetition_penalty must be > 0',
+      'repetition_penalty must be > 0',
     );
   });
 });

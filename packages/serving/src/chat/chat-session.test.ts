@@ -5,9 +5,9 @@ import { tf } from '@medgpt/core-tensor';
 import { createTinyModel, generate } from '@medgpt/models';
 import { loadChatTemplate, type ChatMessage } from '@medgpt/templates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferenceFlags } from '../inference/inference-options.js';
-import { InferenceSession } from '../inference/inference-session.js';
-import { createForcedReplyModel } from '../testing/forced-reply-model.js';
+import type { InferenceSettings } from '../session/inference-settings.js';
+import { InferenceSession } from '../session/inference-session.js';
+import { createForcedReplyModel } from '../testing/create-forced-reply-model.js';
 import { ChatSession } from './chat-session.js';
 
 let root: string;
@@ -24,13 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-async function load(flags: Partial<InferenceFlags> & { base_model: string }) {
+async function load(flags: Partial<InferenceSettings> & { base_model: string }) {
   const log: string[] = [];
-  const session = await InferenceSession.load(
-    { backend: 'cpu', ...flags },
-    { env: {} },
-    (line) => void log.push(line),
-  );
+  const session = await InferenceSession.load(flags, { log: (line) => void log.push(line) });
   return { session, log };
 }
 
@@ -134,7 +130,7 @@ describe('ChatSession', () => {
   it('matches a stop string that is a special token by its id (special tokens are not printed)', async () => {
     const dir = join(root, 'ends-with-im-start');
     await createForcedReplyModel(dir, { after: '\n', reply: 'OK', end: '<|im_start|>' });
-    const answer = async (flags: Partial<InferenceFlags>) => {
+    const answer = async (flags: Partial<InferenceSettings>) => {
       const { session } = await load({ base_model: dir, max_new_tokens: 20, ...flags });
       const chat = new ChatSession(session, { systemPrompt: '', singleTurn: false });
       const reply = await chat.reply('Hi', () => {});

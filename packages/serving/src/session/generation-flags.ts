@@ -1,12 +1,12 @@
 import type { GenerateOptions } from '@medgpt/models';
-import { UsageError } from '../args/usage-error.js';
-import type { InferenceFlags } from './inference-options.js';
+import { ServingError } from '../serving-error.js';
+import type { InferenceSettings } from './inference-settings.js';
 
 /** demo/inference.py's defaults, used where neither a flag nor generation_config.json sets a value. */
 export const MEDICALGPT_GENERATION_DEFAULTS = { max_new_tokens: 512, temperature: 0.7 } as const;
 
 type GenerationFlags = Pick<
-  InferenceFlags,
+  InferenceSettings,
   'max_new_tokens' | 'temperature' | 'top_p' | 'top_k' | 'repetition_penalty' | 'do_sample'
 >;
 
@@ -46,10 +46,10 @@ function numberKey(raw: Readonly<Record<string, unknown>>, key: string): number 
   return typeof value === 'number' ? value : undefined;
 }
 
-/** Refuses out-of-range generation flags, naming the flag (a usage error: exit 2). */
+/** Refuses out-of-range generation settings, naming the setting (`invalid-option`, with `param`). */
 export function checkGenerationFlags(flags: GenerationFlags): void {
   const fail = (flag: string, rule: string, value: number) => {
-    throw new UsageError(`--${flag} must be ${rule}, got ${value}`);
+    throw new ServingError('invalid-option', `${flag} must be ${rule}, got ${value}`, flag);
   };
   const { max_new_tokens: n, temperature: t, top_p: p, top_k: k, repetition_penalty: r } = flags;
   if (n !== undefined && n < 1) fail('max_new_tokens', 'at least 1', n);

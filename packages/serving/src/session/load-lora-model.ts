@@ -1,7 +1,7 @@
-import { resolveModelDir, type ResolveModelDirOptions } from '@medgpt/hub';
 import type { CausalLM } from '@medgpt/models';
 import type { PeftModel } from '@medgpt/peft';
 import type { Tokenizer } from '@medgpt/tokenizer';
+import type { ResolveDir } from './inference-settings.js';
 
 export interface LoadLoraModelInput {
   /** Consumed: with --resize_emb it is replaced by the resized model. */
@@ -9,8 +9,8 @@ export interface LoadLoraModelInput {
   readonly tokenizer: Tokenizer;
   /** `--lora_model`: a PEFT adapter directory or Hub id. */
   readonly loraModel?: string;
-  /** How a Hub id is resolved (default: the environment, no progress). */
-  readonly hub?: ResolveModelDirOptions;
+  /** Turns `loraModel` into a directory (default: it is one). */
+  readonly resolveDir?: ResolveDir;
   /** `--resize_emb`: resize the embeddings to the tokenizer's length first. */
   readonly resizeEmb?: boolean;
   readonly log: (line: string) => void;
@@ -44,11 +44,9 @@ export async function loadLoraModel(input: LoadLoraModelInput): Promise<LoraMode
   if (!input.loraModel) return { model, peft: null };
   const peft = new PeftModel(model);
   try {
-    const dir = await resolveModelDir(input.loraModel, {
-      ...input.hub,
-      kind: 'adapter',
-      option: 'lora_model',
-    });
+    const dir = input.resolveDir
+      ? await input.resolveDir(input.loraModel, { kind: 'adapter', option: 'lora_model' })
+      : input.loraModel;
     const adapter = await peft.loadAdapter(dir, 'default', { trainable: false });
     log(`[medgpt] LoRA adapter: ${input.loraModel} (r ${adapter.config.r}, ${adapter.modules.size} layers)`);
     return { model, peft };

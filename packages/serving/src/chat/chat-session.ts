@@ -1,5 +1,5 @@
 import type { DialogPair } from '@medgpt/templates';
-import type { InferenceSession } from '../inference/inference-session.js';
+import type { InferenceSession } from '../session/inference-session.js';
 import { streamReply, type Reply } from './stream-reply.js';
 
 export interface ChatSessionOptions {

@@ -6,7 +6,7 @@ import { createTinyModel, generate, loadModel } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
 import { loadChatTemplate } from '@medgpt/templates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferenceFlags } from './inference-options.js';
+import type { InferenceSettings } from './inference-settings.js';
 import { InferenceSession } from './inference-session.js';
 
 let root: string;
@@ -31,13 +31,9 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-async function load(flags: Partial<InferenceFlags> & { base_model: string }) {
+async function load(flags: Partial<InferenceSettings> & { base_model: string }) {
   const log: string[] = [];
-  const session = await InferenceSession.load(
-    { backend: 'cpu', ...flags },
-    { env: {} },
-    (l) => void log.push(l),
-  );
+  const session = await InferenceSession.load(flags, { log: (line) => void log.push(line) });
   return { session, log };
 }
 

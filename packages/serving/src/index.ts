@@ -1,0 +1,47 @@
+// @medgpt/serving: inference over @medgpt/models. MedicalGPT's inference session (demo/inference.py's
+// prompt formats, stop rules and generation settings, LoRA), chat and batch prediction, and the
+// continuous-batching engine the CLI and the API server answer with.
+
+export { ServingError, type ServingErrorCode } from './serving-error.js';
+
+// The inference session (demo/inference.py's setup)
+export type { InferenceSettings, DirRequest, ResolveDir } from './session/inference-settings.js';
+export { InferenceSession, type LoadSessionOptions } from './session/inference-session.js';
+export {
+  MEDICALGPT_GENERATION_DEFAULTS,
+  resolveGenerationFlags,
+  checkGenerationFlags,
+} from './session/generation-flags.js';
+export { encodePrompt } from './session/encode-prompt.js';
+export { namedTemplateFormat, chatTemplateFormat, type PromptFormat } from './session/prompt-format.js';
+export { resolveStopSettings, type StopSettings, type StopSettingsInput } from './session/stop-settings.js';
+export { templateEosWarnings, type TemplateEosWarningInput } from './session/template-eos-warnings.js';
+export { loadLoraModel, type LoadLoraModelInput, type LoraModel } from './session/load-lora-model.js';
+
+// Chat: multi-turn history and streamed replies
+export { ChatSession, type ChatSessionOptions } from './chat/chat-session.js';
+export { streamReply, type Reply, type ReplyEnd } from './chat/stream-reply.js';
+
+// Batch prediction (demo/inference.py without --interactive)
+export {
+  describePredictError,
+  type PredictExample,
+  type PredictLineError,
+} from './predict/predict-example.js';
+export { parsePredictRecord, PREDICT_FIELDS } from './predict/parse-predict-record.js';
+export {
+  readPredictLines,
+  builtInLines,
+  isJsonLinesFile,
+  BUILT_IN_EXAMPLES,
+  type PredictLine,
+} from './predict/read-predict-lines.js';
+export {
+  runPredict,
+  type PredictRunOptions,
+  type PredictSummary,
+  type PredictOutput,
+} from './predict/run-predict.js';
+
+// Test support: tiny checkpoints with a known answer
+export { createForcedReplyModel, type ForcedReplyOptions } from './testing/create-forced-reply-model.js';
