@@ -28,8 +28,10 @@ export {
   type CausalLMParts,
   type EmbeddingHook,
   type LossOptions,
+  type StoreStepInputs,
 } from './model/causal-lm.js';
 export { KvCache } from './model/kv-cache.js';
+export type { KvStore } from './model/kv-store.js';
 export { linear, type LinearHook } from './model/linear.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
 export { lastNonPadIndex } from './model/last-non-pad-index.js';
@@ -44,7 +46,11 @@ export {
   type StreamOptions,
 } from './generation/generate-events.js';
 export { streamText } from './generation/stream-text.js';
-export { type GenerateOptions } from './generation/generation-settings.js';
+export {
+  resolveGenerationSettings,
+  type GenerateOptions,
+  type GenerationSettings,
+} from './generation/generation-settings.js';
 export { leftPadBatch, type GenerationInput, type PaddedBatch } from './generation/left-pad-batch.js';
 export { StopStringFilter } from './generation/stop-string-filter.js';
 

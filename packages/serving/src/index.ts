@@ -45,3 +45,15 @@ export {
 
 // Test support: tiny checkpoints with a known answer
 export { createForcedReplyModel, type ForcedReplyOptions } from './testing/create-forced-reply-model.js';
+
+// The engine: continuous batching over a slot KV cache written in place
+export { InferenceEngine, type EngineOptions, type EngineStats } from './engine/inference-engine.js';
+export { GenerationStream } from './engine/generation-stream.js';
+export type {
+  GenerationRequest,
+  GenerationChunk,
+  GenerationChoice,
+  GenerationResult,
+  EngineFinishReason,
+} from './engine/generation-request.js';
+export { SlotKvCache, type SlotRow, type SlotStep } from './engine/slot-kv-cache.js';

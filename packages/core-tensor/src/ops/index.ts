@@ -40,6 +40,8 @@ export { CrossEntropy, type CrossEntropyAttrs } from './kernels/CrossEntropy.js'
 export { CrossEntropyGrad } from './kernels/CrossEntropyGrad.js';
 export { TokenLogprobs, type TokenLogprobsAttrs } from './kernels/TokenLogprobs.js';
 export { TokenLogprobsGrad } from './kernels/TokenLogprobsGrad.js';
+export { writeCacheRows } from './write-cache-rows.js';
+export { WriteCacheRows } from './kernels/WriteCacheRows.js';
 export { loraLinear, loraLinearReference } from './lora-linear.js';
 export type { LoraLinearOptions } from './lora-linear.js';
 export { LoraLinear, type LoraLinearAttrs } from './kernels/LoraLinear.js';

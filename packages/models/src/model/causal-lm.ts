@@ -14,6 +14,7 @@ import { writeModelConfig } from '../config/write-model-config.js';
 import { EMBED_TOKENS, LM_HEAD, parameterSpecs, SCORE } from '../weights/parameter-specs.js';
 import type { ForwardContext } from './forward-context.js';
 import type { KvCache } from './kv-cache.js';
+import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
 import { linear, type LinearHook } from './linear.js';
 import { positionIdsFromMask } from './position-ids.js';
@@ -33,6 +34,20 @@ export interface CausalLMInputs {
    * attends only to earlier tokens of its own sample; pair it with position ids restarting per sample.
    */
   segmentIds?: tf.Tensor2D;
+}
+
+/** One inference step over a caller-managed KV store (`CausalLM.stepWithStore`). */
+export interface StoreStepInputs {
+  /** The new tokens, [batch][T], rows of one length (pad short rows at their end). */
+  inputIds: readonly (readonly number[])[];
+  /** Their position ids, [batch][T]. */
+  positions: readonly (readonly number[])[];
+  /** int32 [batch, S]: 1 for each of the S keys the store returns for a row that the row may attend. */
+  keyMask: tf.Tensor2D;
+  /** Key index of each row's first new token among the S keys (S - T when they come last). */
+  queryOffset: number;
+  /** Per row, the token (0 .. T-1) whose logits are returned. Default T - 1. */
+  lastIndex?: readonly number[];
 }
 
 /**
@@ -243,14 +258,42 @@ export class CausalLM {
     }
     const offset = cache.length;
     cache.advance(mask);
+    return tf.tidy(() =>
+      this.stepWithStore(cache, { inputIds, positions, keyMask: cache.maskTensor(), queryOffset: offset }),
+    );
+  }
+
+  /**
+   * One inference step over a KV store the caller manages (a serving engine's slots): the new tokens
+   * `inputIds` at `positions` go through every layer, each writing its keys/values into `store` and
+   * attending what the store returns under `keyMask` (causal from `queryOffset`). Returns the logits of
+   * each row's `lastIndex` token, float32 [batch, vocab].
+   */
+  stepWithStore(store: KvStore, inputs: StoreStepInputs): tf.Tensor2D {
+    requireLmHead(this.config, 'stepWithStore');
+    const batch = inputs.inputIds.length;
+    const t = inputs.inputIds[0]?.length ?? 0;
+    const ok = (rows: readonly (readonly number[])[]) =>
+      rows.length === batch && rows.every((r) => r.length === t);
+    if (t === 0 || !ok(inputs.inputIds) || !ok(inputs.positions) || inputs.keyMask.shape[0] !== batch) {
+      throw new Error(
+        `stepWithStore: inputIds and positions must be ${batch} rows of one non-zero length, keyMask [${batch}, S]`,
+      );
+    }
+    const last = inputs.lastIndex ?? new Array<number>(batch).fill(t - 1);
+    if (last.length !== batch || last.some((i) => !Number.isInteger(i) || i < 0 || i >= t))
+      throw new RangeError(`stepWithStore: lastIndex must hold ${batch} indices in [0, ${t})`);
     return tf.tidy(() => {
-      const ids = tf.tensor1d(inputIds.flat(), 'int32');
-      const pos = tf.tensor1d(positions.flat(), 'int32');
-      const ctx = this.context(batch, pos, cache.maskTensor(), offset + t);
-      ctx.cache = { kv: cache, offset };
+      const ids = tf.tensor1d(inputs.inputIds.flat(), 'int32');
+      const pos = tf.tensor1d(inputs.positions.flat(), 'int32');
+      const ctx = this.context(batch, pos, inputs.keyMask, inputs.queryOffset + t);
+      ctx.cache = { kv: store, offset: inputs.queryOffset };
       const hidden = runDecoder(ctx, ids);
-      const last = tf.range(t - 1, batch * t, t, 'int32');
-      return this.logits(tf.gather(hidden, last) as tf.Tensor2D);
+      const rows = tf.tensor1d(
+        last.map((i, b) => b * t + i),
+        'int32',
+      );
+      return this.logits(tf.gather(hidden, rows) as tf.Tensor2D);
     });
   }
 

@@ -1,7 +1,7 @@
 import type { RandomState, RopeOptions, tf } from '@medgpt/core-tensor';
 import type { ModelConfig } from '../config/model-config.js';
 import type { EmbeddingHook } from './causal-lm.js';
-import type { KvCache } from './kv-cache.js';
+import type { KvStore } from './kv-store.js';
 
 /** What one forward pass over a batch needs, shared by every layer. */
 export interface ForwardContext {
@@ -28,6 +28,6 @@ export interface ForwardContext {
   checkpointGenerators: RandomState[];
   /** Applied to the input embeddings after the lookup (NEFTune); null = none. */
   embeddingHook: EmbeddingHook | null;
-  /** Inference: the cache the new keys/values go into, at slot `offset`. */
-  cache?: { kv: KvCache; offset: number };
+  /** Inference: the store the new keys/values go into; they are keys `offset` .. of each row. */
+  cache?: { kv: KvStore; offset: number };
 }

@@ -1,6 +1,7 @@
 import { tf } from '@medgpt/core-tensor';
 import type { ModelConfig } from '../config/model-config.js';
 import { appendCacheRows } from './append-cache-rows.js';
+import type { KvStore } from './kv-store.js';
 
 interface LayerCache {
   k: tf.Tensor2D;
@@ -17,7 +18,7 @@ interface LayerCache {
  * functional update would, and stays on fast paths of every backend (a strided slice on tfjs-cpu
  * costs about a microsecond per element).
  */
-export class KvCache {
+export class KvCache implements KvStore {
   readonly batch: number;
   readonly capacity: number;
   /** Filled slots per sequence. */
