@@ -8,6 +8,7 @@ export default mergeConfig(shared, {
   resolve: {
     alias: [
       { find: /^@medgpt\/cli$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^@medgpt\/api$/, replacement: fileURLToPath(new URL('../api/src/index.ts', import.meta.url)) },
     ],
   },
 });

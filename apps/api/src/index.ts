@@ -5,3 +5,10 @@ export { createApiServer, type ApiServer } from './create-api-server.js';
 export type { ApiServerOptions, ApiLimits } from './api-server-options.js';
 export { ApiError } from './http/api-error.js';
 export { ServedModels, type ModelCard } from './openai/served-models.js';
+export {
+  loadApiServer,
+  parseLoraModule,
+  type LoadApiServerOptions,
+  type LoadedApiServer,
+  type LoraModule,
+} from './load-api-server.js';

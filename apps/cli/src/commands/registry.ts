@@ -6,6 +6,7 @@ import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
 import { predictCommand } from './predict.js';
+import { serveCommand } from './serve.js';
 import { cpoCommand, simpoCommand } from './cpo.js';
 import { dpoCommand } from './dpo.js';
 import { rmCommand } from './rm.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   convertCommand as unknown as Command,
   chatCommand as unknown as Command,
   predictCommand as unknown as Command,
+  serveCommand as unknown as Command,
   mergeCommand as unknown as Command,
   ptCommand as unknown as Command,
   sftCommand as unknown as Command,

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '@medgpt/core-tensor';
+import { createForcedReplyModel } from '@medgpt/serving';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../args/parse-args.js';
+import type { CliIo } from '../cli-io.js';
+import { createServeCommand } from './serve.js';
+
+let root: string;
+let forced: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'medgpt-serve-cmd-'));
+  forced = join(root, 'forced');
+  await createForcedReplyModel(forced, { after: '\n', reply: 'OK' });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('medgpt serve', () => {
+  it('listens on a free port, answers /v1/models and a chat, and exits 0 when stopped', async () => {
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => {}, cwd: process.cwd(), env: {} };
+    const stop = new AbortController();
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => (listening = resolve));
+    const command = createServeCommand({ onListening: listening, stop: stop.signal });
+    const argv = ['--model_name_or_path', forced, '--port', '0', '--served_model_name', 'tiny'];
+    const { options } = parseArgs([...argv, '--api_key', 'k', '--backend', 'cpu'], command.options);
+    const exit = command.run(options, { io, positionals: [] });
+    const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stdout).toContain(`listening on ${base}`);
+    const headers = { authorization: 'Bearer k', 'content-type': 'application/json' };
+    const models = (await (await fetch(`${base}/v1/models`, { headers })).json()) as {
+      data: { id: string }[];
+    };
+    expect(models.data.map((m) => m.id)).toEqual(['tiny']);
+    const answer = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: 'Hi' }], temperature: 0 }),
+    });
+    const body = (await answer.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]!.message.content).toBe('OK');
+    stop.abort();
+    expect(await exit).toBe(0);
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+
+  it('refuses a --lora_modules value that is not name=DIR, naming the flag', async () => {
+    const io: CliIo = { stdout: () => {}, stderr: () => {}, cwd: process.cwd(), env: {} };
+    const command = createServeCommand({ stop: AbortSignal.abort() });
+    const { options } = parseArgs(
+      ['--model_name_or_path', forced, '--lora_modules', '../x', '--backend', 'cpu'],
+      command.options,
+    );
+    await expect(command.run(options, { io, positionals: [] })).rejects.toThrow(
+      /--lora_modules expects name=DIR/,
+    );
+  });
+});

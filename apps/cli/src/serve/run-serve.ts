@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import { loadApiServer, parseLoraModule } from '@medgpt/api';
+import { resolveModelDir } from '@medgpt/hub';
+import { checkGenerationFlags } from '@medgpt/serving';
+import { initCliBackend } from '../backend-init.js';
+import type { CliIo } from '../cli-io.js';
+import { EXIT_OK } from '../command.js';
+import type { ServeCommandOptions } from '../commands/serve.js';
+import { cliHubOptions } from '../hub/cli-hub-options.js';
+import type { InferenceFlags } from '../inference/inference-options.js';
+import { toCliError } from '../inference/load-inference-session.js';
+
+export interface ServeFlags extends Omit<InferenceFlags, 'base_model'> {
+  model_name_or_path: string;
+  lora_modules?: string[];
+  served_model_name?: string;
+  host: string;
+  port: number;
+  api_key?: string;
+  max_num_seqs: number;
+  max_model_len?: number;
+  tool_format: string;
+  max_request_bytes: number;
+}
+
+/** `medgpt serve` once its options are parsed: load, listen, print the URL, and close on a signal. */
+export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommandOptions): Promise<number> {
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const hub = cliHubOptions(io, log);
+  const { model_name_or_path, lora_modules, served_model_name, host, port, api_key, ...rest } = flags;
+  let loaded;
+  try {
+    const settings = { ...rest, base_model: model_name_or_path };
+    checkGenerationFlags(settings);
+    const loraModules = (lora_modules ?? []).map(parseLoraModule);
+    await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
+    loaded = await loadApiServer({
+      settings,
+      loraModules,
+      servedModelName: served_model_name,
+      maxNumSeqs: flags.max_num_seqs,
+      maxModelLen: flags.max_model_len,
+      toolFormat: flags.tool_format,
+      apiKey: api_key ?? io.env.MEDGPT_API_KEY,
+      limits: { maxBodyBytes: flags.max_request_bytes },
+      resolveDir: (id, request) => resolveModelDir(id, { ...hub, ...request }),
+      log,
+    });
+  } catch (err) {
+    throw toCliError(err);
+  }
+  try {
+    const { url } = await loaded.server.listen({ host, port });
+    io.stdout(`medgpt serve: listening on ${url} (OpenAI base URL ${url}/v1)\n`);
+    setup.onListening?.(url);
+    await stopped(setup.stop);
+    io.stderr('medgpt serve: shutting down\n');
+    return EXIT_OK;
+  } finally {
+    await loaded.close();
+  }
+}
+
+// SIGINT / SIGTERM, or the test's signal.
+async function stopped(stop: AbortSignal | undefined): Promise<void> {
+  if (stop) {
+    if (!stop.aborted) await once(stop, 'abort');
+    return;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await once(controller.signal, 'abort');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
