@@ -1,4 +1,4 @@
-// Publishability check: `npm pack`s every package, installs the tarballs into an empty project (their
+// Publishability check: `npm pack`s every package and app, installs the tarballs into an empty project (their
 // dependencies come from the npm cache or registry, as for a user), imports each package there by
 // name, and runs publint on each tarball's contents. Fails on the first package that cannot be used.
 import { execFileSync } from 'node:child_process';
@@ -10,8 +10,9 @@ const root = new URL('..', import.meta.url).pathname;
 const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => join(root, 'packages', dir))
+// Libraries under packages/ and the apps that publish a library entry too (api, cli).
+const packages = ['packages', 'apps']
+  .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(root, group, dir)))
   .filter((dir) => existsSync(join(dir, 'package.json')))
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
   .filter(({ manifest }) => !manifest.private);
