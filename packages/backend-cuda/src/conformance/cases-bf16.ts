@@ -3,7 +3,15 @@
 // head dims. The cpu reference computes in float32, so the tolerance is that of bf16 operands
 // (8 significant bits) with fp32 accumulation, measured against the size of each result tensor (its
 // rms): a wrong index, mask or scale gives errors of the order of that size.
-import { attention, Generator, LoraLinear, LoraLinearGrad, loraLinear, tf } from '@medgpt/core-tensor';
+import {
+  attention,
+  Generator,
+  LoraLinear,
+  LoraLinearGrad,
+  loraLinear,
+  tf,
+  writeCacheRows,
+} from '@medgpt/core-tensor';
 import { f32, values } from './case-inputs.js';
 import type { ConformanceCase } from './conformance-case.js';
 
@@ -30,6 +38,26 @@ function segments(batch: number, seq: number) {
 }
 
 export const bf16Cases = (): ConformanceCase[] => [
+  {
+    // A matmul keeps a bf16 copy of what it reads; WriteCacheRows changes the cache in place, so it
+    // must drop that copy, or the second product would still see the old rows (~rms off in 4 rows).
+    name: 'WriteCacheRows drops the bf16 copy a matmul made of the cache',
+    kernels: ['WriteCacheRows', 'BatchMatMul'],
+    inputs: () => [
+      f32([16, 32], 420),
+      f32([32, 24], 421),
+      f32([4, 32], 422),
+      values([4], 'int32', [1, 6, 9, 15]),
+    ],
+    run: (x, w, r, i) => {
+      const cache = tf.add(x!, 0) as tf.Tensor2D;
+      const before = tf.matMul(cache, w!);
+      const written = writeCacheRows(cache, r as tf.Tensor2D, i as tf.Tensor1D);
+      return [before, tf.matMul(written, w!)];
+    },
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
   {
     name: 'BatchMatMul bf16 products, transposes, a batch, odd-sized batch strides (2-byte aligned)',
     kernels: ['BatchMatMul'],

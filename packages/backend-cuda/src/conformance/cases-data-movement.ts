@@ -1,7 +1,7 @@
 // Data movement and constants: Reshape, Transpose, Slice, Tile, Concat, Pack, GatherV2,
-// UnsortedSegmentSum, Fill, ZerosLike, OnesLike, Range, Cumsum.
-import { tf } from '@medgpt/core-tensor';
-import { f32, i32 } from './case-inputs.js';
+// UnsortedSegmentSum, WriteCacheRows, Fill, ZerosLike, OnesLike, Range, Cumsum.
+import { tf, writeCacheRows } from '@medgpt/core-tensor';
+import { f32, i32, values } from './case-inputs.js';
 import type { ConformanceCase } from './conformance-case.js';
 
 export const dataMovementCases = (): ConformanceCase[] => [
@@ -97,6 +97,31 @@ export const dataMovementCases = (): ConformanceCase[] => [
       tf.unsortedSegmentSum(n!, ids as tf.Tensor1D, 7),
     ],
     tolerance: { rtol: 1e-5, atol: 1e-5 },
+  },
+  {
+    // The serving engine's KV-cache write. The cache is made inside the case (an Add, so a buffer of
+    // its own: the write must not reach the case's host input, which cpu tensors share), written three
+    // times (the second overwrites a row of the first; the third writes nothing); every handle must
+    // be the same buffer and the first handle must show both writes, as on cpu.
+    name: 'WriteCacheRows in place: two writes and an empty one, one buffer throughout',
+    kernels: ['WriteCacheRows'],
+    inputs: () => [
+      f32([12, 8], 88),
+      f32([3, 8], 89),
+      values([3], 'int32', [11, 0, 5]),
+      f32([2, 8], 90),
+      values([2], 'int32', [5, 7]),
+      values([0, 8], 'float32', []),
+      values([0], 'int32', []),
+    ],
+    run: (x, r1, i1, r2, i2, r0, i0) => {
+      const cache = tf.add(x!, 0) as tf.Tensor2D;
+      const once = writeCacheRows(cache, r1 as tf.Tensor2D, i1 as tf.Tensor1D);
+      const twice = writeCacheRows(once, r2 as tf.Tensor2D, i2 as tf.Tensor1D);
+      const same = writeCacheRows(twice, r0 as tf.Tensor2D, i0 as tf.Tensor1D);
+      const oneBuffer = [once, twice, same].every((t) => t.dataId === cache.dataId);
+      return [cache, same, tf.scalar(oneBuffer ? 1 : 0, 'int32')];
+    },
   },
   {
     name: 'Fill, ZerosLike, OnesLike, Range',

@@ -1,7 +1,11 @@
 import { tf } from '@medgpt/core-tensor';
 import { describe, expect, it } from 'vitest';
 import { CUDA_KERNEL_CONFIGS, registerCudaKernels } from './register-all-kernels.js';
-import { GENERATION_AND_LOSS_KERNELS, TRAINING_STEP_KERNELS } from './training-kernels.js';
+import {
+  ENGINE_STEP_KERNELS,
+  GENERATION_AND_LOSS_KERNELS,
+  TRAINING_STEP_KERNELS,
+} from './training-kernels.js';
 
 describe('cuda kernel registry', () => {
   registerCudaKernels();
@@ -17,5 +21,9 @@ describe('cuda kernel registry', () => {
       (name) => tf.getKernel(name, 'cuda') == null,
     );
     expect(missing).toEqual([]);
+  });
+
+  it("covers every kernel of the serving engine's prefill and decode steps", () => {
+    expect(ENGINE_STEP_KERNELS.filter((name) => tf.getKernel(name, 'cuda') == null)).toEqual([]);
   });
 });

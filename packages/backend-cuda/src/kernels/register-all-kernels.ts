@@ -26,6 +26,7 @@ import { swigluConfig, swigluGradConfig } from './Swiglu.js';
 import { tokenLogprobsConfig, tokenLogprobsGradConfig } from './TokenLogprobs.js';
 import { sliceConfig, tileConfig, transposeConfig } from './Transpose.js';
 import { unaryKernelConfigs } from './Unary.js';
+import { writeCacheRowsConfig } from './WriteCacheRows.js';
 
 /** Every kernel config, grouped as docs/cuda.md lists them. */
 export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
@@ -59,6 +60,7 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   padV2Config,
   gatherV2Config,
   unsortedSegmentSumConfig,
+  writeCacheRowsConfig, // in place: the output aliases the cache
   // core-tensor's fused ops and optimizers
   rmsNormConfig,
   rmsNormGradConfig,

@@ -47,3 +47,20 @@ export const GENERATION_AND_LOSS_KERNELS = [
   'TokenLogprobsGrad',
   'AddN',
 ] as const;
+
+/**
+ * The kernels one step of @medgpt/serving's InferenceEngine dispatches (prefill and decode over its
+ * slot KV cache, tiny Qwen2, Llama and Qwen3, greedy and sampled requests; sampling itself runs on the
+ * host over the logits read back), traced the same way on the cpu backend.
+ */
+export const ENGINE_STEP_KERNELS = [
+  'GatherV2',
+  'RmsNorm',
+  'BatchMatMul',
+  'Add',
+  'Reshape',
+  'Rope',
+  'WriteCacheRows',
+  'Attention',
+  'Swiglu',
+] as const;
