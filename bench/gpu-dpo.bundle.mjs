@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prepares the GPU DPO benchmark (bench/gpu-dpo.ts vs bench/gpu_dpo_torch.py) for the device machine:
 // runs bench/gpu-train.bundle.mjs (.device/cuda/: koffi, the compiled kernels, the cuda check programs,
-// gpu-train.mjs, gpu-sft.mjs and gpu-dpo.mjs, with the workspace packages inlined from source), then
+// gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs and gpu-serve.mjs, with the workspace packages inlined from source), then
 // prints the size of what a device run carries (.device: at most 64 MiB) and fails when it is too big.
 // Then, on the device (carry .device/node.xz and .device/cuda): bash bench/gpu-dpo.sh
 //

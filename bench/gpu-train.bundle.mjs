@@ -2,8 +2,9 @@
 // Prepares the GPU benchmark (bench/gpu-train.ts vs bench/gpu_train_torch.py) for the device machine:
 // runs bench/cuda-bundle.mjs (.device/cuda/: koffi, the compiled kernels, the cuda check programs),
 // then bundles bench/gpu-train.ts beside them as .device/cuda/gpu-train.mjs, with the workspace
-// packages (@medgpt/peft included) inlined from source, and bench/gpu-sft.ts as gpu-sft.mjs. Then, on the device (carry .device/node.xz and
-// .device/cuda): bash bench/gpu-train.sh
+// packages (@medgpt/peft included) inlined from source, and bench/gpu-sft.ts as gpu-sft.mjs, bench/gpu-dpo.ts as
+// gpu-dpo.mjs and bench/gpu-serve.ts as gpu-serve.mjs. Then, on the device (carry .device/node.xz and
+// .device/cuda): bash bench/gpu-train.sh (gpu-dpo.sh, gpu-serve.sh)
 //
 //   node bench/gpu-train.bundle.mjs [--no-cuda-bundle]   (the flag keeps an existing .device/cuda)
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,9 @@ if (!process.argv.includes('--no-cuda-bundle')) {
 }
 
 await build({
-  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts'].map((f) => join(root, 'bench', f)),
+  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts', 'gpu-serve.ts'].map((f) =>
+    join(root, 'bench', f),
+  ),
   outdir: out,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -41,6 +44,7 @@ await build({
       'trainer',
       'trainers-sft',
       'trainers-pref',
+      'serving',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
@@ -48,4 +52,4 @@ await build({
   },
   logLevel: 'warning',
 });
-console.log(`bundled gpu-train.mjs, gpu-sft.mjs and gpu-dpo.mjs into ${out}`);
+console.log(`bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs and gpu-serve.mjs into ${out}`);
