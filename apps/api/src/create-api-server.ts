@@ -5,6 +5,7 @@ import type { ApiServerOptions } from './api-server-options.js';
 import { ApiError } from './http/api-error.js';
 import { checkApiKey } from './http/check-api-key.js';
 import { readJsonBody } from './http/read-json-body.js';
+import { sendWebFile, WEB_FILES } from './http/web-files.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { completions } from './openai/completions.js';
 
@@ -26,6 +27,13 @@ const post =
 
 // path -> method -> handler; a known path with another method is a 405.
 const ROUTES: Record<string, Record<string, Handler>> = {
+  // The chat page and its assets (never behind the API key: the page asks for it).
+  ...Object.fromEntries(
+    Object.keys(WEB_FILES).map((path): [string, Record<string, Handler>] => [
+      path,
+      { GET: async (_ctx, _req, res) => sendWebFile(res, path) },
+    ]),
+  ),
   '/health': { GET: async (ctx, _req, res) => json(res, 200, { status: 'ok', ...ctx.engine.stats }) },
   '/v1/models': { GET: async (ctx, _req, res) => json(res, 200, ctx.models.list()) },
   '/v1/chat/completions': { POST: post(chatCompletions) },
@@ -34,7 +42,8 @@ const ROUTES: Record<string, Record<string, Handler>> = {
 
 /**
  * medgpt's OpenAI-compatible server (vLLM's behaviour) over an InferenceEngine, on node:http:
- * GET /health, GET /v1/models, POST /v1/chat/completions, POST /v1/completions.
+ * GET /health, GET /v1/models, POST /v1/chat/completions, POST /v1/completions, and the web chat
+ * page at GET / (its assets under /static/).
  */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const ctx = apiContext(options);
