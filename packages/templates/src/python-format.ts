@@ -35,7 +35,8 @@ function lookupField(template: string, field: string, values: Readonly<Record<st
       `Unsupported format field {${field}} in ${JSON.stringify(template)}: only {name} is supported`,
     );
   }
-  const value = values[field];
+  // Own keys only: `{constructor}` must not find Object's constructor on the prototype.
+  const value = Object.hasOwn(values, field) ? values[field] : undefined;
   if (value === undefined) {
     throw new Error(`Format field {${field}} has no value in ${JSON.stringify(template)}`);
   }

@@ -37,6 +37,50 @@ const TOKEN_KEYS = [
   'mask_token',
 ] as const;
 
+/** A config token's form: a string, `{content: string, ...}`, or null. */
+function isConfigToken(token: unknown): boolean {
+  if (token === null || token === undefined || typeof token === 'string') return true;
+  return typeof token === 'object' && typeof (token as { content?: unknown }).content === 'string';
+}
+
+/**
+ * Checks the fields a chat template reads from a parsed tokenizer_config.json: the template (a string or
+ * a list of {name, template}) and the special tokens, naming the field and its expected form.
+ */
+function checkConfig(config: unknown): asserts config is TokenizerConfig {
+  const fail = (field: string, expected: string) => {
+    throw new ChatTemplateError(`tokenizer_config.json: ${field}: expected ${expected}`);
+  };
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    fail('the file', 'a JSON object');
+  const c = config as Record<string, unknown>;
+  const template = c.chat_template;
+  const templateForm = 'a jinja string or a list of {"name": string, "template": string}';
+  if (Array.isArray(template)) {
+    template.forEach((t: unknown, i) => {
+      const entry = t as { name?: unknown; template?: unknown } | null;
+      if (
+        typeof entry !== 'object' ||
+        entry === null ||
+        typeof entry.name !== 'string' ||
+        typeof entry.template !== 'string'
+      )
+        fail(`chat_template[${i}]`, templateForm);
+    });
+  } else if (template !== undefined && template !== null && typeof template !== 'string') {
+    fail('chat_template', templateForm);
+  }
+  const tokenForm = 'a string, {"content": string} or null';
+  for (const key of TOKEN_KEYS) if (!isConfigToken(c[key])) fail(key, tokenForm);
+  const extra = c.additional_special_tokens;
+  if (extra !== undefined && extra !== null) {
+    if (!Array.isArray(extra)) fail('additional_special_tokens', 'a list of tokens');
+    (extra as unknown[]).forEach((t, i) => {
+      if (!isConfigToken(t)) fail(`additional_special_tokens[${i}]`, tokenForm);
+    });
+  }
+}
+
 /** The special-token variables a chat template sees, from tokenizer_config.json. */
 export function specialTokensFromConfig(config: TokenizerConfig): SpecialTokens {
   const out: Record<string, unknown> = {};
@@ -63,6 +107,7 @@ export function chatTemplateFromConfig(
   config: TokenizerConfig,
   choice: ChatTemplateChoice = {},
 ): ChatTemplate {
+  checkConfig(config);
   const source = pickTemplate(config.chat_template, choice);
   return new ChatTemplate(source, specialTokensFromConfig(config));
 }
@@ -72,10 +117,19 @@ export function chatTemplateFromConfig(
  * present (newer transformers save it there), else tokenizer_config.json's `chat_template`.
  */
 export async function loadChatTemplate(dir: string, choice: ChatTemplateChoice = {}): Promise<ChatTemplate> {
-  const config = JSON.parse(await readFile(join(dir, 'tokenizer_config.json'), 'utf8')) as TokenizerConfig;
+  const file = join(dir, 'tokenizer_config.json');
+  let config: TokenizerConfig;
+  try {
+    config = JSON.parse(await readFile(file, 'utf8')) as TokenizerConfig;
+  } catch (err) {
+    const problem = err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new ChatTemplateError(`${file} ${problem}: ${(err as Error).message}`, { cause: err });
+  }
   const jinja = await readOptional(join(dir, 'chat_template.jinja'));
   try {
-    return chatTemplateFromConfig(jinja === undefined ? config : { ...config, chat_template: jinja }, choice);
+    const withJinja =
+      jinja === undefined || !isPlainObject(config) ? config : { ...config, chat_template: jinja };
+    return chatTemplateFromConfig(withJinja, choice);
   } catch (err) {
     if (err instanceof ChatTemplateError)
       throw new ChatTemplateError(`${dir}: ${err.message}`, { cause: err });
@@ -100,6 +154,10 @@ function pickTemplate(template: TokenizerConfig['chat_template'], choice: ChatTe
     );
   }
   return picked;
+}
+
+function isPlainObject(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

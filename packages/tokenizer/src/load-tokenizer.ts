@@ -19,10 +19,8 @@ export async function loadTokenizer(dir: string): Promise<Tokenizer> {
   const rawConfig = (await readJsonFile(join(dir, 'tokenizer_config.json'), true)) ?? {};
   const mapPath = join(dir, 'special_tokens_map.json');
   const rawMap = await readJsonFile(mapPath, true);
-  if (rawMap !== undefined && (typeof rawMap !== 'object' || rawMap === null || Array.isArray(rawMap))) {
-    throw new TokenizerError('is not a JSON object', { file: mapPath, expected: '{"eos_token": ..., ...}' });
-  }
-  // fromFiles validates both, naming `${dir}/tokenizer.json` and `${dir}/tokenizer_config.json`.
+  // fromFiles validates the three, naming `${dir}/tokenizer.json`, `tokenizer_config.json` and
+  // `special_tokens_map.json`.
   return Tokenizer.fromFiles({
     tokenizerJson: rawJson as TokenizerJson,
     tokenizerConfig: rawConfig as TokenizerConfig,

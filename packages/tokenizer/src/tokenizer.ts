@@ -86,7 +86,7 @@ export class Tokenizer {
     this.tokenizerConfig = files.tokenizerConfig ?? {};
     this.specialTokensMap = files.specialTokensMap ?? null;
     this.chatTemplate = files.chatTemplate ?? configChatTemplate(this.tokenizerConfig);
-    this.hf = new HfTokenizer(withWordBoundarySplit(this.tokenizerJson), libraryConfig(this.tokenizerConfig));
+    this.hf = libraryTokenizer(this.tokenizerJson, this.tokenizerConfig, join(this.source, 'tokenizer.json'));
     useFastBpeRanks(this.hf);
     // The library's id -> token array spans the vocabulary and the added tokens.
     this.vocabSize = this.hf.model?.vocab.length ?? 0;
@@ -112,6 +112,14 @@ export class Tokenizer {
         files.tokenizerConfig ?? {},
         join(source, 'tokenizer_config.json'),
       ),
+      specialTokensMap:
+        files.specialTokensMap == null
+          ? null
+          : (validateTokenizerConfig(
+              files.specialTokensMap,
+              join(source, 'special_tokens_map.json'),
+              'special_tokens_map.json: {"eos_token": ..., ...}',
+            ) as SpecialTokensMap),
     });
   }
 
@@ -161,7 +169,17 @@ export class Tokenizer {
         expected: 'a string (use encodeBatch for arrays)',
       });
     }
-    return this.hf.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    const ids = this.hf.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    // The library gives an unknown token no id when the model has no unk_token (Rust tokenizers raises).
+    const missing = ids.findIndex((id) => !Number.isInteger(id));
+    if (missing >= 0) {
+      throw new TokenizerError(`token ${missing} of the text is not in the vocabulary and has no id`, {
+        file: join(this.source, 'tokenizer.json'),
+        field: 'model.unk_token',
+        expected: 'an unk_token in model.vocab, or a vocabulary that covers the text',
+      });
+    }
+    return ids;
   }
 
   /** Token strings of `text` (no special tokens), as `tokenizer.tokenize(text)`. */
@@ -293,6 +311,49 @@ function configChatTemplate(config: TokenizerConfig): string | null {
   if (typeof t === 'string') return t;
   if (Array.isArray(t)) return t.find((e) => e.name === 'default')?.template ?? t[0]?.template ?? null;
   return null;
+}
+
+const PARTS = ['normalizer', 'pre_tokenizer', 'post_processor', 'decoder'] as const;
+// Runs through every part once at load: some parts build but fail on first use (a Prepend whose
+// `prepend` is not a string, a Replace whose pattern is not one).
+const SMOKE_TEXT = 'Hello, world! 12\n 世界';
+
+/** Builds the library's tokenizer and runs it once, both ways. */
+function buildLibraryTokenizer(json: TokenizerJson, config: TokenizerConfig): HfTokenizer {
+  const hf = new HfTokenizer(json, libraryConfig(config));
+  const ids = hf.encode(SMOKE_TEXT, { add_special_tokens: true }).ids.filter((id) => Number.isInteger(id));
+  if (ids.length > 0) hf.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  return hf;
+}
+
+/**
+ * @huggingface/tokenizers' tokenizer for these files. The library checks little and throws whatever its
+ * code hits on a part it cannot read (a TypeError, "Unknown Normalizer type"); that becomes a
+ * TokenizerError naming the file and the part, found by building again without one part at a time.
+ */
+function libraryTokenizer(json: TokenizerJson, config: TokenizerConfig, file: string): HfTokenizer {
+  try {
+    return buildLibraryTokenizer(withWordBoundarySplit(json), config);
+  } catch (e) {
+    const builds = (part: (typeof PARTS)[number]) => {
+      try {
+        buildLibraryTokenizer({ ...json, [part]: null }, config);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const part = PARTS.find(builds);
+    throw new TokenizerError(
+      `@huggingface/tokenizers cannot build this part (${(e as Error).message})`,
+      {
+        file,
+        field: part ?? 'model',
+        expected: `${part ? 'null or ' : ''}a ${part ?? 'model'} as \`tokenizers\` writes it`,
+      },
+      { cause: e },
+    );
+  }
 }
 
 /** The config as @huggingface/tokenizers reads it: additional_special_tokens must be strings. */

@@ -3,6 +3,11 @@ import { TokenizerError } from './tokenizer-error.js';
 import type { TokenizerConfig, TokenizerJson } from './tokenizer-json.js';
 
 const ADDED_TOKEN_FLAGS = ['single_word', 'lstrip', 'rstrip', 'normalized', 'special'] as const;
+// Token ids become int32 tensors (and u32 in Rust tokenizers): a larger id would wrap around there.
+const MAX_TOKEN_ID = 2 ** 31 - 1;
+const ID_FORM = `a non-negative integer id below 2^31`;
+const isTokenId = (id: unknown): boolean =>
+  Number.isInteger(id) && (id as number) >= 0 && (id as number) <= MAX_TOKEN_ID;
 
 /**
  * Checks the parts of a parsed tokenizer.json that medgpt and @huggingface/tokenizers rely on,
@@ -20,6 +25,7 @@ export function validateTokenizerJson(value: unknown, file: string): TokenizerJs
     );
   }
   if (model.type === 'BPE') validateBpeModel(model, file);
+  else if (!Array.isArray(model.vocab)) validateVocabIds(model.vocab as Record<string, unknown>, file);
   if (!Array.isArray(json.added_tokens)) {
     fail(
       file,
@@ -40,38 +46,68 @@ export function validateTokenizerJson(value: unknown, file: string): TokenizerJs
   return json as unknown as TokenizerJson;
 }
 
-/** Checks tokenizer_config.json: an object whose special-token fields have a usable form. */
-export function validateTokenizerConfig(value: unknown, file: string): TokenizerConfig {
-  const config = expectObject(value, file, '', 'a JSON object (tokenizer_config.json from transformers)');
-  for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token']) {
-    const v = config[key];
-    if (v === undefined || v === null || typeof v === 'string') continue;
-    if (typeof v !== 'object' || typeof (v as { content?: unknown }).content !== 'string') {
-      fail(file, key, `is ${describe(v)}`, 'a string, null, or an object with a string "content"');
-    }
+/**
+ * Checks tokenizer_config.json (or special_tokens_map.json, `what`): an object whose special-token
+ * fields, chat template and the settings the tokenizer reads have a usable form.
+ */
+export function validateTokenizerConfig(
+  value: unknown,
+  file: string,
+  what = 'tokenizer_config.json from transformers',
+): TokenizerConfig {
+  const config = expectObject(value, file, '', `a JSON object (${what})`);
+  for (const key of ['bos_token', 'eos_token', 'unk_token', 'pad_token'])
+    checkSpecialToken(config[key], file, key);
+  const extra = config.additional_special_tokens;
+  if (extra !== undefined && extra !== null) {
+    if (!Array.isArray(extra))
+      fail(file, 'additional_special_tokens', `is ${describe(extra)}`, 'a list of tokens');
+    extra.forEach((t: unknown, i: number) => checkSpecialToken(t, file, `additional_special_tokens[${i}]`));
   }
   const template = config.chat_template;
-  if (
-    template !== undefined &&
-    template !== null &&
-    typeof template !== 'string' &&
-    !Array.isArray(template)
-  ) {
-    fail(file, 'chat_template', `is ${describe(template)}`, 'a jinja string or a list of {name, template}');
+  const templateForm = 'a jinja string or a list of {"name", "template"} strings';
+  if (Array.isArray(template)) {
+    template.forEach((t: unknown, i: number) => {
+      const entry = expectObject(t, file, `chat_template[${i}]`, templateForm);
+      if (typeof entry.name !== 'string' || typeof entry.template !== 'string') {
+        fail(file, `chat_template[${i}]`, 'has no string "name" and "template"', templateForm);
+      }
+    });
+  } else if (template !== undefined && template !== null && typeof template !== 'string') {
+    fail(file, 'chat_template', `is ${describe(template)}`, templateForm);
+  }
+  const length = config.model_max_length;
+  if (length !== undefined && length !== null && !(typeof length === 'number' && length > 0)) {
+    fail(file, 'model_max_length', `is ${describe(length)}`, 'a positive number');
+  }
+  for (const key of ['padding_side', 'truncation_side']) {
+    const side = config[key];
+    if (side !== undefined && side !== null && side !== 'left' && side !== 'right') {
+      fail(file, key, `is ${describe(side)}`, '"left" or "right"');
+    }
+  }
+  const cleanUp = config.clean_up_tokenization_spaces;
+  if (cleanUp !== undefined && cleanUp !== null && typeof cleanUp !== 'boolean') {
+    fail(file, 'clean_up_tokenization_spaces', `is ${describe(cleanUp)}`, 'true or false');
+  }
+  // null stands for "unset" in these files; the getters read undefined as the default.
+  for (const key of ['model_max_length', 'padding_side', 'truncation_side', 'clean_up_tokenization_spaces']) {
+    if (config[key] === null) delete config[key];
   }
   return config as TokenizerConfig;
+}
+
+function checkSpecialToken(v: unknown, file: string, field: string): void {
+  if (v === undefined || v === null || typeof v === 'string') return;
+  if (typeof v !== 'object' || typeof (v as { content?: unknown }).content !== 'string') {
+    fail(file, field, `is ${describe(v)}`, 'a string, null, or an object with a string "content"');
+  }
 }
 
 function validateBpeModel(model: Record<string, unknown>, file: string): void {
   const vocab = model.vocab as Record<string, unknown>;
   if (Array.isArray(vocab)) fail(file, 'model.vocab', 'is an array', 'an object mapping token -> id for BPE');
-  // Plain loops: these run over 100k+ entries on every load.
-  for (const token in vocab) {
-    const id = vocab[token];
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
-      fail(file, `model.vocab[${JSON.stringify(token)}]`, `is ${describe(id)}`, 'a non-negative integer id');
-    }
-  }
+  validateVocabIds(vocab, file);
   const merges = model.merges;
   if (!Array.isArray(merges)) fail(file, 'model.merges', `is ${describe(merges)}`, 'an array of merges');
   for (let i = 0; i < merges.length; i++) {
@@ -84,11 +120,17 @@ function validateBpeModel(model: Record<string, unknown>, file: string): void {
   }
 }
 
+function validateVocabIds(vocab: Record<string, unknown>, file: string): void {
+  // A plain loop: this runs over 100k+ entries on every load.
+  for (const token in vocab) {
+    const id = vocab[token];
+    if (!isTokenId(id)) fail(file, `model.vocab[${preview(token, 40)}]`, `is ${describe(id)}`, ID_FORM);
+  }
+}
+
 function validateAddedToken(value: unknown, file: string, field: string): void {
   const t = expectObject(value, file, field, 'an object {id, content, special, ...}');
-  if (!Number.isInteger(t.id) || (t.id as number) < 0) {
-    fail(file, `${field}.id`, `is ${describe(t.id)}`, 'a non-negative integer');
-  }
+  if (!isTokenId(t.id)) fail(file, `${field}.id`, `is ${describe(t.id)}`, ID_FORM);
   if (typeof t.content !== 'string') fail(file, `${field}.content`, `is ${describe(t.content)}`, 'a string');
   for (const flag of ADDED_TOKEN_FLAGS) {
     if (t[flag] !== undefined && typeof t[flag] !== 'boolean') {
@@ -123,6 +165,39 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  const text = JSON.stringify(value);
-  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`;
+  return `${typeof value} ${preview(value, 40)}`;
+}
+
+/**
+ * A short JSON rendering of a value: at most about `max` characters whatever its size or depth
+ * (JSON.stringify overflows the stack on arrays nested a few thousand deep, which JSON.parse reads).
+ */
+function preview(value: unknown, max: number): string {
+  let out = '';
+  const put = (s: string) => (out += s).length <= max;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (typeof v !== 'object' || v === null) return put(String(JSON.stringify(v)));
+    if (depth >= 8) return put(Array.isArray(v) ? '[...]' : '{...}');
+    if (Array.isArray(v)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (!first && !put(',')) return false;
+      first = false;
+      if (
+        !put(`${JSON.stringify(key.slice(0, max))}:`) ||
+        !walk((v as Record<string, unknown>)[key], depth + 1)
+      )
+        return false;
+    }
+    return put('}');
+  };
+  walk(value, 0);
+  return out.length > max ? `${out.slice(0, max)}...` : out;
 }

@@ -28,6 +28,41 @@ function isIndex(x: unknown): x is number {
 }
 
 /**
+ * A short JSON rendering of a header value for messages: at most about 60 characters whatever its size
+ * or depth (JSON.stringify overflows the stack on arrays nested a few thousand deep, which JSON.parse
+ * reads fine).
+ */
+function preview(value: unknown, max = 60): string {
+  let out = '';
+  const put = (s: string) => (out += s).length <= max;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (typeof v !== 'object' || v === null) return put(String(JSON.stringify(v)));
+    if (depth >= 8) return put(Array.isArray(v) ? '[...]' : '{...}');
+    if (Array.isArray(v)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (!first && !put(',')) return false;
+      first = false;
+      if (
+        !put(`${JSON.stringify(key.slice(0, max))}:`) ||
+        !walk((v as Record<string, unknown>)[key], depth + 1)
+      )
+        return false;
+    }
+    return put('}');
+  };
+  walk(value, 0);
+  return out.length > max ? `${out.slice(0, max)}...` : out;
+}
+
+/**
  * Decodes and checks the JSON header of `file` against a data section of `dataLength` bytes, with the
  * same rules as the Rust reader: known dtypes, byte sizes that match shape x dtype, and data that
  * covers the data section exactly, without overlaps or holes.
@@ -72,7 +107,7 @@ function checkMetadata(entry: unknown, fail: Fail): Record<string, string> {
     return fail(undefined, '__metadata__ is not an object; expected {"key": "string value"}');
   for (const [k, v] of Object.entries(entry)) {
     if (typeof v !== 'string')
-      return fail(undefined, `__metadata__.${k} is ${JSON.stringify(v)}; expected a string`);
+      return fail(undefined, `__metadata__.${k.slice(0, 60)} is ${preview(v)}; expected a string`);
   }
   return entry as Record<string, string>;
 }
@@ -87,16 +122,13 @@ function checkEntry(name: string, entry: unknown, dataLength: number, fail: Fail
   if (!isSafetensorsDtype(dtype))
     return fail(
       name,
-      `unknown dtype ${JSON.stringify(dtype)}; expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL...`,
+      `unknown dtype ${preview(dtype)}; expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL...`,
     );
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    return fail(name, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    return fail(name, `shape ${preview(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-    return fail(
-      name,
-      `data_offsets ${JSON.stringify(offsets)} is not a pair [start, end] of non-negative integers`,
-    );
+    return fail(name, `data_offsets ${preview(offsets)} is not a pair [start, end] of non-negative integers`);
   }
   const [start, end] = offsets as [number, number];
   if (end < start) return fail(name, `data_offsets [${start}, ${end}] end before they start`);
@@ -106,14 +138,19 @@ function checkEntry(name: string, entry: unknown, dataLength: number, fail: Fail
       `data_offsets [${start}, ${end}] run past the data section (${dataLength} bytes): file truncated or offsets wrong`,
     );
   }
-  const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+  // Checked at every step, as the Rust reader does: [2^52, 2^52, 0] overflows before the 0 makes it empty.
+  let numel = 1;
+  for (const d of shape as number[]) {
+    numel *= d;
+    if (!Number.isSafeInteger(numel * dtypeBits(dtype)))
+      return fail(name, `shape ${preview(shape)} is too large`);
+  }
   const bits = numel * dtypeBits(dtype);
-  if (!Number.isSafeInteger(bits)) return fail(name, `shape ${JSON.stringify(shape)} is too large`);
   if (bits % 8 !== 0) return fail(name, `${numel} elements of ${dtype} do not fill whole bytes`);
   if (bits / 8 !== end - start) {
     return fail(
       name,
-      `shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8} bytes but data_offsets [${start}, ${end}] hold ${end - start}`,
+      `shape ${preview(shape)} of ${dtype} needs ${bits / 8} bytes but data_offsets [${start}, ${end}] hold ${end - start}`,
     );
   }
   return { name, dtype, shape: shape as number[], dataOffsets: [start, end], byteLength: end - start };

@@ -1,4 +1,4 @@
-import { jsonType, type IssueList } from './issue-list.js';
+import { jsonPreview, jsonType, type IssueList } from './issue-list.js';
 
 /** `history`: earlier turns as `[[question, answer], ...]` string pairs (Alpaca, legacy preference). */
 export function validateHistory(record: Readonly<Record<string, unknown>>, issues: IssueList): void {
@@ -11,7 +11,16 @@ export function validateHistory(record: Readonly<Record<string, unknown>>, issue
   }
   for (const [i, pair] of history.entries()) {
     const ok = Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string');
-    if (!ok)
-      issues.error('wrong-type', `history[${i}]`, `is ${JSON.stringify(pair)?.slice(0, 60)}`, expected);
+    if (!ok) {
+      issues.error('wrong-type', `history[${i}]`, `is ${jsonPreview(pair)}`, expected);
+      continue;
+    }
+    // Each pair becomes a human and a gpt turn, and an empty turn is refused there.
+    (pair as string[]).forEach((part, j) => {
+      if (part.trim() === '') {
+        const what = j === 0 ? 'question' : 'answer';
+        issues.error('empty-value', `history[${i}][${j}]`, `the ${what} is empty`, 'non-empty text');
+      }
+    });
   }
 }

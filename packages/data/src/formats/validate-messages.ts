@@ -1,5 +1,6 @@
 import { isRecordObject } from './detect-format.js';
 import { checkString, jsonType, type IssueList } from './issue-list.js';
+import { checkRoleOrder } from './validate-conversation.js';
 
 /** OpenAI roles and the ShareGPT role each becomes. */
 export const MESSAGE_ROLE_TO_SHAREGPT: Readonly<Record<string, string>> = {
@@ -11,9 +12,13 @@ export const MESSAGE_ROLE_TO_SHAREGPT: Readonly<Record<string, string>> = {
 
 const ROLES = 'system, user, assistant or tool';
 
-/** `{messages: [{role, content}]}` with system/user/assistant/tool roles and string contents. */
+/**
+ * `{messages: [{role, content}]}` with system/user/assistant/tool roles and string contents, in an
+ * order ShareGPT's pairing can train on (the record becomes ShareGPT turns, checked the same way).
+ */
 export function validateMessages(record: Readonly<Record<string, unknown>>, issues: IssueList): void {
-  validateMessageList(record, 'messages', issues);
+  const roles = validateMessageList(record, 'messages', issues);
+  if (roles) checkRoleOrder(roles, { key: 'messages', purpose: 'sft', roleKey: 'role' }, issues);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DataFormat } from './data-format.js';
-import { checkString, jsonType, type IssueList } from './issue-list.js';
+import { checkString, jsonPreview, jsonType, type IssueList } from './issue-list.js';
 import { validateConversation, validateTools } from './validate-conversation.js';
 import { validateMessageAnswer } from './validate-message-answer.js';
 import { validateMessagePrompt } from './validate-message-prompt.js';
@@ -55,7 +55,7 @@ function checkLabel(record: Row, key: string, issues: IssueList): void {
     issues.error(
       'wrong-type',
       key,
-      `is ${jsonType(label)} ${JSON.stringify(label).slice(0, 40)}${hint}`,
+      `is ${jsonType(label)} ${jsonPreview(label, 40)}${hint}`,
       expected,
     );
   }

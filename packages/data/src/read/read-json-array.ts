@@ -17,7 +17,8 @@ export interface ReadJsonArrayOptions {
 
 type State = 'start' | 'between' | 'element' | 'end';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a U+FEFF inside the file is text (only the file's leading BOM is removed, and reported).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 /**
@@ -61,6 +62,7 @@ class ArrayScanner {
   private elementBytes = 0;
   private overflow = false;
   private expectComma = false;
+  private afterComma = false;
 
   constructor(private readonly maxBytes: number) {}
 
@@ -77,7 +79,10 @@ class ArrayScanner {
           yield this.emit();
           elementStart = -1;
           if (done === 'array-end') this.state = 'end';
-          else if (done === 'comma') this.expectComma = false;
+          else if (done === 'comma') {
+            this.expectComma = false;
+            this.afterComma = true;
+          }
         }
       } else if (!isSpace(b)) {
         const problem = this.outside(b);
@@ -113,15 +118,19 @@ class ArrayScanner {
     }
     if (this.state === 'end') return 'content after the closing "]" of the array';
     if (b === 0x5d) {
+      // json.load (what MedicalGPT reads .json files with) refuses `[{...},]`.
+      if (this.afterComma) return 'a "," right before the closing "]"';
       this.state = 'end';
       return undefined;
     }
     if (b === 0x2c) {
       if (!this.expectComma) return 'a "," with no element before it';
       this.expectComma = false;
+      this.afterComma = true;
       return undefined;
     }
     if (this.expectComma) return 'two elements without a "," between them';
+    this.afterComma = false;
     this.state = 'element';
     this.elementLine = this.line;
     this.depth = 0;
@@ -144,7 +153,8 @@ class ArrayScanner {
     if (b === 0x22) this.inString = true;
     else if (b === 0x7b || b === 0x5b) this.depth += 1;
     else if (b === 0x7d || b === 0x5d) {
-      if (this.depth === 0) return 'array-end';
+      // Only "]" closes the array; a stray "}" stays in the element, whose JSON.parse then fails.
+      if (this.depth === 0) return b === 0x5d ? 'array-end' : 'no';
       this.depth -= 1;
       if (this.depth === 0) return 'after';
     } else if (b === 0x2c && this.depth === 0) return 'comma';

@@ -20,7 +20,8 @@ export interface ReadLinesOptions {
 }
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a U+FEFF inside the file is text (only the file's leading BOM is removed, and reported).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Streams a file's lines in 1 MiB chunks: memory stays bounded by `maxLineBytes` whatever the file or

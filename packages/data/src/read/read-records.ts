@@ -58,7 +58,8 @@ async function fileLayout(file: string): Promise<FileLayout> {
     for (let position = 0; ; position += buffer.length) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) return 'jsonl';
-      for (let i = position === 0 && buffer[0] === 0xef ? 3 : 0; i < bytesRead; i++) {
+      const bom = position === 0 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+      for (let i = bom ? 3 : 0; i < bytesRead; i++) {
         const b = buffer[i]!;
         if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b === 0x5b ? 'json-array' : 'jsonl';
       }
@@ -121,9 +122,31 @@ async function* readTextFile(file: string, options: ReadRecordsOptions): AsyncGe
   }
 }
 
+/**
+ * Python's json module (what MedicalGPT reads with) gives up past 1000 nested levels; JSON.parse does
+ * not, but JSON.stringify and every recursive walk over the record overflow the stack a few thousand
+ * levels down, so deeper records are refused here like invalid JSON.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 function parseJson(file: string, line: number, text: string): ReadEvent {
   try {
-    return { kind: 'record', record: { value: JSON.parse(text) as unknown, source: { file, line } } };
+    const value = JSON.parse(text) as unknown;
+    const depth = nestingDepth(text);
+    if (depth > MAX_JSON_DEPTH) {
+      return {
+        kind: 'issue',
+        issue: {
+          file,
+          line,
+          severity: 'error',
+          code: 'invalid-json',
+          message: `JSON nested ${depth} levels deep, over the ${MAX_JSON_DEPTH} levels Python's json reads`,
+          expected: `records nested at most ${MAX_JSON_DEPTH} levels`,
+        },
+      };
+    }
+    return { kind: 'record', record: { value, source: { file, line } } };
   } catch (err) {
     return {
       kind: 'issue',
@@ -137,6 +160,33 @@ function parseJson(file: string, line: number, text: string): ReadEvent {
       },
     };
   }
+}
+
+/**
+ * The deepest nesting of arrays and objects in valid JSON text. Texts with fewer brackets than the limit
+ * cannot be deeper and are passed over by a native search, so ordinary records cost almost nothing.
+ */
+function nestingDepth(text: string): number {
+  let brackets = 0;
+  for (const open of ['[', '{']) {
+    for (let i = text.indexOf(open); i !== -1 && brackets <= MAX_JSON_DEPTH; i = text.indexOf(open, i + 1)) {
+      brackets += 1;
+    }
+  }
+  if (brackets <= MAX_JSON_DEPTH) return brackets;
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return deepest;
 }
 
 /** The problems a line or array reader reports besides data. */

@@ -2,8 +2,48 @@ import { ModelError } from '../model-error.js';
 
 export type JsonObject = Record<string, unknown>;
 
+/** A token id: ids become int32 tensors, so 2^31 and above would wrap around. */
+function isTokenId(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31;
+}
+
 export function isJsonObject(x: unknown): x is JsonObject {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * A short JSON rendering of a config value for messages: at most about `max` characters whatever its
+ * size or depth (JSON.stringify overflows the stack on arrays nested a few thousand deep, which
+ * JSON.parse reads fine).
+ */
+export function jsonPreview(value: unknown, max = 60): string {
+  let out = '';
+  const put = (s: string) => (out += s).length <= max;
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (typeof v !== 'object' || v === null) return put(String(JSON.stringify(v)));
+    if (depth >= 8) return put(Array.isArray(v) ? '[...]' : '{...}');
+    if (Array.isArray(v)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (!first && !put(',')) return false;
+      first = false;
+      if (
+        !put(`${JSON.stringify(key.slice(0, max))}:`) ||
+        !walk((v as Record<string, unknown>)[key], depth + 1)
+      )
+        return false;
+    }
+    return put('}');
+  };
+  walk(value, 0);
+  return out.length > max ? `${out.slice(0, max)}...` : out;
 }
 
 /**
@@ -42,7 +82,7 @@ export class ConfigReader {
     const v = this.value(key);
     if (v === undefined) return fallback ?? this.fail(key, 'is required; expected a number');
     if (typeof v !== 'number' || !Number.isFinite(v))
-      this.fail(key, `is ${JSON.stringify(v)}; expected a finite number`);
+      this.fail(key, `is ${jsonPreview(v)}; expected a finite number`);
     return v;
   }
 
@@ -52,23 +92,38 @@ export class ConfigReader {
     return v;
   }
 
+  /** A number in [min, max] (transformers refuses top_p 2 or min_p -1 when it builds the sampler). */
+  numberIn(key: string, min: number, max: number, fallback?: number): number {
+    const v = this.number(key, fallback);
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    if (!(v >= min && v <= max)) this.fail(key, `is ${v}; expected a number ${range}`);
+    return v;
+  }
+
+  /** An integer >= 0 (top_k: 0 disables it). */
+  nonNegativeInt(key: string, fallback?: number): number {
+    const v = this.number(key, fallback);
+    if (!Number.isSafeInteger(v) || v < 0) this.fail(key, `is ${v}; expected an integer >= 0`);
+    return v;
+  }
+
   positiveInt(key: string, fallback?: number): number {
     const v = this.number(key, fallback);
-    if (!Number.isInteger(v) || v < 1) this.fail(key, `is ${v}; expected a positive integer`);
+    if (!Number.isSafeInteger(v) || v < 1) this.fail(key, `is ${v}; expected a positive integer`);
     return v;
   }
 
   bool(key: string, fallback: boolean): boolean {
     const v = this.value(key);
     if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') this.fail(key, `is ${JSON.stringify(v)}; expected true or false`);
+    if (typeof v !== 'boolean') this.fail(key, `is ${jsonPreview(v)}; expected true or false`);
     return v;
   }
 
   string(key: string, fallback?: string): string {
     const v = this.value(key);
     if (v === undefined) return fallback ?? this.fail(key, 'is required; expected a string');
-    if (typeof v !== 'string') this.fail(key, `is ${JSON.stringify(v)}; expected a string`);
+    if (typeof v !== 'string') this.fail(key, `is ${jsonPreview(v)}; expected a string`);
     return v;
   }
 
@@ -78,8 +133,8 @@ export class ConfigReader {
     if (v === undefined) return [];
     const ids = Array.isArray(v) ? v : [v];
     for (const id of ids) {
-      if (!Number.isInteger(id) || (id as number) < 0) {
-        this.fail(key, `is ${JSON.stringify(v)}; expected a token id or a list of token ids`);
+      if (!isTokenId(id)) {
+        this.fail(key, `is ${jsonPreview(v)}; expected a token id or a list of token ids`);
       }
     }
     return ids as number[];
@@ -89,8 +144,7 @@ export class ConfigReader {
   tokenId(key: string): number | null {
     const v = this.value(key);
     if (v === undefined) return null;
-    if (!Number.isInteger(v) || (v as number) < 0)
-      this.fail(key, `is ${JSON.stringify(v)}; expected a token id`);
+    if (!isTokenId(v)) this.fail(key, `is ${jsonPreview(v)}; expected a token id`);
     return v as number;
   }
 

@@ -1,4 +1,4 @@
-import { ConfigReader, isJsonObject, type JsonObject } from './config-reader.js';
+import { ConfigReader, isJsonObject, jsonPreview, type JsonObject } from './config-reader.js';
 import type { ModelConfig } from './model-config.js';
 import { ModelError } from '../model-error.js';
 
@@ -71,14 +71,14 @@ export function parseGenerationConfig(raw: unknown, file: string): GenerationCon
   const stop = r.value('stop_strings');
   const stopStrings = stop === undefined ? [] : Array.isArray(stop) ? stop : [stop];
   if (!stopStrings.every((s) => typeof s === 'string' && s.length > 0)) {
-    r.fail('stop_strings', `is ${JSON.stringify(stop)}; expected a non-empty string or a list of them`);
+    r.fail('stop_strings', `is ${jsonPreview(stop)}; expected a non-empty string or a list of them`);
   }
-  const minP = r.has('min_p') ? r.number('min_p') : null;
+  const minP = r.has('min_p') ? r.numberIn('min_p', 0, 1) : null;
   return {
     doSample: r.bool('do_sample', false),
-    temperature: r.number('temperature', 1),
-    topK: r.has('top_k') ? r.number('top_k') : 50,
-    topP: r.number('top_p', 1),
+    temperature: r.numberIn('temperature', 0, Infinity, 1),
+    topK: r.nonNegativeInt('top_k', 50),
+    topP: r.numberIn('top_p', 0, 1, 1),
     minP,
     repetitionPenalty: r.positiveNumber('repetition_penalty', 1),
     maxNewTokens: r.has('max_new_tokens') ? r.positiveInt('max_new_tokens') : null,

@@ -1,11 +1,16 @@
 import { ARCHITECTURES, findArchitecture } from '../architectures/registry.js';
 import { ModelError } from '../model-error.js';
 import { NEUTRAL_CONFIG_KEYS, REQUIRED_VALUES } from './config-keys.js';
-import { ConfigReader, isJsonObject } from './config-reader.js';
+import { ConfigReader, isJsonObject, jsonPreview } from './config-reader.js';
 import type { ModelConfig } from './model-config.js';
 import { readModelDtype } from './read-model-dtype.js';
 import { readNumLabels } from './read-num-labels.js';
 import { readRopeSettings } from './read-rope-settings.js';
+
+// Parsing allocates per layer (sliding windows) and per rotary pair (the RoPE check): a corrupt or
+// hostile file must not make it allocate gigabytes. Released decoders stay far below both.
+const MAX_LAYERS = 4096;
+const MAX_HEAD_DIM = 65536;
 
 export interface ParseConfigOptions {
   /**
@@ -47,7 +52,10 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
     : arch.defaultHeadDim(hiddenSize, numAttentionHeads);
   if (!Number.isInteger(headDim))
     r.fail('hidden_size', `${hiddenSize} is not a multiple of num_attention_heads (${numAttentionHeads})`);
+  if (headDim > MAX_HEAD_DIM) r.fail('head_dim', `is ${headDim}; expected at most ${MAX_HEAD_DIM}`);
   const numHiddenLayers = r.positiveInt('num_hidden_layers');
+  if (numHiddenLayers > MAX_LAYERS)
+    r.fail('num_hidden_layers', `is ${numHiddenLayers}; expected at most ${MAX_LAYERS}`);
   const maxPositionEmbeddings = r.positiveInt('max_position_embeddings');
   const activation = r.string('hidden_act', 'silu');
   if (activation !== 'silu') r.fail('hidden_act', `is '${activation}'; these decoders use 'silu' (SwiGLU)`);
@@ -81,7 +89,7 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
 function checkRemainingKeys(r: ConfigReader, ignore: readonly string[]): void {
   for (const [key, rule] of Object.entries(REQUIRED_VALUES)) {
     const v = r.value(key);
-    if (v !== undefined && !rule.ok(v)) r.fail(key, `is ${JSON.stringify(v)}; expected ${rule.expected}`);
+    if (v !== undefined && !rule.ok(v)) r.fail(key, `is ${jsonPreview(v)}; expected ${rule.expected}`);
   }
   if (r.value('quantization_config') !== undefined) {
     r.fail(

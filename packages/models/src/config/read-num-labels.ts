@@ -1,4 +1,4 @@
-import { isJsonObject, type ConfigReader } from './config-reader.js';
+import { isJsonObject, jsonPreview, type ConfigReader } from './config-reader.js';
 
 /** transformers' PretrainedConfig default when a classifier config names no labels. */
 const DEFAULT_NUM_LABELS = 2;
@@ -8,7 +8,7 @@ function isClassifierConfig(r: ConfigReader): boolean {
   const v = r.value('architectures');
   if (v === undefined) return false;
   if (!Array.isArray(v) || !v.every((a) => typeof a === 'string'))
-    r.fail('architectures', `is ${JSON.stringify(v)}; expected a list of class names`);
+    r.fail('architectures', `is ${jsonPreview(v)}; expected a list of class names`);
   return v.some((a) => a.endsWith('ForSequenceClassification'));
 }
 
@@ -34,6 +34,6 @@ function id2labelSize(r: ConfigReader): number {
   const v = r.value('id2label');
   const keys = isJsonObject(v) ? Object.keys(v) : [];
   const ok = keys.length > 0 && keys.every((k) => /^\d+$/.test(k) && Number(k) < keys.length);
-  if (!ok) r.fail('id2label', `is ${JSON.stringify(v)}; expected {"0": "LABEL_0", ...} with ids 0..n-1`);
+  if (!ok) r.fail('id2label', `is ${jsonPreview(v)}; expected {"0": "LABEL_0", ...} with ids 0..n-1`);
   return keys.length;
 }

@@ -1,4 +1,4 @@
-import { PeftError } from '../peft-error.js';
+import { jsonPreview, PeftError } from '../peft-error.js';
 import {
   createLoraConfig,
   TASK_TYPES,
@@ -65,7 +65,7 @@ export function parseAdapterConfig(json: unknown, file: string): LoraConfig {
     throw new PeftError(
       file,
       'peft_type',
-      `is ${JSON.stringify(raw.peft_type)}; expected "LORA" (only LoRA adapters are supported)`,
+      `is ${jsonPreview(raw.peft_type)}; expected "LORA" (only LoRA adapters are supported)`,
     );
   }
   if (
@@ -76,23 +76,23 @@ export function parseAdapterConfig(json: unknown, file: string): LoraConfig {
     throw new PeftError(
       file,
       'task_type',
-      `is ${JSON.stringify(raw.task_type)}; expected one of ${TASK_TYPES.map((t) => `"${t}"`).join(', ')}`,
+      `is ${jsonPreview(raw.task_type)}; expected one of ${TASK_TYPES.map((t) => `"${t}"`).join(', ')}`,
     );
   }
   if (raw.init_lora_weights !== undefined && !PLAIN_INITS.includes(raw.init_lora_weights as string)) {
     throw new PeftError(
       file,
       'init_lora_weights',
-      `is ${JSON.stringify(raw.init_lora_weights)}: that initialisation rewrites the base model's weights, so the adapter does not apply to the original base; convert it to plain LoRA in peft (save_pretrained(path_initial_model_for_weight_conversion=...)) first`,
+      `is ${jsonPreview(raw.init_lora_weights)}: that initialisation rewrites the base model's weights, so the adapter does not apply to the original base; convert it to plain LoRA in peft (save_pretrained(path_initial_model_for_weight_conversion=...)) first`,
     );
   }
   for (const [key, value] of Object.entries(raw)) {
     if ((READ_KEYS as readonly string[]).includes(key) || INERT_KEYS.has(key)) continue;
-    if (isUnset(value) || JSON.stringify(INERT_DEFAULTS[key]) === JSON.stringify(value)) continue;
+    if (isUnset(value) || (Object.hasOwn(INERT_DEFAULTS, key) && INERT_DEFAULTS[key] === value)) continue;
     throw new PeftError(
       file,
       key,
-      `is ${JSON.stringify(value)}; @medgpt/peft does not implement this setting (it changes what the adapter computes); expected it unset (null/false/empty)`,
+      `is ${jsonPreview(value)}; @medgpt/peft does not implement this setting (it changes what the adapter computes); expected it unset (null/false/empty)`,
     );
   }
   const options: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { PeftError } from '../peft-error.js';
+import { jsonPreview, PeftError } from '../peft-error.js';
 
 /**
  * peft's task types this package implements: a causal LM, or a sequence classifier (a reward model:
@@ -84,8 +84,9 @@ export function createLoraConfig(options: LoraConfigOptions, where = 'LoraConfig
     fan_in_fan_out: false,
     ...options,
   };
-  if (config.task_type === 'SEQ_CLS') config.modules_to_save = withSeqClsHeads(config.modules_to_save);
+  // Checked first: a modules_to_save that is not a list cannot take the heads.
   validateLoraConfig(config, where);
+  if (config.task_type === 'SEQ_CLS') config.modules_to_save = withSeqClsHeads(config.modules_to_save);
   return config;
 }
 
@@ -98,27 +99,27 @@ function fail(where: string, field: string, problem: string): never {
   throw new PeftError(where, field, problem);
 }
 
-const isPositiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+const isPositiveInt = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 /** Throws a PeftError naming `where`, the field, its value and what is expected. */
 export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
   if (!TASK_TYPES.includes(c.task_type)) {
-    fail(where, 'task_type', `is ${JSON.stringify(c.task_type)}; expected one of ${TASK_TYPES.join(', ')}`);
+    fail(where, 'task_type', `is ${jsonPreview(c.task_type)}; expected one of ${TASK_TYPES.join(', ')}`);
   }
-  if (!isPositiveInt(c.r)) fail(where, 'r', `is ${JSON.stringify(c.r)}; expected a positive integer`);
+  if (!isPositiveInt(c.r)) fail(where, 'r', `is ${jsonPreview(c.r)}; expected a positive integer`);
   if (!(typeof c.lora_alpha === 'number' && Number.isFinite(c.lora_alpha))) {
-    fail(where, 'lora_alpha', `is ${JSON.stringify(c.lora_alpha)}; expected a finite number`);
+    fail(where, 'lora_alpha', `is ${jsonPreview(c.lora_alpha)}; expected a finite number`);
   }
   if (!(typeof c.lora_dropout === 'number' && c.lora_dropout >= 0 && c.lora_dropout < 1)) {
-    fail(where, 'lora_dropout', `is ${JSON.stringify(c.lora_dropout)}; expected a number in [0, 1)`);
+    fail(where, 'lora_dropout', `is ${jsonPreview(c.lora_dropout)}; expected a number in [0, 1)`);
   }
   const targets = c.target_modules;
   if (!(typeof targets === 'string' ? targets.length > 0 : isStringList(targets) && targets.length > 0)) {
     fail(
       where,
       'target_modules',
-      `is ${JSON.stringify(targets)}; expected a non-empty list of module names, a regular expression, 'all' or 'all-linear'`,
+      `is ${jsonPreview(targets)}; expected a non-empty list of module names, a regular expression, 'all' or 'all-linear'`,
     );
   }
   if (typeof targets === 'string') checkRegex(where, 'target_modules', targets);
@@ -127,36 +128,34 @@ export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
     typeof c.exclude_modules !== 'string' &&
     !isStringList(c.exclude_modules)
   ) {
-    fail(
-      where,
-      'exclude_modules',
-      `is ${JSON.stringify(c.exclude_modules)}; expected null, a list or a regex`,
-    );
+    fail(where, 'exclude_modules', `is ${jsonPreview(c.exclude_modules)}; expected null, a list or a regex`);
+  }
+  if (typeof c.exclude_modules === 'string') checkRegex(where, 'exclude_modules', c.exclude_modules);
+  for (const key of ['base_model_name_or_path', 'revision'] as const) {
+    if (c[key] !== null && typeof c[key] !== 'string') {
+      fail(where, key, `is ${jsonPreview(c[key])}; expected null or a string`);
+    }
   }
   if (!LORA_BIAS.includes(c.bias)) {
-    fail(where, 'bias', `is ${JSON.stringify(c.bias)}; expected one of ${LORA_BIAS.join(', ')}`);
+    fail(where, 'bias', `is ${jsonPreview(c.bias)}; expected one of ${LORA_BIAS.join(', ')}`);
   }
   for (const key of ['use_rslora', 'use_dora', 'inference_mode'] as const) {
-    if (typeof c[key] !== 'boolean') fail(where, key, `is ${JSON.stringify(c[key])}; expected true or false`);
+    if (typeof c[key] !== 'boolean') fail(where, key, `is ${jsonPreview(c[key])}; expected true or false`);
   }
   if (!(typeof c.init_lora_weights === 'boolean' || c.init_lora_weights === 'gaussian')) {
     fail(
       where,
       'init_lora_weights',
-      `is ${JSON.stringify(c.init_lora_weights)}; expected true, false or "gaussian" (PiSSA, OLoRA, LoftQ, EVA... are not implemented)`,
+      `is ${jsonPreview(c.init_lora_weights)}; expected true, false or "gaussian" (PiSSA, OLoRA, LoftQ, EVA... are not implemented)`,
     );
   }
   if (c.modules_to_save !== null && !isStringList(c.modules_to_save)) {
-    fail(
-      where,
-      'modules_to_save',
-      `is ${JSON.stringify(c.modules_to_save)}; expected null or a list of names`,
-    );
+    fail(where, 'modules_to_save', `is ${jsonPreview(c.modules_to_save)}; expected null or a list of names`);
   }
   if (c.layers_to_transform !== null) {
     const l = c.layers_to_transform;
     if (!Array.isArray(l) || !l.every((i) => Number.isInteger(i) && i >= 0)) {
-      fail(where, 'layers_to_transform', `is ${JSON.stringify(l)}; expected null or a list of layer indices`);
+      fail(where, 'layers_to_transform', `is ${jsonPreview(l)}; expected null or a list of layer indices`);
     }
     if (typeof targets === 'string' && targets !== 'all' && targets !== 'all-linear') {
       fail(
@@ -167,12 +166,14 @@ export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
     }
   }
   if (c.layers_pattern !== null && !isStringList(c.layers_pattern)) {
-    fail(where, 'layers_pattern', `is ${JSON.stringify(c.layers_pattern)}; expected null or a list of names`);
+    fail(where, 'layers_pattern', `is ${jsonPreview(c.layers_pattern)}; expected null or a list of names`);
   }
+  // peft matches layers_pattern as a regular expression (`.*\.{pattern}\.(\d+)\.`).
+  for (const [i, p] of (c.layers_pattern ?? []).entries()) checkRegex(where, `layers_pattern[${i}]`, p);
   for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
     const p = c[key];
     if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-      fail(where, key, `is ${JSON.stringify(p)}; expected an object of module pattern -> number`);
+      fail(where, key, `is ${jsonPreview(p)}; expected an object of module pattern -> number`);
     }
     for (const [k, v] of Object.entries(p)) {
       checkRegex(where, `${key}.${k}`, k);
@@ -181,7 +182,7 @@ export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
         fail(
           where,
           `${key}.${k}`,
-          `is ${JSON.stringify(v)}; expected a ${key === 'rank_pattern' ? 'positive integer' : 'number'}`,
+          `is ${jsonPreview(v)}; expected a ${key === 'rank_pattern' ? 'positive integer' : 'number'}`,
         );
     }
   }
@@ -196,12 +197,14 @@ export function validateLoraConfig(c: LoraConfig, where = 'LoraConfig'): void {
 
 function checkRegex(where: string, field: string, pattern: string): void {
   try {
-    new RegExp(pattern);
+    // V8 compiles a pattern on its first use, and only then says "Regular expression too large".
+    new RegExp(pattern).test('');
   } catch (e) {
     fail(
       where,
       field,
-      `${JSON.stringify(pattern)} is not a valid regular expression: ${(e as Error).message}`,
+      // V8's message repeats the whole pattern before the reason; the preview above shows it.
+      `${jsonPreview(pattern)} is not a valid regular expression: ${(e as Error).message.split('/: ').at(-1)}`,
     );
   }
 }

@@ -54,9 +54,12 @@ function layerIndex(key: string, patterns: string[] | null): number | undefined 
   return undefined;
 }
 
-/** peft's rule for modules_to_save overriding LoRA: a module inside (or equal to) a saved module. */
+/**
+ * peft's rule for modules_to_save overriding LoRA: a module inside (or equal to) a saved module. The
+ * names are plain module names, not patterns (a "." or "(" in one is that character).
+ */
 function insideSavedModule(key: string, modulesToSave: string[] | null): boolean {
-  return (modulesToSave ?? []).some((m) => new RegExp(`(^|.*\\.)${m}($|\\..*)`).test(key));
+  return (modulesToSave ?? []).some((m) => `.${key}.`.includes(`.${m}.`));
 }
 
 function isTarget(c: LoraConfig, key: string): boolean {

@@ -1,4 +1,4 @@
-import type { ConfigReader } from '../../config/config-reader.js';
+import { jsonPreview, type ConfigReader } from '../../config/config-reader.js';
 import type { Architecture } from '../architecture.js';
 
 // MistralForCausalLM applies config.sliding_window (default 4096, null = none) in every layer and
@@ -18,7 +18,7 @@ function readMistralWindows(r: ConfigReader, layers: number): (number | null)[] 
   ) {
     r.fail(
       'layer_types',
-      `is ${JSON.stringify(types)}; MistralForCausalLM uses sliding_window ${window} in every layer (mixed layers are Ministral, not supported)`,
+      `is ${jsonPreview(types)}; MistralForCausalLM uses sliding_window ${window} in every layer (mixed layers are Ministral, not supported)`,
     );
   }
   return new Array<number | null>(layers).fill(window);

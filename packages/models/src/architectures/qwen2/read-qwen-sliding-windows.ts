@@ -1,4 +1,4 @@
-import type { ConfigReader } from '../../config/config-reader.js';
+import { jsonPreview, type ConfigReader } from '../../config/config-reader.js';
 
 const LAYER_TYPES = ['full_attention', 'sliding_attention'];
 
@@ -26,7 +26,7 @@ export function readQwenSlidingWindows(r: ConfigReader, layers: number): (number
     ) {
       r.fail(
         'layer_types',
-        `is ${JSON.stringify(types)}; expected ${layers} entries, each one of ${LAYER_TYPES.join(', ')}`,
+        `is ${jsonPreview(types)}; expected ${layers} entries, each one of ${LAYER_TYPES.join(', ')}`,
       );
     }
     layerTypes = types as string[];
