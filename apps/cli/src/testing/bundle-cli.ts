@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +32,11 @@ const sourcesOfMedgpt: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       const medgpt = /^@medgpt\/([a-z-]+)$/.exec(args.path);
-      if (medgpt) return { path: `${root}packages/${medgpt[1]}/src/index.ts` };
+      // Libraries live in packages/, the api library beside the CLI in apps/.
+      if (medgpt) {
+        const lib = `${root}packages/${medgpt[1]}/src/index.ts`;
+        return { path: existsSync(lib) ? lib : `${root}apps/${medgpt[1]}/src/index.ts` };
+      }
       if (args.path.includes('tfjs-core/dist/register_all_gradients')) return undefined;
       return { path: args.path, external: true };
     });
