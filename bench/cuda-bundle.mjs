@@ -36,7 +36,7 @@ await build({
   external: ['koffi'],
   // Workspace packages from source, like the tests.
   alias: Object.fromEntries(
-    ['core-tensor', 'backend-cuda', 'models', 'tokenizer'].map((p) => [
+    ['core-tensor', 'backend-cuda', 'models', 'tokenizer', 'json-preview'].map((p) => [
       `@medgpt/${p}`,
       join(packages, p, 'src', 'index.ts'),
     ]),

@@ -22,7 +22,7 @@ import { build } from 'esbuild';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outFile = join(root, 'node_modules', '.cache', 'medgpt-bench', 'fuzz.mjs');
-const PACKAGES = ['core-tensor', 'models', 'tokenizer', 'peft', 'templates', 'data'];
+const PACKAGES = ['core-tensor', 'models', 'tokenizer', 'peft', 'templates', 'data', 'json-preview'];
 
 const { values } = parseArgs({
   options: {

@@ -45,6 +45,7 @@ await build({
       'trainers-sft',
       'trainers-pref',
       'serving',
+      'json-preview',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {

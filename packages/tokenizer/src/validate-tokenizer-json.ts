@@ -1,3 +1,4 @@
+import { jsonPreview } from '@medgpt/json-preview';
 import { checkAddedTokenIds } from './check-added-token-ids.js';
 import { TokenizerError } from './tokenizer-error.js';
 import type { TokenizerConfig, TokenizerJson } from './tokenizer-json.js';
@@ -124,7 +125,7 @@ function validateVocabIds(vocab: Record<string, unknown>, file: string): void {
   // A plain loop: this runs over 100k+ entries on every load.
   for (const token in vocab) {
     const id = vocab[token];
-    if (!isTokenId(id)) fail(file, `model.vocab[${preview(token, 40)}]`, `is ${describe(id)}`, ID_FORM);
+    if (!isTokenId(id)) fail(file, `model.vocab[${jsonPreview(token, 40)}]`, `is ${describe(id)}`, ID_FORM);
   }
 }
 
@@ -165,39 +166,5 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `${typeof value} ${preview(value, 40)}`;
-}
-
-/**
- * A short JSON rendering of a value: at most about `max` characters whatever its size or depth
- * (JSON.stringify overflows the stack on arrays nested a few thousand deep, which JSON.parse reads).
- */
-function preview(value: unknown, max: number): string {
-  let out = '';
-  const put = (s: string) => (out += s).length <= max;
-  const walk = (v: unknown, depth: number): boolean => {
-    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
-    if (typeof v !== 'object' || v === null) return put(String(JSON.stringify(v)));
-    if (depth >= 8) return put(Array.isArray(v) ? '[...]' : '{...}');
-    if (Array.isArray(v)) {
-      if (!put('[')) return false;
-      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
-      return put(']');
-    }
-    if (!put('{')) return false;
-    let first = true;
-    for (const key in v) {
-      if (!Object.hasOwn(v, key)) continue;
-      if (!first && !put(',')) return false;
-      first = false;
-      if (
-        !put(`${JSON.stringify(key.slice(0, max))}:`) ||
-        !walk((v as Record<string, unknown>)[key], depth + 1)
-      )
-        return false;
-    }
-    return put('}');
-  };
-  walk(value, 0);
-  return out.length > max ? `${out.slice(0, max)}...` : out;
+  return `${typeof value} ${jsonPreview(value, 40)}`;
 }

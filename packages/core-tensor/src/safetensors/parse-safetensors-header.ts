@@ -1,3 +1,4 @@
+import { jsonPreview } from '@medgpt/json-preview';
 import { dtypeBits, isSafetensorsDtype, type SafetensorsDtype } from './safetensors-dtype.js';
 import { SafetensorsError } from './safetensors-error.js';
 
@@ -25,41 +26,6 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 function isIndex(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-}
-
-/**
- * A short JSON rendering of a header value for messages: at most about 60 characters whatever its size
- * or depth (JSON.stringify overflows the stack on arrays nested a few thousand deep, which JSON.parse
- * reads fine).
- */
-function preview(value: unknown, max = 60): string {
-  let out = '';
-  const put = (s: string) => (out += s).length <= max;
-  const walk = (v: unknown, depth: number): boolean => {
-    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
-    if (typeof v !== 'object' || v === null) return put(String(JSON.stringify(v)));
-    if (depth >= 8) return put(Array.isArray(v) ? '[...]' : '{...}');
-    if (Array.isArray(v)) {
-      if (!put('[')) return false;
-      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
-      return put(']');
-    }
-    if (!put('{')) return false;
-    let first = true;
-    for (const key in v) {
-      if (!Object.hasOwn(v, key)) continue;
-      if (!first && !put(',')) return false;
-      first = false;
-      if (
-        !put(`${JSON.stringify(key.slice(0, max))}:`) ||
-        !walk((v as Record<string, unknown>)[key], depth + 1)
-      )
-        return false;
-    }
-    return put('}');
-  };
-  walk(value, 0);
-  return out.length > max ? `${out.slice(0, max)}...` : out;
 }
 
 /**
@@ -107,7 +73,7 @@ function checkMetadata(entry: unknown, fail: Fail): Record<string, string> {
     return fail(undefined, '__metadata__ is not an object; expected {"key": "string value"}');
   for (const [k, v] of Object.entries(entry)) {
     if (typeof v !== 'string')
-      return fail(undefined, `__metadata__.${k.slice(0, 60)} is ${preview(v)}; expected a string`);
+      return fail(undefined, `__metadata__.${k.slice(0, 60)} is ${jsonPreview(v)}; expected a string`);
   }
   return entry as Record<string, string>;
 }
@@ -122,13 +88,16 @@ function checkEntry(name: string, entry: unknown, dataLength: number, fail: Fail
   if (!isSafetensorsDtype(dtype))
     return fail(
       name,
-      `unknown dtype ${preview(dtype)}; expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL...`,
+      `unknown dtype ${jsonPreview(dtype)}; expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL...`,
     );
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    return fail(name, `shape ${preview(shape)} is not a list of non-negative integers`);
+    return fail(name, `shape ${jsonPreview(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-    return fail(name, `data_offsets ${preview(offsets)} is not a pair [start, end] of non-negative integers`);
+    return fail(
+      name,
+      `data_offsets ${jsonPreview(offsets)} is not a pair [start, end] of non-negative integers`,
+    );
   }
   const [start, end] = offsets as [number, number];
   if (end < start) return fail(name, `data_offsets [${start}, ${end}] end before they start`);
@@ -143,14 +112,14 @@ function checkEntry(name: string, entry: unknown, dataLength: number, fail: Fail
   for (const d of shape as number[]) {
     numel *= d;
     if (!Number.isSafeInteger(numel * dtypeBits(dtype)))
-      return fail(name, `shape ${preview(shape)} is too large`);
+      return fail(name, `shape ${jsonPreview(shape)} is too large`);
   }
   const bits = numel * dtypeBits(dtype);
   if (bits % 8 !== 0) return fail(name, `${numel} elements of ${dtype} do not fill whole bytes`);
   if (bits / 8 !== end - start) {
     return fail(
       name,
-      `shape ${preview(shape)} of ${dtype} needs ${bits / 8} bytes but data_offsets [${start}, ${end}] hold ${end - start}`,
+      `shape ${jsonPreview(shape)} of ${dtype} needs ${bits / 8} bytes but data_offsets [${start}, ${end}] hold ${end - start}`,
     );
   }
   return { name, dtype, shape: shape as number[], dataOffsets: [start, end], byteLength: end - start };

@@ -1,4 +1,5 @@
-import { jsonPreview, jsonType, type IssueList } from './issue-list.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { jsonType, type IssueList } from './issue-list.js';
 
 /** `history`: earlier turns as `[[question, answer], ...]` string pairs (Alpaca, legacy preference). */
 export function validateHistory(record: Readonly<Record<string, unknown>>, issues: IssueList): void {

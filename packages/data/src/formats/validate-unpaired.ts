@@ -1,5 +1,6 @@
 import type { DataFormat } from './data-format.js';
-import { checkString, jsonPreview, jsonType, type IssueList } from './issue-list.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { checkString, jsonType, type IssueList } from './issue-list.js';
 import { validateConversation, validateTools } from './validate-conversation.js';
 import { validateMessageAnswer } from './validate-message-answer.js';
 import { validateMessagePrompt } from './validate-message-prompt.js';

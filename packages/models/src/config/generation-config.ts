@@ -1,4 +1,5 @@
-import { ConfigReader, isJsonObject, jsonPreview, type JsonObject } from './config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { ConfigReader, isJsonObject, type JsonObject } from './config-reader.js';
 import type { ModelConfig } from './model-config.js';
 import { ModelError } from '../model-error.js';
 

@@ -1,7 +1,8 @@
 import { ARCHITECTURES, findArchitecture } from '../architectures/registry.js';
 import { ModelError } from '../model-error.js';
 import { NEUTRAL_CONFIG_KEYS, REQUIRED_VALUES } from './config-keys.js';
-import { ConfigReader, isJsonObject, jsonPreview } from './config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { ConfigReader, isJsonObject } from './config-reader.js';
 import type { ModelConfig } from './model-config.js';
 import { readModelDtype } from './read-model-dtype.js';
 import { readNumLabels } from './read-num-labels.js';

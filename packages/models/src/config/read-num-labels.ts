@@ -1,4 +1,5 @@
-import { isJsonObject, jsonPreview, type ConfigReader } from './config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { isJsonObject, type ConfigReader } from './config-reader.js';
 
 /** transformers' PretrainedConfig default when a classifier config names no labels. */
 const DEFAULT_NUM_LABELS = 2;

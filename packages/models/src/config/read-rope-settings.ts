@@ -1,5 +1,6 @@
 import { ROPE_TYPES, ropeFrequencies, type RopeScaling } from '@medgpt/core-tensor';
-import { isJsonObject, jsonPreview, type ConfigReader } from './config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { isJsonObject, type ConfigReader } from './config-reader.js';
 
 // The numeric keys of transformers' rope dicts that ropeFrequencies reads.
 const ROPE_NUMBER_KEYS = [

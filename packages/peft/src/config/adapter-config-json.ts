@@ -1,4 +1,5 @@
-import { jsonPreview, PeftError } from '../peft-error.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { PeftError } from '../peft-error.js';
 import {
   createLoraConfig,
   TASK_TYPES,

@@ -1,4 +1,5 @@
-import { jsonPreview, PeftError } from '../peft-error.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import { PeftError } from '../peft-error.js';
 
 /**
  * peft's task types this package implements: a causal LM, or a sequence classifier (a reward model:

@@ -1,4 +1,5 @@
-import { jsonPreview, type ConfigReader } from '../../config/config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import type { ConfigReader } from '../../config/config-reader.js';
 import type { Architecture } from '../architecture.js';
 
 // MistralForCausalLM applies config.sliding_window (default 4096, null = none) in every layer and

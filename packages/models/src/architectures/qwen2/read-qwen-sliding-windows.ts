@@ -1,4 +1,5 @@
-import { jsonPreview, type ConfigReader } from '../../config/config-reader.js';
+import { jsonPreview } from '@medgpt/json-preview';
+import type { ConfigReader } from '../../config/config-reader.js';
 
 const LAYER_TYPES = ['full_attention', 'sliding_attention'];
 

@@ -1,0 +1,1 @@
+export { jsonPreview } from './json-preview.js';
