@@ -152,6 +152,65 @@ extern "C" __global__ void arg_reduce_f32(const float* x, int* out, long long ou
   }
 }
 
+// ArgMax/ArgMin of float rows (inner == 1) with one block per row: the sampler's argmax over a
+// vocabulary of 150k logits, where one thread per row would walk the whole row alone. Same answer as
+// arg_reduce_f32: every thread starts from element 0, keeps the first index of its best (`v > best`,
+// so NaN is never picked unless it is element 0), and the block keeps the better value, on a tie the
+// smaller index.
+__device__ __forceinline__ bool arg_better(int is_max, float v, long long i, float best, long long at) {
+  if (is_max ? v > best : v < best) return true;
+  return v == best && i < at;
+}
+
+extern "C" __global__ void arg_reduce_rows_f32(const float* x, int* out, long long outer, long long len, int is_max) {
+  __shared__ float best_v[32];
+  __shared__ long long best_i[32];
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  const int warps = blockDim.x >> 5;
+  for (long long row = blockIdx.x; row < outer; row += gridDim.x) {
+    const float* xr = x + row * len;
+    float best = xr[0];
+    long long at = 0;
+    if (best == best) {
+      for (long long j = threadIdx.x; j < len; j += blockDim.x) {
+        const float v = xr[j];
+        if (is_max ? v > best : v < best) {
+          best = v;
+          at = j;
+        }
+      }
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+      const float v = __shfl_xor_sync(FULL_MASK, best, o);
+      const long long i = __shfl_xor_sync(FULL_MASK, at, o);
+      if (arg_better(is_max, v, i, best, at)) {
+        best = v;
+        at = i;
+      }
+    }
+    __syncthreads();
+    if (lane == 0) {
+      best_v[warp] = best;
+      best_i[warp] = at;
+    }
+    __syncthreads();
+    if (warp == 0) {
+      best = lane < warps ? best_v[lane] : best_v[0];
+      at = lane < warps ? best_i[lane] : best_i[0];
+      for (int o = 16; o > 0; o >>= 1) {
+        const float v = __shfl_xor_sync(FULL_MASK, best, o);
+        const long long i = __shfl_xor_sync(FULL_MASK, at, o);
+        if (arg_better(is_max, v, i, best, at)) {
+          best = v;
+          at = i;
+        }
+      }
+      if (lane == 0) out[row] = (int)at;
+    }
+  }
+}
+
 extern "C" __global__ void arg_reduce_i32(const int* x, int* out, long long outer, long long len, long long inner,
                                           int is_max) {
   GRID_STRIDE_LOOP(o, outer * inner) {

@@ -1,6 +1,6 @@
 // Reductions and BatchMatMul.
 import { tf } from '@medgpt/core-tensor';
-import { bool, f32, i32 } from './case-inputs.js';
+import { bool, f32, i32, values } from './case-inputs.js';
 import type { ConformanceCase } from './conformance-case.js';
 
 const SUM_TOLERANCE = { rtol: 1e-5, atol: 1e-5 };
@@ -66,6 +66,12 @@ export const reduceCases = (): ConformanceCase[] => [
     run: (x, n) => [tf.argMax(x!, 1), tf.argMax(x!, 0), tf.argMin(x!, 1), tf.argMax(n!, 1)],
   },
   {
+    name: 'ArgMax and ArgMin over vocabulary-long rows (one block per row): ties, NaN, -Infinity',
+    kernels: ['ArgMax', 'ArgMin'],
+    inputs: () => [f32([3, 151936], 99), values([4, 151936], 'float32', vocabularyRows(151936))],
+    run: (x, e) => [tf.argMax(x!, 1), tf.argMin(x!, 1), tf.argMax(e!, 1), tf.argMin(e!, 1)],
+  },
+  {
     name: 'BatchMatMul 2-D NN, NT (linear), TN with gradients',
     kernels: ['BatchMatMul'],
     inputs: () => [f32([33, 64], 100), f32([64, 47], 101), f32([47, 64], 102), f32([33, 29], 103)],
@@ -103,3 +109,25 @@ export const reduceCases = (): ConformanceCase[] => [
     tolerance: MATMUL_TOLERANCE,
   },
 ];
+
+/**
+ * Rows where the first-index rule matters: a tie for the max far apart (and for the min), NaN first
+ * (picked, as the cpu backend scans), NaN in the middle (never picked), all -Infinity but one NaN.
+ */
+function vocabularyRows(len: number): Float32Array {
+  const rows = new Float32Array(4 * len);
+  rows.set([5], 70_000);
+  rows.set([5], 150_000);
+  rows.set([-5], 3);
+  rows.set([-5], 100_000);
+  rows.fill(1, len, 2 * len);
+  rows[len] = Number.NaN;
+  rows[len + 9] = 2;
+  rows.fill(0, 2 * len, 3 * len);
+  rows[2 * len + 10] = Number.NaN;
+  rows[2 * len + 200] = 7;
+  rows[2 * len + 201] = -7;
+  rows.fill(-Infinity, 3 * len, 4 * len);
+  rows[3 * len + 5] = Number.NaN;
+  return rows;
+}

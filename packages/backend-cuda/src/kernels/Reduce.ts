@@ -203,6 +203,9 @@ function reduceConfig(kernel: ReduceKernel): tf.KernelConfig {
   };
 }
 
+/** Rows at least this long take the one-block-per-row ArgMax/ArgMin. */
+const ROW_ARG_MIN_LEN = 1024;
+
 function argReduceConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.KernelConfig {
   return {
     kernelName,
@@ -216,17 +219,20 @@ function argReduceConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.KernelConfig {
       const count = p.outer * p.inner;
       if (count > 0) {
         if (p.len === 0) throw new RangeError(`cuda ${kernelName}: the axis has length 0`);
-        const name = isIntStorage(x.dtype) ? 'arg_reduce_i32' : 'arg_reduce_f32';
-        backend.runtime
-          .fn('Reduce', name)
-          .launch(backend.runtime.stream, gridFor(count), BLOCK, 0, [
-            backend.pointer(p.input),
-            backend.pointer(out),
-            p.outer,
-            p.len,
-            p.inner,
-            kernelName === 'ArgMax' ? 1 : 0,
-          ]);
+        const isMax = kernelName === 'ArgMax' ? 1 : 0;
+        const [src, dst] = [backend.pointer(p.input), backend.pointer(out)];
+        const runtime = backend.runtime;
+        if (!isIntStorage(x.dtype) && p.inner === 1 && p.len >= ROW_ARG_MIN_LEN) {
+          // Long rows (a vocabulary of logits): one block per row instead of one thread.
+          runtime
+            .fn('Reduce', 'arg_reduce_rows_f32')
+            .launch(runtime.stream, rowGrid(p.outer), BLOCK, 0, [src, dst, p.outer, p.len, isMax]);
+        } else {
+          const name = isIntStorage(x.dtype) ? 'arg_reduce_i32' : 'arg_reduce_f32';
+          runtime
+            .fn('Reduce', name)
+            .launch(runtime.stream, gridFor(count), BLOCK, 0, [src, dst, p.outer, p.len, p.inner, isMax]);
+        }
       }
       if (p.input !== x) backend.disposeIntermediateTensorInfo(p.input);
       return out;

@@ -2,7 +2,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { tf } from '@medgpt/core-tensor';
 import {
   resolveGenerationSettings,
-  selectNextToken,
   type CausalLM,
   type GenerateOptions,
   type GenerationSettings,
@@ -11,6 +10,7 @@ import type { PeftModel } from '@medgpt/peft';
 import type { Tokenizer } from '@medgpt/tokenizer';
 import { ServingError } from '../serving-error.js';
 import { EngineSequence } from './engine-sequence.js';
+import { selectNextTokens } from './select-next-tokens.js';
 import type { GenerationRequest, GenerationResult } from './generation-request.js';
 import { GenerationStream } from './generation-stream.js';
 import { SlotKvCache, type SlotRow } from './slot-kv-cache.js';
@@ -234,13 +234,11 @@ export class InferenceEngine {
       } finally {
         step.dispose();
       }
-      const data = (await logits.data()) as Float32Array;
-      const vocab = this.model.config.vocabSize;
+      const tokens = await selectNextTokens(logits, group);
       group.forEach((s, b) => {
         if (s.finished) return; // cancelled while the step ran
-        const token = selectNextToken(data.subarray(b * vocab, (b + 1) * vocab), s.seen, s.settings, s.rng);
         const job = this.jobs.get(s)!;
-        job.stream.push(s.add(token));
+        job.stream.push(s.add(tokens[b]!));
         if (s.finished) this.retire(s, job);
       });
     } catch (err) {
