@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,24 @@ describe('medgpt', () => {
     expect((await run('validate', file, '--strict')).code).toBe(1);
     const json = await run('validate', file, '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ records: 1, valid: 1, withWarnings: 1 });
+  });
+
+  it('validate fails (exit 1) when there is nothing to check: no data files, or files without records', async () => {
+    const none = join(dir, 'no-data');
+    mkdirSync(none);
+    writeFileSync(join(none, 'notes.md'), '# not data\n');
+    const missing = await run('validate', none);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(
+      `No data files found in ${none}: expected files ending in .jsonl, .json, .txt.`,
+    );
+    const sft = await run('validate', none, '--stage', 'sft');
+    expect(sft.stdout).toContain('expected files ending in .jsonl.');
+    const blank = join(dir, 'blank.jsonl');
+    writeFileSync(blank, '\n\n');
+    const empty = await run('validate', blank);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain(`The data files hold no records: ${blank}.`);
   });
 
   it('convert: Alpaca JSON to ShareGPT JSONL, with options from --config (flags win)', async () => {

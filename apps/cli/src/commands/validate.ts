@@ -1,12 +1,15 @@
 import {
   countIssues,
+  DATA_FILE_EXTENSIONS,
   DATA_FORMATS,
   formatDatasetReport,
   formatIssue,
   isDataFormat,
   isStage,
+  STAGE_EXTENSIONS,
   STAGES,
   validateDataset,
+  type DatasetReport,
   type RecordIssue,
 } from '@medgpt/data';
 import { UsageError } from '../args/usage-error.js';
@@ -87,9 +90,28 @@ export const validateCommand = defineCommand({
     });
     if (options.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(`${formatDatasetReport(report)}\n`);
+    const empty = report.records === 0 && report.fileErrors === 0;
     const failed =
-      report.invalid > 0 || report.fileErrors > 0 || (options.strict && countIssues(report, 'warning') > 0);
-    if (!options.json) io.stdout(failed ? 'Fix the records listed above.\n' : 'All records are valid.\n');
+      empty ||
+      report.invalid > 0 ||
+      report.fileErrors > 0 ||
+      (options.strict === true && countIssues(report, 'warning') > 0);
+    const extensions = stage ? STAGE_EXTENSIONS[stage] : DATA_FILE_EXTENSIONS;
+    if (!options.json) io.stdout(`${verdict(report, empty, failed, paths, extensions)}\n`);
     return failed ? EXIT_FAILED : EXIT_OK;
   },
 });
+
+/** The closing line. Nothing to check is a failure: a training run on it would have no data either. */
+function verdict(
+  report: DatasetReport,
+  empty: boolean,
+  failed: boolean,
+  paths: string[],
+  extensions: readonly string[],
+): string {
+  if (!empty) return failed ? 'Fix the records listed above.' : 'All records are valid.';
+  if (report.files.length === 0)
+    return `No data files found in ${paths.join(', ')}: expected files ending in ${extensions.join(', ')}.`;
+  return `The data files hold no records: ${report.files.map((f) => f.file).join(', ')}.`;
+}
