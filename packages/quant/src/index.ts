@@ -1,5 +1,50 @@
 // @medgpt/quant: quantised weights for medgpt (bitsandbytes layouts, GGUF export).
 
+// GGUF export that llama.cpp runs (src/gguf/)
+export {
+  exportGguf,
+  type ExportGgufOptions,
+  type ExportGgufResult,
+  type ExportedTensor,
+} from './gguf/export-gguf.js';
+export {
+  chooseTensorType,
+  GGUF_FILE_TYPES,
+  GGUF_OUT_TYPES,
+  type GgufOutType,
+  type TensorTypeChoice,
+} from './gguf/choose-tensor-type.js';
+export { GgufExportError } from './gguf/gguf-export-error.js';
+export { writeGguf, type GgufTensorSource, type WriteGgufResult } from './gguf/write-gguf.js';
+export {
+  encodeGgufHeader,
+  GGUF_DEFAULT_ALIGNMENT,
+  GGUF_MAGIC,
+  GGUF_VERSION,
+  type GgufTensorInfo,
+} from './gguf/encode-gguf-header.js';
+export {
+  ggufValue,
+  GGUF_VALUE_TYPES,
+  type GgufMetadata,
+  type GgufValue,
+  type GgufScalarType,
+} from './gguf/gguf-value.js';
+export { GGML_TYPES, ggmlTensorBytes, type GgmlTypeName, type GgmlTypeInfo } from './gguf/ggml-type.js';
+export { quantizeQ8_0, dequantizeQ8_0 } from './gguf/block-q8-0.js';
+export { quantizeQ4_0, dequantizeQ4_0 } from './gguf/block-q4-0.js';
+export { encodeTensorData } from './gguf/encode-tensor-data.js';
+export { ggufTensorName } from './gguf/gguf-tensor-name.js';
+export { permuteLlamaQk } from './gguf/permute-llama-qk.js';
+export { GGUF_ARCHITECTURES, type GgufArchitecture } from './gguf/gguf-architecture.js';
+export { detectPreTokenizer, KNOWN_PRE_TOKENIZERS } from './gguf/detect-pre-tokenizer.js';
+export {
+  tokenizerMetadata,
+  GGUF_TOKEN_TYPES,
+  type TokenizerMetadataOptions,
+} from './gguf/tokenizer-metadata.js';
+export { llama3RopeFactors } from './gguf/rope-metadata.js';
+
 // bitsandbytes formats, bit-exact with its CUDA kernels (src/bnb/)
 export { NF4_CODE, NF4_THRESHOLDS, quantizeNf4, dequantizeNf4 } from './bnb/nf4-code.js';
 export { FP4_CODE, FP4_MAGNITUDES, FP4_THRESHOLDS, quantizeFp4, dequantizeFp4 } from './bnb/fp4-code.js';

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { chatCommand } from './chat.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
+import { exportGgufCommand } from './export-gguf.js';
 import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   predictCommand as unknown as Command,
   serveCommand as unknown as Command,
   mergeCommand as unknown as Command,
+  exportGgufCommand as unknown as Command,
   ptCommand as unknown as Command,
   sftCommand as unknown as Command,
   rmCommand,
