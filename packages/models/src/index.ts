@@ -18,6 +18,7 @@ export { ModelError } from './model-error.js';
 // Weights, load and save
 export { parameterSpecs, type ParameterSpec, type ParameterKind } from './weights/parameter-specs.js';
 export { loadWeights, type LoadWeightsOptions } from './weights/load-weights.js';
+export type { WeightReader } from './weights/weight-reader.js';
 export { loadModel, type LoadModelOptions } from './io/load-model.js';
 export { saveModel, type SaveModelOptions } from './io/save-model.js';
 
@@ -36,6 +37,14 @@ export { linear, type LinearHook } from './model/linear.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
 export { lastNonPadIndex } from './model/last-non-pad-index.js';
 export { shiftLabels } from './model/shift-labels.js';
+
+// Evaluation
+export {
+  perplexity,
+  perplexityWindows,
+  type PerplexityOptions,
+  type PerplexityResult,
+} from './eval/perplexity.js';
 
 // Generation
 export { generate, type GenerationResult } from './generation/generate.js';

@@ -90,7 +90,7 @@ export {
 } from './bnb/bnb-weight.js';
 export { quantizeBnbTensor } from './bnb/quantize-bnb-tensor.js';
 export { bnbWeightTensors, quantStateTensorName } from './bnb/bnb-weight-tensors.js';
-export { readBnbWeight, bnbFormatOf } from './bnb/read-bnb-weight.js';
+export { readBnbWeight, bnbFormatOf, type BnbTensorSource } from './bnb/read-bnb-weight.js';
 export { loadBnbWeight } from './bnb/load-bnb-weight.js';
 export { quantStateJsonText, parseQuantStateJson, type QuantStateJson } from './bnb/quant-state-json.js';
 export {
@@ -102,3 +102,26 @@ export {
 export { bnbConfigJsonText } from './bnb/bnb-config-json-text.js';
 export { pythonJsonDumps, pythonFloatRepr, type PythonJsonOptions } from './bnb/python-json-dumps.js';
 export { BnbError, type BnbErrorOptions } from './bnb/bnb-error.js';
+
+// Quantised checkpoints (src/checkpoint/): `medgpt quantize` and `medgpt eval --perplexity`
+export {
+  quantizeCheckpoint,
+  isQuantizedLinear,
+  type QuantizeCheckpointOptions,
+  type QuantizeCheckpointResult,
+} from './checkpoint/quantize-checkpoint.js';
+export {
+  DequantizationErrors,
+  weightKind,
+  type DequantizationError,
+} from './checkpoint/dequantization-errors.js';
+export { ShardWriter, type ShardWriteResult } from './checkpoint/shard-writer.js';
+export { MODEL_SIDE_FILES, copyModelFiles } from './checkpoint/copy-model-files.js';
+export { bnbWeightReader } from './checkpoint/bnb-weight-reader.js';
+export { loadQuantizedModel, type LoadedQuantizedModel } from './checkpoint/load-quantized-model.js';
+export {
+  evaluatePerplexity,
+  DEFAULT_PERPLEXITY_MAX_LENGTH,
+  type EvaluatePerplexityOptions,
+  type EvaluatePerplexityResult,
+} from './checkpoint/evaluate-perplexity.js';

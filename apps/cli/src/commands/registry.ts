@@ -2,11 +2,13 @@ import type { Command } from '../command.js';
 import { chatCommand } from './chat.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
+import { evalCommand } from './eval.js';
 import { exportGgufCommand } from './export-gguf.js';
 import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
 import { predictCommand } from './predict.js';
+import { quantizeCommand } from './quantize.js';
 import { serveCommand } from './serve.js';
 import { cpoCommand, simpoCommand } from './cpo.js';
 import { dpoCommand } from './dpo.js';
@@ -27,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   serveCommand as unknown as Command,
   mergeCommand as unknown as Command,
   exportGgufCommand as unknown as Command,
+  quantizeCommand as unknown as Command,
+  evalCommand as unknown as Command,
   ptCommand as unknown as Command,
   sftCommand as unknown as Command,
   rmCommand,

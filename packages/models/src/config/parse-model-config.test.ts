@@ -102,6 +102,12 @@ describe('parseModelConfig', () => {
     expect(() => parse({ ...raw('llama'), quantization_config: { quant_method: 'bitsandbytes' } })).toThrow(
       /quantized/,
     );
+    // A caller that reads quantised weights (@medgpt/quant) says so by ignoring the key.
+    expect(
+      parseModelConfig({ ...raw('llama'), quantization_config: { quant_method: 'bitsandbytes' } }, 'c', {
+        ignoreKeys: ['quantization_config'],
+      }).modelType,
+    ).toBe('llama');
     expect(() => parse({ ...raw('llama'), attention_dropout: 0.1 })).toThrow(/"attention_dropout": is 0.1/);
     expect(() => parse({ ...raw('llama'), num_key_value_heads: 3 })).toThrow(
       /must divide num_attention_heads/,

@@ -92,10 +92,13 @@ function checkRemainingKeys(r: ConfigReader, ignore: readonly string[]): void {
     const v = r.value(key);
     if (v !== undefined && !rule.ok(v)) r.fail(key, `is ${jsonPreview(v)}; expected ${rule.expected}`);
   }
-  if (r.value('quantization_config') !== undefined) {
+  // A quantised checkpoint needs a caller that reads its weights (@medgpt/quant's loadQuantizedModel),
+  // which says so by ignoring the key.
+  if (r.value('quantization_config') !== undefined && !ignore.includes('quantization_config')) {
     r.fail(
       'quantization_config',
-      'quantized checkpoints are not loaded by @medgpt/models; load the full-precision model',
+      'quantized checkpoints are not loaded by @medgpt/models alone; load the full-precision model, ' +
+        "or a bitsandbytes checkpoint with @medgpt/quant's loadQuantizedModel (medgpt eval reads both)",
     );
   }
   r.accept(...NEUTRAL_CONFIG_KEYS, ...ignore);

@@ -9,6 +9,7 @@ import { resolveDtype } from '../config/read-model-dtype.js';
 import { CausalLM } from '../model/causal-lm.js';
 import { initScoreWeight } from '../weights/init-score-weight.js';
 import { loadWeights } from '../weights/load-weights.js';
+import type { WeightReader } from '../weights/weight-reader.js';
 import { SCORE } from '../weights/parameter-specs.js';
 import { readJsonFile } from './read-json-file.js';
 import { resolveHead } from './resolve-head.js';
@@ -31,6 +32,12 @@ export interface LoadModelOptions {
   numLabels?: number | null;
   /** Seed of a newly drawn score head (core-tensor's Philox generator). Default 0. */
   scoreSeed?: number;
+  /**
+   * Reads parameters stored in another form than float tensors: @medgpt/quant's `bnbWeightReader`
+   * dequantises a bitsandbytes checkpoint's weights as they load (pass `ignoreConfigKeys:
+   * ['quantization_config']` with it). Default none.
+   */
+  weightReader?: WeightReader;
 }
 
 /**
@@ -58,6 +65,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     allowUnexpectedWeights: options.allowUnexpectedWeights,
     newParameters: head.newScore ? [SCORE] : [],
     ignoreTensors: head.ignoreTensors,
+    weightReader: options.weightReader,
   });
   if (rng !== null) weights.set(SCORE, initScoreWeight(config, std, rng));
   return new CausalLM({

@@ -8,6 +8,7 @@ import {
 import type { ModelConfig, ModelDtype } from '../config/model-config.js';
 import { ModelError } from '../model-error.js';
 import { LM_HEAD, parameterSpecs } from './parameter-specs.js';
+import type { WeightReader } from './weight-reader.js';
 
 export interface LoadWeightsOptions {
   /** Precision the weights are rounded to (compute stays float32). */
@@ -21,6 +22,8 @@ export interface LoadWeightsOptions {
   newParameters?: readonly string[];
   /** Checkpoint tensors passed over without complaint (the old head when loading changes the head). */
   ignoreTensors?: readonly string[];
+  /** Reads parameters stored in another form (a quantised checkpoint's weights); default none. */
+  weightReader?: WeightReader;
 }
 
 export const STORAGE_DTYPE: Record<ModelDtype, SafetensorsDtype> = {
@@ -64,7 +67,10 @@ export async function loadWeights(
         `missing from the checkpoint (${missing.length} of ${specs.length} parameters missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
       );
     }
-    const unexpected = ckpt.names.filter((n) => !expected.has(n) && !ignorable(n, config));
+    const reader = options.weightReader;
+    const unexpected = ckpt.names.filter(
+      (n) => !expected.has(n) && !ignorable(n, config) && !(reader?.ownsTensor(n) ?? false),
+    );
     if (unexpected.length > 0 && !options.allowUnexpectedWeights) {
       throw new ModelError(
         dir,
@@ -75,7 +81,7 @@ export async function loadWeights(
     const target = STORAGE_DTYPE[options.dtype];
     for (const spec of specs) {
       const file = ckpt.fileFor(spec.name);
-      const array = await ckpt.readArray(spec.name);
+      const array = (await reader?.read(spec.name, ckpt)) ?? (await ckpt.readArray(spec.name));
       if (!FLOATS.includes(array.dtype)) {
         throw new ModelError(
           file,

@@ -1,6 +1,6 @@
-import { tf, type SafetensorsFile } from '@medgpt/core-tensor';
+import { tf } from '@medgpt/core-tensor';
 import { dequantizeBnbWeight } from './bnb-weight.js';
-import { readBnbWeight } from './read-bnb-weight.js';
+import { readBnbWeight, type BnbTensorSource } from './read-bnb-weight.js';
 
 /**
  * Reads bitsandbytes weight `name` of `file` (4-bit or 8-bit, transformers' layout) and returns it
@@ -11,7 +11,7 @@ import { readBnbWeight } from './read-bnb-weight.js';
  * const w = await loadBnbWeight(f, 'model.layers.0.self_attn.q_proj.weight');
  * ```
  */
-export async function loadBnbWeight(file: SafetensorsFile, name: string): Promise<tf.Tensor> {
+export async function loadBnbWeight(file: BnbTensorSource, name: string): Promise<tf.Tensor> {
   const w = await readBnbWeight(file, name);
   return tf.tensor(dequantizeBnbWeight(w), w.weight.shape, 'float32');
 }

@@ -1,4 +1,4 @@
-import type { SafetensorsArray, SafetensorsDtype, SafetensorsFile } from '@medgpt/core-tensor';
+import type { SafetensorsArray, SafetensorsDtype, SafetensorsTensorInfo } from '@medgpt/core-tensor';
 import { jsonPreview } from '@medgpt/json-preview';
 import { BnbError } from './bnb-error.js';
 import type { BnbInt8Weight, BnbWeight } from './bnb-weight.js';
@@ -9,8 +9,20 @@ import { NF4_CODE } from './nf4-code.js';
 import { hasNestedKeys, parseQuantStateJson } from './quant-state-json.js';
 import type { Bnb4bitWeight } from './quantize-4bit.js';
 
+/**
+ * Where a bitsandbytes weight's tensors are read from: a `SafetensorsFile`, or a view of a sharded
+ * checkpoint (a weight's statistics may sit in another shard than the weight). `path` names it in errors.
+ */
+export interface BnbTensorSource {
+  readonly path: string;
+  readonly names: readonly string[];
+  has(name: string): boolean;
+  info(name: string): SafetensorsTensorInfo | Promise<SafetensorsTensorInfo>;
+  readArray(name: string): Promise<SafetensorsArray>;
+}
+
 /** How weight `name` of `file` is stored: bitsandbytes 4-bit, 8-bit, or not by bitsandbytes. */
-export function bnbFormatOf(file: SafetensorsFile, name: string): 4 | 8 | undefined {
+export function bnbFormatOf(file: BnbTensorSource, name: string): 4 | 8 | undefined {
   if (file.has(quantStateTensorName(name, 'nf4')) || file.has(quantStateTensorName(name, 'fp4'))) return 4;
   if (name === 'weight' || name.endsWith('.weight')) {
     if (file.has(`${name.slice(0, -'weight'.length)}SCB`)) return 8;
@@ -23,7 +35,7 @@ export function bnbFormatOf(file: SafetensorsFile, name: string): 4 | 8 | undefi
  * in transformers' layout (see `bnbWeightTensors`), checking every tensor's dtype and size against the
  * quant state. Errors name the file, the tensor and the form expected.
  */
-export async function readBnbWeight(file: SafetensorsFile, name: string): Promise<BnbWeight> {
+export async function readBnbWeight(file: BnbTensorSource, name: string): Promise<BnbWeight> {
   const bits = bnbFormatOf(file, name);
   if (bits === 4) return { bits: 4, weight: await read4bit(file, name) };
   if (bits === 8) return { bits: 8, weight: await readInt8(file, name) };
@@ -32,12 +44,12 @@ export async function readBnbWeight(file: SafetensorsFile, name: string): Promis
     name,
     file.has(name)
       ? `is not quantised by bitsandbytes: no "${quantStateTensorName(name, 'nf4')}" (or __fp4) for 4 bits, ` +
-          `no "<module>.SCB" for 8 bits (the tensor is ${file.info(name).dtype})`
+          `no "<module>.SCB" for 8 bits (the tensor is ${(await file.info(name)).dtype})`
       : `no such tensor; the file holds ${file.names.length} tensors`,
   );
 }
 
-async function read4bit(file: SafetensorsFile, name: string): Promise<Bnb4bitWeight> {
+async function read4bit(file: BnbTensorSource, name: string): Promise<Bnb4bitWeight> {
   const keys = (['nf4', 'fp4'] as const).filter((t) => file.has(quantStateTensorName(name, t)));
   if (keys.length !== 1) {
     throw new BnbError(file.path, name, 'has both __nf4 and __fp4 quant states; expected exactly one');
@@ -137,9 +149,9 @@ async function read4bit(file: SafetensorsFile, name: string): Promise<Bnb4bitWei
   return weight;
 }
 
-async function readInt8(file: SafetensorsFile, name: string): Promise<BnbInt8Weight> {
+async function readInt8(file: BnbTensorSource, name: string): Promise<BnbInt8Weight> {
   const prefix = modulePrefix(name, file.path);
-  const info = file.has(name) ? file.info(name) : undefined;
+  const info = file.has(name) ? await file.info(name) : undefined;
   if (info === undefined || info.dtype !== 'I8' || info.shape.length !== 2) {
     throw new BnbError(
       file.path,
@@ -170,14 +182,14 @@ async function readInt8(file: SafetensorsFile, name: string): Promise<BnbInt8Wei
 
 /** Reads tensor `name`, which must exist with `dtype` and (when given) `numel` elements. */
 async function expect(
-  file: SafetensorsFile,
+  file: BnbTensorSource,
   name: string,
   dtype: SafetensorsDtype,
   numel: number | undefined,
   form: string,
 ): Promise<SafetensorsArray> {
   if (!file.has(name)) throw new BnbError(file.path, name, `missing; expected ${form}`);
-  const info = file.info(name);
+  const info = await file.info(name);
   const count = info.shape.reduce((a, b) => a * b, 1);
   if (info.dtype !== dtype || (numel !== undefined && count !== numel)) {
     throw new BnbError(file.path, name, `is ${info.dtype} ${JSON.stringify(info.shape)}; expected ${form}`);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { castSafetensorsArray, SafetensorsCheckpoint } from '@medgpt/core-tensor';
+import { castSafetensorsArray, SafetensorsCheckpoint, type SafetensorsArray } from '@medgpt/core-tensor';
 import { parameterSpecs, parseModelConfig, type CausalLM, type ModelConfig } from '@medgpt/models';
 import { GgufExportError } from './gguf-export-error.js';
 
@@ -13,6 +13,8 @@ export interface ModelWeights {
   fileFor(name: string): string;
   /** Row-major float32 values of parameter `name`; the caller must not modify them. */
   read(name: string): Promise<Float32Array>;
+  /** Parameter `name` as stored (a float dtype, the config's shape; checked), for copying unchanged. */
+  readArray(name: string): Promise<SafetensorsArray>;
   close(): Promise<void>;
 }
 
@@ -75,25 +77,31 @@ export async function checkpointWeights(
     throw e;
   }
   const shapes = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
+  const readArray = async (name: string): Promise<SafetensorsArray> => {
+    const file = ckpt.fileFor(name);
+    const array = await ckpt.readArray(name);
+    if (!FLOATS.includes(array.dtype)) {
+      throw new GgufExportError(
+        file,
+        name,
+        `has dtype ${array.dtype}; expected a float dtype (${FLOATS.join(', ')})`,
+      );
+    }
+    const shape = shapes.get(name)!;
+    if (array.shape.length !== shape.length || array.shape.some((d, i) => d !== shape[i])) {
+      throw new GgufExportError(file, name, `has shape [${array.shape}]; config.json gives [${shape}]`);
+    }
+    return array;
+  };
   return {
     config,
     source: dir,
     fileFor: (name) => ckpt.fileFor(name),
+    readArray,
     async read(name) {
-      const file = ckpt.fileFor(name);
-      const array = await ckpt.readArray(name);
-      if (!FLOATS.includes(array.dtype)) {
-        throw new GgufExportError(
-          file,
-          name,
-          `has dtype ${array.dtype}; expected a float dtype (${FLOATS.join(', ')})`,
-        );
-      }
-      const shape = shapes.get(name)!;
-      if (array.shape.length !== shape.length || array.shape.some((d, i) => d !== shape[i])) {
-        throw new GgufExportError(file, name, `has shape [${array.shape}]; config.json gives [${shape}]`);
-      }
-      return castSafetensorsArray(array, 'F32', { file, tensor: name }).data as Float32Array;
+      const array = await readArray(name);
+      return castSafetensorsArray(array, 'F32', { file: ckpt.fileFor(name), tensor: name })
+        .data as Float32Array;
     },
     close: () => ckpt.close(),
   };
@@ -107,6 +115,10 @@ export function loadedModelWeights(model: CausalLM): ModelWeights {
     source,
     fileFor: () => source,
     read: async (name) => model.weight(name).dataSync() as Float32Array,
+    readArray: async (name) => {
+      const w = model.weight(name);
+      return { dtype: 'F32', shape: w.shape.slice(), data: w.dataSync() as Float32Array };
+    },
     close: async () => undefined,
   };
 }
