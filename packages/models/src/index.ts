@@ -4,6 +4,7 @@
 // Config
 export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-config.js';
 export { writeModelConfig } from './config/write-model-config.js';
+export { configJsonText } from './config/config-json-text.js';
 export { MODEL_DTYPES, type ModelConfig, type ModelDtype } from './config/model-config.js';
 export {
   parseGenerationConfig,

@@ -1,6 +1,8 @@
 // Keys whose values transformers types as float: written as Python floats (10000.0, not 10000), so a
-// config that went through JSON.parse comes back as transformers wrote it.
+// config that went through JSON.parse comes back as transformers wrote it. llm_int8_threshold (in a
+// bitsandbytes quantization_config) must be: BitsAndBytesConfig raises a TypeError on an int.
 const FLOAT_KEYS = new Set([
+  'llm_int8_threshold',
   'rope_theta',
   'rms_norm_eps',
   'initializer_range',
