@@ -1,9 +1,8 @@
-import { resolveModelDir } from '@medgpt/hub';
 import { evaluatePerplexity } from '@medgpt/quant';
 import { UsageError } from '../args/usage-error.js';
 import { DEVICE_OPTION, initCliBackend } from '../backend-init.js';
 import { defineCommand, EXIT_OK } from '../command.js';
-import { cliHubOptions } from '../hub/cli-hub-options.js';
+import { resolveModelAndTokenizer } from '../hub/resolve-model-and-tokenizer.js';
 
 /** `medgpt eval --perplexity`: MedicalGPT's tools/eval_quantize.py, as a proper sliding-window perplexity. */
 export const evalCommand = defineCommand({
@@ -64,20 +63,7 @@ export const evalCommand = defineCommand({
     }
     const log = (line: string) => io.stderr(`${line}\n`);
     await initCliBackend({ backend: options.backend, device: options.device, env: { ...io.env }, log });
-    const hub = cliHubOptions(io, log);
-    const model = await resolveModelDir(options.model_name_or_path, {
-      ...hub,
-      kind: 'model',
-      option: 'model_name_or_path',
-    });
-    const tokenizer =
-      options.tokenizer_name_or_path === undefined
-        ? undefined
-        : await resolveModelDir(options.tokenizer_name_or_path, {
-            ...hub,
-            kind: 'tokenizer',
-            option: 'tokenizer_name_or_path',
-          });
+    const { model, tokenizer } = await resolveModelAndTokenizer(options, io, log);
     const r = await evaluatePerplexity({
       model,
       tokenizer,

@@ -1,7 +1,6 @@
-import { resolveModelDir } from '@medgpt/hub';
 import { exportGguf, GGUF_OUT_TYPES, type GgufOutType } from '@medgpt/quant';
 import { defineCommand, EXIT_OK } from '../command.js';
-import { cliHubOptions } from '../hub/cli-hub-options.js';
+import { resolveModelAndTokenizer } from '../hub/resolve-model-and-tokenizer.js';
 
 /** `medgpt export-gguf`: a Hugging Face model as a GGUF file for llama.cpp, Ollama and LM Studio. */
 export const exportGgufCommand = defineCommand({
@@ -46,20 +45,7 @@ export const exportGgufCommand = defineCommand({
   },
   async run(options, { io }) {
     const log = (line: string) => io.stderr(`${line}\n`);
-    const hub = cliHubOptions(io, log);
-    const model = await resolveModelDir(options.model_name_or_path, {
-      ...hub,
-      kind: 'model',
-      option: 'model_name_or_path',
-    });
-    const tokenizer =
-      options.tokenizer_name_or_path === undefined
-        ? undefined
-        : await resolveModelDir(options.tokenizer_name_or_path, {
-            ...hub,
-            kind: 'tokenizer',
-            option: 'tokenizer_name_or_path',
-          });
+    const { model, tokenizer } = await resolveModelAndTokenizer(options, io, log);
     const result = await exportGguf({
       model,
       tokenizer,
