@@ -18,7 +18,15 @@ import { createApiServer } from '@medgpt/api';
 import { selectBackend } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { InferenceEngine, InferenceSession } from '@medgpt/serving';
-import { emitJson, machine, printHeader, printTable, round, type BenchArgs } from './lib/harness.js';
+import {
+  emitJson,
+  percentile,
+  machine,
+  printHeader,
+  printTable,
+  round,
+  type BenchArgs,
+} from './lib/harness.js';
 
 const { values } = parseArgs({
   strict: false,
@@ -48,11 +56,6 @@ interface Sample {
   id: string;
   ok: boolean;
 }
-
-const pct = (xs: readonly number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
 
 async function main(): Promise<void> {
   await selectBackend({ backend: BACKEND });
@@ -131,25 +134,25 @@ async function main(): Promise<void> {
       clients,
       wallS: round(wallS),
       ttftP50: round(
-        pct(
+        percentile(
           samples.map((s) => s.ttftMs),
           50,
         ),
       ),
       ttftP99: round(
-        pct(
+        percentile(
           samples.map((s) => s.ttftMs),
           99,
         ),
       ),
       totalP50: round(
-        pct(
+        percentile(
           samples.map((s) => s.totalMs),
           50,
         ),
       ),
       totalP99: round(
-        pct(
+        percentile(
           samples.map((s) => s.totalMs),
           99,
         ),

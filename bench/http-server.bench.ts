@@ -19,6 +19,7 @@ import {
   fmtRatio,
   machine,
   median,
+  percentile,
   printHeader,
   printTable,
   round,
@@ -170,11 +171,6 @@ interface Phase {
   bad: number;
 }
 
-const pct = (xs: readonly number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
-
 /** REQUESTS requests from CLIENTS concurrent clients; a request is bad unless its answer is complete. */
 async function load(url: string, stream: boolean): Promise<Phase> {
   const totals: number[] = [];
@@ -210,9 +206,9 @@ async function load(url: string, stream: boolean): Promise<Phase> {
   const wallS = (performance.now() - started) / 1000;
   return {
     reqPerS: REQUESTS / wallS,
-    p50Ms: pct(totals, 50),
-    p99Ms: pct(totals, 99),
-    ttftP50Ms: pct(firsts, 50),
+    p50Ms: percentile(totals, 50),
+    p99Ms: percentile(totals, 99),
+    ttftP50Ms: percentile(firsts, 50),
     bad,
   };
 }

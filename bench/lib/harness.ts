@@ -60,6 +60,13 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The nearest-rank p-th percentile (p in 0..100) of `xs`: a value that occurred, never interpolated. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+
 /** Collects garbage when node runs with --expose-gc (run.mjs passes it), so a pause lands outside a timing. */
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
