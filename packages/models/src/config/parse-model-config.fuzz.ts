@@ -23,6 +23,7 @@ import {
   type GenerationConfig,
   type ModelConfig,
 } from '../index.js';
+import { ROPE_NUMBER_KEYS } from './read-rope-settings.js';
 
 const FILE = '/models/x/config.json';
 
@@ -131,18 +132,6 @@ const generatedConfig: fc.Arbitrary<GeneratedConfig> = fc
     return { json, expected };
   });
 
-const ROPE_NUMBERS = [
-  'factor',
-  'original_max_position_embeddings',
-  'low_freq_factor',
-  'high_freq_factor',
-  'attention_factor',
-  'beta_fast',
-  'beta_slow',
-  'mscale',
-  'mscale_all_dim',
-  'partial_rotary_factor',
-];
 const isPositiveInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
 const isTokenId = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 const isFinitePositive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -182,7 +171,7 @@ function configProblems(c: ModelConfig): string[] {
       if (v === null) continue;
       if (k === 'rope_type' || k === 'type') need(typeof v === 'string', `ropeScaling.${k}`);
       else if (k === 'truncate') need(typeof v === 'boolean', 'ropeScaling.truncate');
-      else if (ROPE_NUMBERS.includes(k))
+      else if ((ROPE_NUMBER_KEYS as readonly string[]).includes(k))
         need(typeof v === 'number' && Number.isFinite(v), `ropeScaling.${k}`);
     }
   }

@@ -3,7 +3,7 @@ import { jsonPreview } from '@medgpt/json-preview';
 import { isJsonObject, type ConfigReader } from './config-reader.js';
 
 // The numeric keys of transformers' rope dicts that ropeFrequencies reads.
-const ROPE_NUMBER_KEYS = [
+export const ROPE_NUMBER_KEYS = [
   'factor',
   'original_max_position_embeddings',
   'low_freq_factor',
