@@ -17,8 +17,18 @@ export type { Architecture, ArchitectureDifferences } from './architectures/arch
 export { ModelError } from './model-error.js';
 
 // Weights, load and save
-export { parameterSpecs, type ParameterSpec, type ParameterKind } from './weights/parameter-specs.js';
-export { loadWeights, type LoadWeightsOptions } from './weights/load-weights.js';
+export {
+  parameterSpecs,
+  isQuantizableParameter,
+  type ParameterSpec,
+  type ParameterKind,
+} from './weights/parameter-specs.js';
+export {
+  loadWeights,
+  loadParameters,
+  type LoadWeightsOptions,
+  type LoadedParameters,
+} from './weights/load-weights.js';
 export type { WeightReader } from './weights/weight-reader.js';
 export { loadModel, type LoadModelOptions } from './io/load-model.js';
 export { saveModel, type SaveModelOptions } from './io/save-model.js';
@@ -34,7 +44,11 @@ export {
 } from './model/causal-lm.js';
 export { KvCache } from './model/kv-cache.js';
 export type { KvStore } from './model/kv-store.js';
-export { linear, type LinearHook } from './model/linear.js';
+export { linear, type LinearHook, type LinearWeight } from './model/linear.js';
+export { isQuantizedWeight, type QuantizedWeight } from './model/quantized-weight.js';
+export { quantizedMatMul } from './model/quantized-mat-mul.js';
+export { FourBitWeight, type FourBitWeightParts } from './model/four-bit-weight.js';
+export { Int8Weight } from './model/int8-weight.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
 export { lastNonPadIndex } from './model/last-non-pad-index.js';
 export { shiftLabels } from './model/shift-labels.js';

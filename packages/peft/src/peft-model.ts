@@ -204,6 +204,17 @@ export class PeftModel {
     if (this.merged?.name === name) return;
     if (this.merged) this.unmerge();
     const adapter = this.adapter(name);
+    const quantized = [...adapter.modules.values()].find((m) =>
+      this.model.quantized.has(`${m.module}.weight`),
+    );
+    if (quantized !== undefined) {
+      throw new PeftError(
+        `adapter '${name}'`,
+        undefined,
+        `cannot be merged into ${quantized.module}, whose base weight is quantised; merge into a float base ` +
+          '(load the base model unquantised, as merge_peft_adapter.py does, or call model.dequantize() first)',
+      );
+    }
     const norms = new Map<string, tf.Tensor1D | null>();
     for (const m of adapter.modules.values()) {
       const key = `${m.module}.weight`;

@@ -117,7 +117,11 @@ export {
 } from './checkpoint/dequantization-errors.js';
 export { ShardWriter, type ShardWriteResult } from './checkpoint/shard-writer.js';
 export { MODEL_SIDE_FILES, copyModelFiles } from './checkpoint/copy-model-files.js';
-export { bnbWeightReader } from './checkpoint/bnb-weight-reader.js';
+export { bnbWeightReader, type BnbWeightReaderOptions } from './checkpoint/bnb-weight-reader.js';
+export { bnbQuantizedWeight } from './bnb/bnb-quantized-weight.js';
+export { quantizingReader } from './checkpoint/quantizing-reader.js';
+export { checkKbitOptions, type KbitOptions } from './checkpoint/kbit-options.js';
+export { loadKbitModel, type LoadedKbitModel } from './checkpoint/load-kbit-model.js';
 export { loadQuantizedModel, type LoadedQuantizedModel } from './checkpoint/load-quantized-model.js';
 export {
   evaluatePerplexity,

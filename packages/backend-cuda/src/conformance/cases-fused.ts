@@ -3,6 +3,8 @@
 import {
   AdamWUpdate,
   attention,
+  dequantize4bit,
+  dequantizeInt8,
   crossEntropy,
   dropout,
   Generator,
@@ -197,6 +199,42 @@ function loraCases(): ConformanceCase[] {
   ];
 }
 
+/** Bit-exact: each element is one float32 product (and a rounding), the same on both backends. */
+const EXACT = { rtol: 0, atol: 0 };
+
+function dequantizeCases(): ConformanceCase[] {
+  // Random words cover every byte and nibble; 4099 x 33 elements leave a partial last block and word.
+  const [rows, cols] = [4099, 33];
+  const n = rows * cols;
+  const words = (count: number, seed: number) => i32([count], seed, -(2 ** 31), 2 ** 31 - 1);
+  return (['float32', 'bfloat16', 'float16'] as const)
+    .map((dtype, k): ConformanceCase => ({
+      name: `Dequantize4bit [${rows}, ${cols}], blocksize 64, rounded to ${dtype}`,
+      kernels: ['Dequantize4bit'],
+      inputs: () => [
+        words(Math.ceil(n / 8), 190 + k),
+        f32([Math.ceil(n / 64)], 193 + k, 0.05),
+        f32([16], 196, 0.5),
+      ],
+      run: (p, a, c) =>
+        dequantize4bit(p as tf.Tensor1D, a as tf.Tensor1D, c as tf.Tensor1D, {
+          shape: [rows, cols],
+          blocksize: 64,
+          dtype,
+        }),
+      tolerance: EXACT,
+    }))
+    .concat([
+      {
+        name: `DequantizeInt8 [${rows}, ${cols}] (signed codes, per-row SCB)`,
+        kernels: ['DequantizeInt8'],
+        inputs: () => [words(Math.ceil(n / 4), 197), f32([rows], 198, 0.3)],
+        run: (p, s) => dequantizeInt8(p as tf.Tensor1D, s as tf.Tensor1D, [rows, cols]),
+        tolerance: EXACT,
+      },
+    ]);
+}
+
 /** One MultiTensorAdamWUpdate over a tensor of each shape (param, grad, m, |v| from seeds seed + 4 i ...). */
 function multiTensorAdamWCase(
   name: string,
@@ -336,6 +374,7 @@ export const fusedCases = (): ConformanceCase[] => [
   ...attentionCases(),
   ...lossCases(),
   ...loraCases(),
+  ...dequantizeCases(),
   ...optimizerCases(),
   {
     // 1003 elements: a partial last Philox block; the generator is advanced first, so the stream

@@ -9,6 +9,7 @@ import { castConfig } from './Cast.js';
 import { concatConfig, packConfig } from './Concat.js';
 import { crossEntropyConfig, crossEntropyGradConfig } from './CrossEntropy.js';
 import { cumsumConfig } from './Cumsum.js';
+import { dequantize4bitConfig, dequantizeInt8Config } from './Dequantize.js';
 import { fillConfig, onesLikeConfig, rangeConfig, zerosLikeConfig } from './Fill.js';
 import { gatherV2Config, unsortedSegmentSumConfig } from './GatherV2.js';
 import { hostFallbackConfigs } from './HostFallback.js';
@@ -76,6 +77,8 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   tokenLogprobsGradConfig,
   loraLinearConfig,
   loraLinearGradConfig,
+  dequantize4bitConfig, // quantised base weights (QLoRA), dequantised per matmul
+  dequantizeInt8Config,
   adamWUpdateConfig,
   multiTensorAdamWUpdateConfig,
   sgdUpdateConfig,

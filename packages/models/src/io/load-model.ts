@@ -8,7 +8,7 @@ import { readInitializerRange } from '../config/read-initializer-range.js';
 import { resolveDtype } from '../config/read-model-dtype.js';
 import { CausalLM } from '../model/causal-lm.js';
 import { initScoreWeight } from '../weights/init-score-weight.js';
-import { loadWeights } from '../weights/load-weights.js';
+import { loadParameters } from '../weights/load-weights.js';
 import type { WeightReader } from '../weights/weight-reader.js';
 import { SCORE } from '../weights/parameter-specs.js';
 import { readJsonFile } from './read-json-file.js';
@@ -34,8 +34,9 @@ export interface LoadModelOptions {
   scoreSeed?: number;
   /**
    * Reads parameters stored in another form than float tensors: @medgpt/quant's `bnbWeightReader`
-   * dequantises a bitsandbytes checkpoint's weights as they load (pass `ignoreConfigKeys:
-   * ['quantization_config']` with it). Default none.
+   * dequantises a bitsandbytes checkpoint's weights as they load, or keeps them quantised (pass
+   * `ignoreConfigKeys: ['quantization_config']` with it); its `quantizingReader` quantises a float
+   * checkpoint's linear weights as they load (QLoRA). Default none.
    */
   weightReader?: WeightReader;
 }
@@ -60,7 +61,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   // Checked before the weights load, so a bad value fails before anything is allocated.
   const std = head.newScore ? readInitializerRange(fileConfig, configFile) : 0;
   const rng = head.newScore ? new Generator(options.scoreSeed ?? 0) : null;
-  const weights = await loadWeights(dir, config, {
+  const { weights, quantized } = await loadParameters(dir, config, {
     dtype,
     allowUnexpectedWeights: options.allowUnexpectedWeights,
     newParameters: head.newScore ? [SCORE] : [],
@@ -71,6 +72,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   return new CausalLM({
     config,
     weights,
+    quantized,
     generationConfig,
     rawConfig: head.rawConfig,
     rawGenerationConfig: rawGeneration ?? null,

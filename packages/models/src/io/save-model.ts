@@ -30,6 +30,12 @@ export async function saveModel(
   dir: string,
   options: SaveModelOptions = {},
 ): Promise<CheckpointWriteResult> {
+  if (model.quantized.size > 0) {
+    throw new Error(
+      `saveModel: ${model.quantized.size} weights of this ${model.config.className} are stored quantised; ` +
+        'call model.dequantize() first for a float checkpoint, or write a bitsandbytes one with @medgpt/quant',
+    );
+  }
   const dtype = resolveDtype(options.dtype, model.config.dtype);
   await mkdir(dir, { recursive: true });
   const tensors = new Map(parameterSpecs(model.config).map((s) => [s.name, model.weight(s.name)]));

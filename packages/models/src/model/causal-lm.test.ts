@@ -148,7 +148,7 @@ describe('CausalLM', () => {
     const seen: string[] = [];
     model.linearHook = (module, x, w, b) => {
       seen.push(module);
-      const y: tf.Tensor2D = tf.matMul(x, w, false, true);
+      const y: tf.Tensor2D = tf.matMul(x, w as tf.Tensor2D, false, true);
       return b ? tf.add(y, b) : y;
     };
     const e = readExpected('qwen2');

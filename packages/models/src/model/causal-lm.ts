@@ -11,13 +11,20 @@ import type { JsonObject } from '../config/config-reader.js';
 import { defaultGenerationConfig, type GenerationConfig } from '../config/generation-config.js';
 import type { ModelConfig } from '../config/model-config.js';
 import { writeModelConfig } from '../config/write-model-config.js';
-import { EMBED_TOKENS, LM_HEAD, parameterSpecs, SCORE } from '../weights/parameter-specs.js';
+import {
+  EMBED_TOKENS,
+  isQuantizableParameter,
+  LM_HEAD,
+  parameterSpecs,
+  SCORE,
+} from '../weights/parameter-specs.js';
 import type { ForwardContext } from './forward-context.js';
 import type { KvCache } from './kv-cache.js';
 import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
-import { linear, type LinearHook } from './linear.js';
+import { linear, type LinearHook, type LinearWeight } from './linear.js';
 import { positionIdsFromMask } from './position-ids.js';
+import type { QuantizedWeight } from './quantized-weight.js';
 import { requireLmHead } from './require-lm-head.js';
 import { runDecoder } from './run-decoder.js';
 import { shiftLabels } from './shift-labels.js';
@@ -65,8 +72,16 @@ export interface LossOptions {
 
 export interface CausalLMParts {
   config: ModelConfig;
-  /** Every parameter of `parameterSpecs(config)` by HF name; the model owns them (dispose frees them). */
+  /**
+   * Every parameter of `parameterSpecs(config)` by HF name, except those in `quantized`; the model owns
+   * them (dispose frees them).
+   */
   weights: Map<string, tf.Tensor>;
+  /**
+   * Linear weights of the decoder layers kept quantised (QLoRA's 4-bit base, 8-bit), by parameter name
+   * (`model.layers.0.mlp.up_proj.weight`); owned by the model like `weights`. Default none.
+   */
+  quantized?: Map<string, QuantizedWeight>;
   generationConfig?: GenerationConfig;
   /** config.json as read, written back on save; default: written from `config`. */
   rawConfig?: JsonObject;
@@ -88,6 +103,8 @@ export interface CausalLMParts {
  */
 export class CausalLM {
   readonly weights: Map<string, tf.Tensor>;
+  /** Decoder linear weights stored quantised, by parameter name (see CausalLMParts.quantized). */
+  readonly quantized: Map<string, QuantizedWeight>;
   generationConfig: GenerationConfig;
   rawConfig: JsonObject;
   rawGenerationConfig: JsonObject | null;
@@ -116,7 +133,8 @@ export class CausalLM {
   constructor(parts: CausalLMParts) {
     this.currentConfig = parts.config;
     this.weights = parts.weights;
-    checkWeights(parts.config, parts.weights);
+    this.quantized = parts.quantized ?? new Map();
+    checkWeights(parts.config, parts.weights, this.quantized);
     this.generationConfig = parts.generationConfig ?? defaultGenerationConfig(parts.config);
     this.rawConfig = parts.rawConfig ?? writeModelConfig(parts.config);
     this.rawGenerationConfig = parts.rawGenerationConfig ?? null;
@@ -143,11 +161,71 @@ export class CausalLM {
     this.rawConfig = { ...this.rawConfig, pad_token_id: id };
   }
 
-  /** The parameter `name` (HF name); throws naming it if the model has none. */
+  /**
+   * The parameter `name` (HF name) as a float32 tensor; throws naming it if the model has none, or if it
+   * is stored quantised (see linearWeight, dequantize).
+   */
   weight(name: string): tf.Tensor {
     const w = this.weights.get(name);
-    if (w === undefined) throw new Error(`${this.config.className} has no parameter '${name}'`);
-    return w;
+    if (w !== undefined) return w;
+    const q = this.quantized.get(name);
+    if (q !== undefined) {
+      throw new Error(
+        `${this.config.className}: parameter '${name}' is stored quantised (${q.format}); read it with ` +
+          'linearWeight(), or call dequantize() for a float32 model',
+      );
+    }
+    throw new Error(`${this.config.className} has no parameter '${name}'`);
+  }
+
+  /** A linear layer's weight in its storage: a float32 tensor or a quantised weight. */
+  linearWeight(name: string): LinearWeight {
+    return this.quantized.get(name) ?? (this.weight(name) as tf.Tensor2D);
+  }
+
+  /** The shape of parameter `name`, whatever its storage. */
+  parameterShape(name: string): readonly number[] {
+    return this.quantized.get(name)?.shape ?? this.weight(name).shape;
+  }
+
+  /** Bytes the parameters hold: float32 tensors at 4 bytes an element, quantised ones at their size. */
+  get parameterBytes(): number {
+    let bytes = 0;
+    for (const w of this.weights.values()) bytes += w.size * 4;
+    for (const q of this.quantized.values()) bytes += q.byteSize;
+    return bytes;
+  }
+
+  /**
+   * Stores linear weight `name` quantised (`quantized` of its shape) in place of its float32 tensor,
+   * which is disposed unless kept. Only the decoder layers' projections may be quantised.
+   */
+  setQuantizedWeight(name: string, quantized: QuantizedWeight, options: { disposeOld?: boolean } = {}): void {
+    const spec = parameterSpecs(this.config).find((s) => s.name === name);
+    if (spec === undefined || !isQuantizableParameter(spec)) {
+      throw new Error(
+        `setQuantizedWeight('${name}'): only the linear weights of the decoder layers are stored quantised`,
+      );
+    }
+    if (!tf.util.arraysEqual([...quantized.shape], spec.shape)) {
+      throw new Error(`setQuantizedWeight('${name}'): expected [${spec.shape}], got [${quantized.shape}]`);
+    }
+    const old = this.weights.get(name) ?? this.quantized.get(name);
+    this.weights.delete(name);
+    this.quantized.set(name, quantized);
+    if (old !== undefined && old !== quantized && (options.disposeOld ?? true)) old.dispose();
+  }
+
+  /**
+   * Turns every quantised weight back into a float32 tensor (transformers' `model.dequantize()`): the
+   * values its format decodes to, rounded to its dtype. The model then saves and merges like any other.
+   */
+  dequantize(): void {
+    for (const [name, q] of this.quantized) {
+      this.weights.set(name, q.dequantize());
+      q.dispose();
+    }
+    this.quantized.clear();
   }
 
   /** The LM head's weight [vocab, hidden]: the embedding matrix when embeddings are tied. */
@@ -326,6 +404,8 @@ export class CausalLM {
   dispose(): void {
     for (const w of this.weights.values()) w.dispose();
     this.weights.clear();
+    for (const q of this.quantized.values()) q.dispose();
+    this.quantized.clear();
   }
 
   private context(
@@ -339,7 +419,7 @@ export class CausalLM {
       config: this.config,
       weight: (name) => this.weight(name),
       linear: (module, x) => {
-        const w = this.weight(`${module}.weight`) as tf.Tensor2D;
+        const w = this.linearWeight(`${module}.weight`);
         const b = this.weights.get(`${module}.bias`) as tf.Tensor1D | undefined;
         return hook ? hook(module, x, w, b) : linear(x, w, b);
       },
@@ -391,8 +471,32 @@ function checkInputs(inputs: CausalLMInputs): [number, number] {
   return ids.shape;
 }
 
-function checkWeights(config: ModelConfig, weights: Map<string, tf.Tensor>): void {
-  for (const spec of parameterSpecs(config)) {
+function checkWeights(
+  config: ModelConfig,
+  weights: Map<string, tf.Tensor>,
+  quantized: Map<string, QuantizedWeight>,
+): void {
+  const specs = parameterSpecs(config);
+  for (const name of quantized.keys()) {
+    const spec = specs.find((s) => s.name === name);
+    if (spec === undefined || !isQuantizableParameter(spec))
+      throw new Error(
+        `${config.className}: '${name}' is quantised, but only the decoder layers' linear weights may be`,
+      );
+  }
+  for (const spec of specs) {
+    const q = quantized.get(spec.name);
+    if (q !== undefined) {
+      if (weights.has(spec.name))
+        throw new Error(
+          `${config.className}: parameter '${spec.name}' is given both quantised and as a tensor`,
+        );
+      if (!tf.util.arraysEqual([...q.shape], spec.shape))
+        throw new Error(
+          `${config.className}: quantised parameter '${spec.name}' is [${q.shape}]; expected [${spec.shape}]`,
+        );
+      continue;
+    }
     const w = weights.get(spec.name);
     if (w === undefined) throw new Error(`${config.className}: parameter '${spec.name}' is missing`);
     if (!tf.util.arraysEqual(w.shape, spec.shape) || w.dtype !== 'float32') {

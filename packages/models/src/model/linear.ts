@@ -1,19 +1,31 @@
 import { tf } from '@medgpt/core-tensor';
+import { quantizedMatMul } from './quantized-mat-mul.js';
+import { isQuantizedWeight, type QuantizedWeight } from './quantized-weight.js';
+
+/** A linear layer's base weight [out, in]: a float32 tensor, or quantised storage (QLoRA's base). */
+export type LinearWeight = tf.Tensor2D | QuantizedWeight;
 
 /**
  * Replaces a linear layer's computation, e.g. with LoRA's fused op. Called with the module's HF name
- * (`model.layers.0.self_attn.q_proj`), the input [tokens, in] and the module's weight [out, in] and
- * bias; returns [tokens, out].
+ * (`model.layers.0.self_attn.q_proj`), the input [tokens, in], the module's base weight [out, in] in
+ * whatever storage it has (`linear` computes the plain layer for any of them) and its bias; returns
+ * [tokens, out]. Storage and hook compose: a quantised base needs no hook, and an adapter in the hook
+ * adds on top of any storage.
  */
 export type LinearHook = (
   module: string,
   x: tf.Tensor2D,
-  weight: tf.Tensor2D,
+  weight: LinearWeight,
   bias: tf.Tensor1D | undefined,
 ) => tf.Tensor2D;
 
-/** torch.nn.Linear on 2-D activations: x W^T + b, with W in torch's [out, in] layout (no transpose copy). */
-export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
-  const y: tf.Tensor2D = tf.matMul(x, weight, false, true);
+/**
+ * torch.nn.Linear on 2-D activations: x W^T + b, with W in torch's [out, in] layout (no transpose copy),
+ * or a quantised W dequantised for the product (quantizedMatMul).
+ */
+export function linear(x: tf.Tensor2D, weight: LinearWeight, bias?: tf.Tensor1D): tf.Tensor2D {
+  const y: tf.Tensor2D = isQuantizedWeight(weight)
+    ? quantizedMatMul(x, weight)
+    : tf.matMul(x, weight, false, true);
   return bias === undefined ? y : tf.add(y, bias);
 }

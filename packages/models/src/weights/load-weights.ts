@@ -7,7 +7,8 @@ import {
 } from '@medgpt/core-tensor';
 import type { ModelConfig, ModelDtype } from '../config/model-config.js';
 import { ModelError } from '../model-error.js';
-import { LM_HEAD, parameterSpecs } from './parameter-specs.js';
+import { isQuantizableParameter, LM_HEAD, parameterSpecs } from './parameter-specs.js';
+import { isQuantizedWeight, type QuantizedWeight } from '../model/quantized-weight.js';
 import type { WeightReader } from './weight-reader.js';
 
 export interface LoadWeightsOptions {
@@ -42,19 +43,46 @@ function ignorable(name: string, config: ModelConfig): boolean {
   );
 }
 
+/** A model's parameters as loaded: float32 tensors, and the weights a reader kept quantised. */
+export interface LoadedParameters {
+  weights: Map<string, tf.Tensor>;
+  quantized: Map<string, QuantizedWeight>;
+}
+
 /**
  * Reads every parameter of `config` from a checkpoint directory (one safetensors file or shards with
  * an index), one tensor at a time, so peak host memory is the float32 weights plus one tensor. Each
  * tensor's shape is checked against transformers'; float tensors of any width are accepted and rounded
  * to `dtype`. Missing tensors, unexpected ones and non-float ones are errors naming file and tensor.
+ * Refuses weights the reader keeps quantised (loadParameters takes them).
  */
 export async function loadWeights(
   dir: string,
   config: ModelConfig,
   options: LoadWeightsOptions,
 ): Promise<Map<string, tf.Tensor>> {
+  const { weights, quantized } = await loadParameters(dir, config, options);
+  if (quantized.size > 0) {
+    for (const t of weights.values()) t.dispose();
+    for (const q of quantized.values()) q.dispose();
+    throw new ModelError(
+      dir,
+      [...quantized.keys()][0],
+      'was read as a quantised weight; loadWeights returns float tensors only (use loadParameters)',
+    );
+  }
+  return weights;
+}
+
+/** `loadWeights`, keeping the weights the reader returns as quantised storage (QLoRA's base) as they are. */
+export async function loadParameters(
+  dir: string,
+  config: ModelConfig,
+  options: LoadWeightsOptions,
+): Promise<LoadedParameters> {
   const ckpt = await SafetensorsCheckpoint.open(dir);
   const weights = new Map<string, tf.Tensor>();
+  const quantized = new Map<string, QuantizedWeight>();
   try {
     const made = new Set(options.newParameters ?? []);
     const specs = parameterSpecs(config).filter((s) => !made.has(s.name));
@@ -81,7 +109,20 @@ export async function loadWeights(
     const target = STORAGE_DTYPE[options.dtype];
     for (const spec of specs) {
       const file = ckpt.fileFor(spec.name);
-      const array = (await reader?.read(spec.name, ckpt)) ?? (await ckpt.readArray(spec.name));
+      const read = await reader?.read(spec.name, ckpt, spec);
+      if (isQuantizedWeight(read)) {
+        quantized.set(spec.name, read);
+        if (!isQuantizableParameter(spec))
+          throw new ModelError(file, spec.name, 'was read quantised, but only decoder linear weights may be');
+        if (read.shape.some((d, i) => d !== spec.shape[i]))
+          throw new ModelError(
+            file,
+            spec.name,
+            `was read quantised as [${read.shape}]; the config gives [${spec.shape}]`,
+          );
+        continue;
+      }
+      const array = read ?? (await ckpt.readArray(spec.name));
       if (!FLOATS.includes(array.dtype)) {
         throw new ModelError(
           file,
@@ -97,9 +138,10 @@ export async function loadWeights(
         target === 'F32' || array.dtype === target ? array : castSafetensorsArray(array, target, place);
       weights.set(spec.name, safetensorsArrayToTensor(rounded, place));
     }
-    return weights;
+    return { weights, quantized };
   } catch (e) {
     for (const t of weights.values()) t.dispose();
+    for (const q of quantized.values()) q.dispose();
     throw e;
   } finally {
     await ckpt.close();

@@ -16,6 +16,14 @@ export const LM_HEAD = 'lm_head.weight';
 /** The sequence-classification head of `<Arch>ForSequenceClassification` (a Linear without bias). */
 export const SCORE = 'score.weight';
 
+/**
+ * Whether a parameter may be stored quantised: the Linear weights of the decoder layers (q/k/v/o,
+ * gate/up/down), what bitsandbytes quantises; never embeddings, heads, norms or biases.
+ */
+export function isQuantizableParameter(spec: Pick<ParameterSpec, 'name' | 'kind'>): boolean {
+  return spec.kind === 'linear' && /^model\.layers\.\d+\./.test(spec.name);
+}
+
 /** `model.layers.<i>.` */
 export function layerPrefix(layer: number): string {
   return `model.layers.${layer}.`;

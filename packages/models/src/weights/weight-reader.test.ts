@@ -63,8 +63,8 @@ describe('loadModel weightReader', () => {
   it('still checks what the reader returns', async () => {
     const wrong: WeightReader = {
       ownsTensor: int8Reader.ownsTensor,
-      read: async (name, ckpt) => {
-        const a = await int8Reader.read(name, ckpt);
+      read: async (name, ckpt, spec) => {
+        const a = (await int8Reader.read(name, ckpt, spec)) as SafetensorsArray | undefined;
         return a && { ...a, shape: [a.shape[1]!, a.shape[0]!] };
       },
     };

@@ -1,4 +1,6 @@
 import type { SafetensorsArray, SafetensorsCheckpoint } from '@medgpt/core-tensor';
+import type { QuantizedWeight } from '../model/quantized-weight.js';
+import type { ParameterSpec } from './parameter-specs.js';
 
 /**
  * Reads parameters stored in another form than a float tensor (a quantised checkpoint: @medgpt/quant's
@@ -12,8 +14,13 @@ export interface WeightReader {
    */
   ownsTensor(name: string): boolean;
   /**
-   * Parameter `name` from `checkpoint` as float data of the parameter's shape, or undefined to read it
-   * as the plain float tensor it is.
+   * Parameter `name` from `checkpoint` as float data of the parameter's shape, or as quantised storage
+   * the model keeps (a decoder linear weight; QLoRA's base), or undefined to read it as the plain float
+   * tensor it is. `spec` is the parameter as the config defines it (shape, kind).
    */
-  read(name: string, checkpoint: SafetensorsCheckpoint): Promise<SafetensorsArray | undefined>;
+  read(
+    name: string,
+    checkpoint: SafetensorsCheckpoint,
+    spec: ParameterSpec,
+  ): Promise<SafetensorsArray | QuantizedWeight | undefined>;
 }

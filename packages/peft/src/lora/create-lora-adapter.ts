@@ -1,5 +1,5 @@
 import { Generator, initTensor, tf } from '@medgpt/core-tensor';
-import type { CausalLM } from '@medgpt/models';
+import { isQuantizedWeight, type CausalLM } from '@medgpt/models';
 import type { LoraConfig } from '../config/lora-config.js';
 import type { TargetModule } from '../config/resolve-targets.js';
 import { adapterLayout } from './adapter-layout.js';
@@ -46,8 +46,11 @@ export function createLoraAdapter(
       tf.dispose([a, b]);
       let magnitude: tf.Variable | null = null;
       if (config.use_dora) {
-        const w = model.weight(`${t.module}.weight`) as tf.Tensor2D;
-        const n = tf.tidy(() => weightNorm(w, loraA as tf.Tensor2D, loraB as tf.Tensor2D, t.scale));
+        const base = model.linearWeight(`${t.module}.weight`);
+        const n = tf.tidy(() => {
+          const w = isQuantizedWeight(base) ? base.dequantize() : base;
+          return weightNorm(w, loraA as tf.Tensor2D, loraB as tf.Tensor2D, t.scale);
+        });
         magnitude = keep(
           adapterVariable(n, loraVariableName(t.module, 'lora_magnitude_vector', name), true, name),
         );

@@ -1,20 +1,45 @@
-import type { tf } from '@medgpt/core-tensor';
+import { dropout as dropoutOp, tf } from '@medgpt/core-tensor';
+import { isQuantizedWeight, linear, type LinearWeight, type QuantizedWeight } from '@medgpt/models';
 import { doraLinear } from './dora-linear.js';
 import { loraLinear, type LoraLinearOptions } from './fused-lora-linear.js';
 import type { LoraModule } from './lora-adapter.js';
 
-/** One adapted linear layer: the fused LoRA op, or DoRA when the module has a magnitude vector. */
+/**
+ * One adapted linear layer: the fused LoRA op, or DoRA when the module has a magnitude vector. Over a
+ * quantised base (QLoRA) the base product and the low-rank path run apart (quantisedLora).
+ */
 export function loraForward(
   m: LoraModule,
   x: tf.Tensor2D,
-  weight: tf.Tensor2D,
+  weight: LinearWeight,
   bias: tf.Tensor1D | undefined,
   dropout?: LoraLinearOptions['dropout'],
 ): tf.Tensor2D {
+  if (isQuantizedWeight(weight)) return quantisedLora(m, x, weight, bias, dropout);
   if (m.magnitude) return doraLinear(m, x, weight, bias, dropout);
   return loraLinear(x, weight, m.loraA as tf.Tensor2D, m.loraB as tf.Tensor2D, {
     bias,
     scale: m.scale,
     dropout,
+  });
+}
+
+/**
+ * LoRA over a quantised base weight, as peft's bnb Linear4bit / Linear8bitLt layers compute it: the base
+ * layer (dequantised per product, never kept) plus scale · dropout(x) Aᵀ Bᵀ. DoRA needs the weight's row
+ * norms, so it runs on a dequantised copy that the tape keeps until backward (more memory than LoRA).
+ */
+function quantisedLora(
+  m: LoraModule,
+  x: tf.Tensor2D,
+  weight: QuantizedWeight,
+  bias: tf.Tensor1D | undefined,
+  dropout: LoraLinearOptions['dropout'],
+): tf.Tensor2D {
+  return tf.tidy(() => {
+    if (m.magnitude) return doraLinear(m, x, weight.dequantize(), bias, dropout);
+    const h = dropout !== undefined && dropout.rate > 0 ? dropoutOp(x, dropout.rate, dropout.rng) : x;
+    const low = tf.matMul(tf.matMul(h, m.loraA, false, true), m.loraB, false, true);
+    return tf.add(linear(x, weight, bias), tf.mul(low, m.scale)) as tf.Tensor2D;
   });
 }

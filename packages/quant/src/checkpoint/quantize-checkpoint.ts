@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { castSafetensorsArray, type SafetensorsDtype } from '@medgpt/core-tensor';
-import { parameterSpecs } from '@medgpt/models';
+import { isQuantizableParameter, parameterSpecs, type ParameterKind } from '@medgpt/models';
 import { bnbConfigJsonText } from '../bnb/bnb-config-json-text.js';
 import type { BnbDtype } from '../bnb/bnb-dtype.js';
 import { BnbError } from '../bnb/bnb-error.js';
@@ -66,8 +66,8 @@ const WEIGHT_DTYPE: Partial<Record<SafetensorsDtype, BnbDtype>> = {
 };
 
 /** Whether parameter `name` is a decoder layer's Linear weight, which bitsandbytes quantises. */
-export function isQuantizedLinear(name: string, kind: string): boolean {
-  return kind === 'linear' && /^model\.layers\.\d+\./.test(name);
+export function isQuantizedLinear(name: string, kind: ParameterKind): boolean {
+  return isQuantizableParameter({ name, kind });
 }
 
 /**

@@ -1,0 +1,35 @@
+// Dequantize4bit and DequantizeInt8 (core-tensor's dequantize4bit / dequantizeInt8): a quantised base
+// weight back to float32 for one matmul, as bitsandbytes dequantises it. The codes arrive as the bytes
+// of an int32 tensor (little-endian, so byte k of the buffer is byte k of the weight). Every product is
+// one float32 multiply with no FMA contraction (__fmul_rn), so the values match bitsandbytes' kernels
+// and the host reference bit for bit.
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include "common.cuh"
+
+// dtype: 0 = float32 (as is), 1 = bfloat16, 2 = float16: the value rounded to the weight's dtype.
+__device__ __forceinline__ float round_to(float v, int dtype) {
+  if (dtype == 1) return __bfloat162float(__float2bfloat16_rn(v));
+  if (dtype == 2) return __half2float(__float2half_rn(v));
+  return v;
+}
+
+// Element i of n: the high nibble of byte i/2 for even i, the low one for odd i; code[q] * absmax[i / blocksize].
+extern "C" __global__ void dequantize_4bit(const unsigned char* packed, const float* absmax, const float* code,
+                                           float* out, long long n, long long blocksize, int dtype) {
+  GRID_STRIDE_LOOP(i, n) {
+    const unsigned char byte = packed[i >> 1];
+    const int q = (i & 1) ? (byte & 0x0f) : (byte >> 4);
+    out[i] = round_to(__fmul_rn(code[q], absmax[i / blocksize]), dtype);
+  }
+}
+
+// Element (r, c) of [rows, cols]: (q * scb[r]) * (1/127), each product rounded to float32.
+extern "C" __global__ void dequantize_int8(const signed char* codes, const float* scb, float* out, long long rows,
+                                           long long cols) {
+  const float inv127 = 7.874015718698502e-3f;
+  GRID_STRIDE_LOOP(i, rows * cols) {
+    out[i] = __fmul_rn(__fmul_rn((float)codes[i], scb[i / cols]), inv127);
+  }
+}

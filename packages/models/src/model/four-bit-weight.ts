@@ -1,0 +1,69 @@
+import { dequantize4bit, packWords, tf, type DequantizeDtype } from '@medgpt/core-tensor';
+import type { QuantizedWeight } from './quantized-weight.js';
+
+/** What a 4-bit weight is made of (bitsandbytes' Params4bit with its quant state, double quantisation undone). */
+export interface FourBitWeightParts {
+  /** 'nf4' or 'fp4': which 16 values `code` holds. */
+  format: string;
+  /** [out_features, in_features]. */
+  shape: readonly [number, number];
+  /** The codes, two per byte, the first element in the high nibble: ceil(n / 2) bytes. */
+  packed: Uint8Array;
+  /** One scale per block of `blocksize` elements, float32. */
+  absmax: Float32Array;
+  /** The value of each of the 16 codes. */
+  code: Float32Array;
+  blocksize: number;
+  /** The weight's dtype: dequantised values are rounded to it. */
+  dtype: DequantizeDtype;
+}
+
+/**
+ * A linear weight stored in 4 bits (NF4 / FP4, bitsandbytes' layout) on the current backend: the packed
+ * codes as int32 words (half a byte per element) and a float32 scale per block. @medgpt/quant makes
+ * them from a float weight or reads them from a bitsandbytes checkpoint.
+ */
+export class FourBitWeight implements QuantizedWeight {
+  readonly format: string;
+  readonly shape: readonly [number, number];
+  readonly blocksize: number;
+  readonly dtype: DequantizeDtype;
+  private readonly packed: tf.Tensor1D;
+  private readonly absmax: tf.Tensor1D;
+  private readonly code: tf.Tensor1D;
+
+  constructor(parts: FourBitWeightParts) {
+    const n = parts.shape[0] * parts.shape[1];
+    if (parts.packed.length !== Math.ceil(n / 2) || parts.code.length !== 16)
+      throw new RangeError(
+        `FourBitWeight [${parts.shape}]: expected ${Math.ceil(n / 2)} packed bytes and 16 code values, got ${parts.packed.length} and ${parts.code.length}`,
+      );
+    if (parts.absmax.length !== Math.ceil(n / parts.blocksize))
+      throw new RangeError(
+        `FourBitWeight [${parts.shape}]: expected ${Math.ceil(n / parts.blocksize)} absmax values for blocksize ${parts.blocksize}, got ${parts.absmax.length}`,
+      );
+    this.format = parts.format;
+    this.shape = [parts.shape[0], parts.shape[1]];
+    this.blocksize = parts.blocksize;
+    this.dtype = parts.dtype;
+    this.packed = tf.tensor1d(packWords(parts.packed), 'int32');
+    this.absmax = tf.tensor1d(parts.absmax, 'float32');
+    this.code = tf.tensor1d(parts.code, 'float32');
+  }
+
+  get byteSize(): number {
+    return (this.packed.size + this.absmax.size + this.code.size) * 4;
+  }
+
+  dequantize(): tf.Tensor2D {
+    return dequantize4bit(this.packed, this.absmax, this.code, {
+      shape: this.shape,
+      blocksize: this.blocksize,
+      dtype: this.dtype,
+    }) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    tf.dispose([this.packed, this.absmax, this.code]);
+  }
+}

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModel, type CausalLM, type LoadModelOptions } from '@medgpt/models';
+import { BnbError } from '../bnb/bnb-error.js';
+import {
+  bnbQuantizationConfig,
+  parseBnbQuantizationConfig,
+  type BnbQuantizationConfig,
+} from '../bnb/bnb-quantization-config.js';
+import { bnbWeightReader } from './bnb-weight-reader.js';
+import { checkKbitOptions, type KbitOptions } from './kbit-options.js';
+import { quantizingReader } from './quantizing-reader.js';
+
+/** A model loaded by `loadKbitModel`, its linear weights kept quantised. */
+export interface LoadedKbitModel {
+  model: CausalLM;
+  /** How its weights are quantised: the checkpoint's own config, or the one applied while loading. */
+  quantization: BnbQuantizationConfig;
+  /** True when the checkpoint was already quantised (its config won over `options.kbit`). */
+  prequantized: boolean;
+}
+
+/**
+ * Loads a model for k-bit training or inference (transformers' `from_pretrained(...,
+ * quantization_config=BitsAndBytesConfig(...))`): the decoder Linear weights stay quantised on the
+ * backend and dequantise per matmul; everything else loads in float32. A float checkpoint is quantised
+ * as it loads, one tensor at a time, as `kbit` says (QLoRA: `{ bits: 4, quantType: 'nf4', doubleQuant:
+ * true }`); a bitsandbytes checkpoint (config.json with `quantization_config`) keeps its own
+ * quantisation, as transformers does, and `kbit` is ignored.
+ */
+export async function loadKbitModel(
+  dir: string,
+  kbit: KbitOptions,
+  options: Omit<LoadModelOptions, 'weightReader'> = {},
+): Promise<LoadedKbitModel> {
+  checkKbitOptions(kbit, 'loadKbitModel');
+  const configFile = join(dir, 'config.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(configFile, 'utf8'));
+  } catch (e) {
+    throw new BnbError(configFile, undefined, `cannot read the model config: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const rawQuant = (raw as Record<string, unknown> | null)?.quantization_config;
+  if (rawQuant !== undefined && rawQuant !== null) {
+    const quantization = parseBnbQuantizationConfig(rawQuant, configFile);
+    const model = await loadModel(dir, {
+      ...options,
+      ignoreConfigKeys: [...(options.ignoreConfigKeys ?? []), 'quantization_config'],
+      weightReader: bnbWeightReader({ keepQuantized: true }),
+    });
+    return { model, quantization, prequantized: true };
+  }
+  const dtype = options.dtype === undefined || options.dtype === 'auto' ? kbit.dtype : options.dtype;
+  const model = await loadModel(dir, { ...options, weightReader: quantizingReader({ ...kbit, dtype }) });
+  const quantization = bnbQuantizationConfig(
+    kbit.bits === 4
+      ? {
+          load_in_4bit: true,
+          bnb_4bit_quant_type: kbit.quantType ?? 'fp4',
+          bnb_4bit_use_double_quant: kbit.doubleQuant ?? false,
+          bnb_4bit_compute_dtype: dtype ?? 'float32',
+        }
+      : { load_in_8bit: true },
+  );
+  return { model, quantization, prequantized: false };
+}
