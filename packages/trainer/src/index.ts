@@ -109,10 +109,12 @@ export {
   STRICT_DATA_DOC,
   checkLoraOptions,
   checkModelOptions,
+  checkKbitTraining,
   resolveStageConfig,
   type DataFileOptions,
 } from './stage/resolve-stage-config.js';
 export { loadStageModel, paddingId, type StageModel, type StageModelHead } from './stage/load-stage-model.js';
+export { loadTrainingModel, kbitOptions } from './stage/load-training-model.js';
 export { STAGE_MODEL_DIR_OPTIONS, type StageHubOptions } from './stage/stage-hub-options.js';
 export { fetchStageModels } from './stage/fetch-stage-models.js';
 export { fullWeights, type TrainableWeights } from './stage/trainable-weights.js';

@@ -84,10 +84,10 @@ describe('medgpt chat', () => {
         `${join(root, 'adapter', 'adapter_config.json')}: cannot read the adapter config`,
       ),
     ]);
-    const quantized = await run('--base_model', forced, '--load_in_4bit');
+    const quantized = await run('--base_model', forced, '--load_in_4bit', '--load_in_8bit');
     expect([quantized.code, quantized.stderr]).toEqual([
       1,
-      expect.stringContaining('--load_in_4bit is not supported yet'),
+      expect.stringContaining('load_in_8bit and load_in_4bit: choose one'),
     ]);
     const temperature = await run('--base_model', forced, '--temperature', '-1');
     expect([temperature.code, temperature.stderr]).toEqual([

@@ -78,8 +78,14 @@ export const INFERENCE_OPTIONS = {
     type: 'boolean',
     description: "resize the model's embeddings to the tokenizer's length when they differ",
   },
-  load_in_8bit: { type: 'boolean', description: 'load the weights in 8 bits (not supported yet)' },
-  load_in_4bit: { type: 'boolean', description: 'load the weights in 4 bits (not supported yet)' },
+  load_in_8bit: {
+    type: 'boolean',
+    description: 'load the linear weights in 8 bits (LLM.int8(); dequantised per matmul)',
+  },
+  load_in_4bit: {
+    type: 'boolean',
+    description: "load the linear weights in 4 bits (bitsandbytes' FP4; dequantised per matmul)",
+  },
   backend: {
     type: 'string',
     metavar: 'NAME',

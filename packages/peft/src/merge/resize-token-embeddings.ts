@@ -18,7 +18,8 @@ function resizeRows(w: tf.Tensor, n: number): tf.Tensor2D {
 
 /**
  * transformers' resize_token_embeddings(n): a model whose embedding (and untied LM head) has `n` rows;
- * config vocab_size follows. `model` is consumed: its other parameters move to the returned model.
+ * config vocab_size follows. `model` is consumed: its other parameters (quantised ones too) move to the
+ * returned model.
  */
 export function resizeTokenEmbeddings(model: CausalLM, n: number): CausalLM {
   if (!Number.isInteger(n) || n <= 0) {
@@ -32,11 +33,14 @@ export function resizeTokenEmbeddings(model: CausalLM, n: number): CausalLM {
     weights.set(name, resizeRows(old, n));
     old.dispose();
   }
+  const quantized = new Map(model.quantized);
   model.weights.clear();
+  model.quantized.clear();
   model.linearHook = null;
   return new CausalLM({
     config: { ...model.config, vocabSize: n },
     weights,
+    quantized,
     generationConfig: model.generationConfig,
     rawConfig: { ...model.rawConfig, vocab_size: n },
     rawGenerationConfig: model.rawGenerationConfig,

@@ -8,6 +8,7 @@ import {
   type TokenizerConfig,
 } from '@medgpt/templates';
 import type { PeftModel } from '@medgpt/peft';
+import { loadKbitModel } from '@medgpt/quant';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
 import { ServingError } from '../serving-error.js';
 import { encodePrompt } from './encode-prompt.js';
@@ -68,7 +69,7 @@ export class InferenceSession {
     // chat template renders for bos_token; the stop rules below cover a missing eos.)
     const tokenizer = await loadTokenizer(tokenizerDir);
     const chatTemplate = template ? undefined : tokenizerChatTemplate(tokenizer, tokenizerDir);
-    const base = await loadModel(modelDir);
+    const base = await loadBase(modelDir, flags);
     let loaded: LoraModel = { model: base, peft: null };
     try {
       loaded = await loadLoraModel({
@@ -120,14 +121,19 @@ export class InferenceSession {
 }
 
 function refuseUnsupported(flags: InferenceSettings): void {
-  if (flags.load_in_8bit || flags.load_in_4bit) {
-    const option = flags.load_in_8bit ? 'load_in_8bit' : 'load_in_4bit';
-    throw new ServingError(
-      'unsupported',
-      `${option} is not supported yet (quantized loading comes with @medgpt/quant); run without it`,
-      option,
-    );
+  if (flags.load_in_8bit && flags.load_in_4bit) {
+    throw new ServingError('unsupported', 'load_in_8bit and load_in_4bit: choose one', 'load_in_8bit');
   }
+}
+
+/**
+ * The base model as inference.py loads it: in full precision, or with --load_in_8bit (LLM.int8()) /
+ * --load_in_4bit (bitsandbytes' default FP4) its decoder linear weights quantised as they load.
+ */
+async function loadBase(dir: string, flags: InferenceSettings): Promise<CausalLM> {
+  if (!flags.load_in_8bit && !flags.load_in_4bit) return loadModel(dir);
+  const kbit = flags.load_in_8bit ? { bits: 8 as const } : { bits: 4 as const, quantType: 'fp4' as const };
+  return (await loadKbitModel(dir, kbit)).model;
 }
 
 function tokenizerChatTemplate(tokenizer: Tokenizer, dir: string): ChatTemplate {

@@ -95,3 +95,28 @@ describe('--lora_model and --resize_emb', () => {
     kept.session.dispose();
   });
 });
+
+describe('--load_in_8bit / --load_in_4bit', () => {
+  it('quantises the base as it loads; the adapter and --resize_emb work on top; frees everything', async () => {
+    const before = tf.memory().numTensors;
+    for (const [flag, format] of [
+      ['load_in_8bit', 'int8'],
+      ['load_in_4bit', 'fp4'],
+    ] as const) {
+      const { session } = await load({ base_model: tiny, lora_model: adapter, [flag]: true, ...GREEDY });
+      const formats = new Set([...session.model.quantized.values()].map((q) => q.format));
+      expect([...formats]).toEqual([format]);
+      expect(session.model.quantized.size).toBe(7 * session.model.config.numHiddenLayers);
+      expect((await answer(session)).length).toBeGreaterThan(0);
+      session.dispose();
+    }
+    const big = join(root, 'big-vocab-4bit');
+    await createTinyModel({ seed: 4, vocabSize: 300 }, big);
+    const resized = await load({ base_model: big, resize_emb: true, load_in_4bit: true, ...GREEDY });
+    expect(resized.session.model.config.vocabSize).toBe(resized.session.tokenizer.vocabSize);
+    expect(resized.session.model.quantized.size).toBeGreaterThan(0);
+    await answer(resized.session);
+    resized.session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

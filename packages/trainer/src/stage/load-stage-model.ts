@@ -1,6 +1,7 @@
 import { resolveModelDir } from '@medgpt/hub';
-import { loadModel, type CausalLM } from '@medgpt/models';
+import type { CausalLM } from '@medgpt/models';
 import { loadTokenizer, type Tokenizer } from '@medgpt/tokenizer';
+import { loadTrainingModel } from './load-training-model.js';
 import type { ModelOptions } from './model-options.js';
 import type { StageHubOptions } from './stage-hub-options.js';
 
@@ -19,7 +20,8 @@ export interface StageModelHead {
 }
 
 /**
- * Loads --model_name_or_path (weights rounded to --torch_dtype) and its (or --tokenizer_name_or_path's)
+ * Loads --model_name_or_path (weights rounded to --torch_dtype; decoder linears quantised with
+ * --load_in_4bit / --load_in_8bit, see kbitOptions) and its (or --tokenizer_name_or_path's)
  * tokenizer; with `head.numLabels`, as transformers' AutoModelForSequenceClassification does. Each
  * is a local directory or a Hub id, found in the Hugging Face cache or downloaded into it (`hub`).
  */
@@ -40,8 +42,7 @@ export async function loadStageModel(
     option: options.tokenizer_name_or_path === null ? 'model_name_or_path' : 'tokenizer_name_or_path',
   });
   const tokenizer = await loadTokenizer(tokenizerDir);
-  const model = await loadModel(modelDir, {
-    dtype: options.torch_dtype ?? 'auto',
+  const model = await loadTrainingModel(modelDir, options, {
     ...(head.numLabels === undefined ? {} : { numLabels: head.numLabels, scoreSeed: head.scoreSeed }),
   });
   return { model, tokenizer };

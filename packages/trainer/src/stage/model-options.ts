@@ -16,9 +16,16 @@ export interface ModelOptions {
    * either way; full fine-tuning trains float32 copies, as MedicalGPT's `model.float()` does.
    */
   torch_dtype: TorchDtype | null;
-  /** QLoRA / k-bit loading: needs quantised kernels, which this build does not have. */
+  /**
+   * With --load_in_4bit: QLoRA's 4-bit type, NF4 with double quantisation (MedicalGPT's
+   * `BitsAndBytesConfig(bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True)`); without it,
+   * 4-bit is bitsandbytes' default FP4. With --load_in_8bit it changes nothing. Alone it is refused:
+   * it quantises nothing by itself.
+   */
   qlora: boolean;
+  /** Load the decoder's linear weights in 8 bits (LLM.int8()); needs LoRA (--use_peft). */
   load_in_8bit: boolean;
+  /** Load the decoder's linear weights in 4 bits (FP4, or NF4 with --qlora); needs LoRA (--use_peft). */
   load_in_4bit: boolean;
 }
 

@@ -18,9 +18,18 @@ export const MODEL_OPTION_DOCS: Record<keyof ModelOptions, OptionDoc> = {
     choices: TORCH_DTYPES,
     help: 'precision the weights are loaded in (compute is fp32 on cpu/wasm)',
   },
-  qlora: { kind: 'boolean', help: 'QLoRA (4-bit base weights): not available in this build' },
-  load_in_8bit: { kind: 'boolean', help: '8-bit base weights: not available in this build' },
-  load_in_4bit: { kind: 'boolean', help: '4-bit base weights: not available in this build' },
+  qlora: {
+    kind: 'boolean',
+    help: 'QLoRA: with --load_in_4bit, NF4 + double quantisation instead of FP4',
+  },
+  load_in_8bit: {
+    kind: 'boolean',
+    help: 'load the base linear weights in 8 bits (LLM.int8()) and train LoRA on top',
+  },
+  load_in_4bit: {
+    kind: 'boolean',
+    help: 'load the base linear weights in 4 bits (FP4; NF4 with --qlora) and train LoRA on top',
+  },
 };
 
 /** Help for MedicalGPT's LoRA ScriptArguments. */

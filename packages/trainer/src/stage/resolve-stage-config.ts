@@ -58,13 +58,30 @@ export function checkModelOptions(o: ModelOptions): void {
     o.torch_dtype === null || (TORCH_DTYPES as readonly string[]).includes(o.torch_dtype),
     `one of ${TORCH_DTYPES.join(', ')}`,
   );
-  for (const key of ['qlora', 'load_in_8bit', 'load_in_4bit'] as const) {
-    checkOption(
-      key,
-      o[key],
-      o[key] === false,
-      'false',
-      'k-bit quantised training is not available in this build; use LoRA (--use_peft) in full precision',
+  for (const key of ['qlora', 'load_in_8bit', 'load_in_4bit'] as const)
+    checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
+  if (o.load_in_4bit && o.load_in_8bit) {
+    throw new ConfigError('load_in_8bit', true, 'false with --load_in_4bit', 'choose 4 or 8 bits');
+  }
+  if (o.qlora && !o.load_in_4bit && !o.load_in_8bit) {
+    throw new ConfigError(
+      'qlora',
+      true,
+      'set together with --load_in_4bit (or --load_in_8bit)',
+      'alone it quantises nothing (MedicalGPT then trains in full precision without a word); add --load_in_4bit for QLoRA',
+    );
+  }
+}
+
+/** k-bit loading trains adapters over frozen quantised weights: it needs LoRA. */
+export function checkKbitTraining(o: ModelOptions & LoraOptions): void {
+  const flag = o.load_in_4bit ? 'load_in_4bit' : o.load_in_8bit ? 'load_in_8bit' : null;
+  if (flag !== null && !o.use_peft) {
+    throw new ConfigError(
+      flag,
+      true,
+      'used with --use_peft true',
+      'quantised weights are frozen; train LoRA adapters on top of them, or load in full precision for full fine-tuning',
     );
   }
 }

@@ -1,4 +1,5 @@
 import {
+  checkKbitTraining,
   checkLoraOptions,
   checkModelOptions,
   checkOption,
@@ -59,6 +60,7 @@ export const PREFERENCE_TRAINING_DEFAULTS: Partial<TrainingArguments> = {
 export function checkPairStageOptions(o: PairStageOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkKbitTraining(o);
   checkPreferenceDataOptions(o);
   checkOption(
     'truncation_mode',

@@ -47,6 +47,22 @@ describe('DpoTrainer', () => {
     }
   });
 
+  it('QLoRA DPO (--load_in_4bit --qlora): ln 2 first, the margin rises, the reference is the quantised base', async () => {
+    const { result, steps, lines, leaked } = await train({
+      load_in_4bit: true,
+      qlora: true,
+      eval_strategy: 'no',
+    });
+    expect(leaked).toBe(0);
+    expect(result.saved).toBe('adapter');
+    expect(steps[0]!.loss).toBeCloseTo(Math.log(2), 5);
+    expect(steps.at(-1)!['rewards/margins']).toBeGreaterThan(0.05);
+    expect(steps.at(-1)!.loss).toBeLessThan(steps[0]!.loss!);
+    expect(lines.join('\n')).toContain('reference: the base model with the LoRA adapters disabled');
+    const refused = await train({ load_in_8bit: true, use_peft: false }).catch((e: Error) => e.message);
+    expect(refused).toContain('--load_in_8bit is true; expected used with --use_peft true');
+  });
+
   it('full fine-tuning against a frozen copy of the base', async () => {
     const { result, lines, leaked } = await train({
       use_peft: false,

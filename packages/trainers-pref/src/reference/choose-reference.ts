@@ -1,6 +1,12 @@
 import { resolveModelDir } from '@medgpt/hub';
-import { loadModel, type CausalLM } from '@medgpt/models';
-import type { LoraWeights, ModelOptions, StageHubOptions, TrainableWeights } from '@medgpt/trainer';
+import type { CausalLM } from '@medgpt/models';
+import {
+  loadTrainingModel,
+  type LoraWeights,
+  type ModelOptions,
+  type StageHubOptions,
+  type TrainableWeights,
+} from '@medgpt/trainer';
 import { adapterDisabledReference, modelReference, type ReferenceModel } from './reference-model.js';
 
 export interface ReferenceChoice {
@@ -22,15 +28,18 @@ export async function chooseReference(
   weights: TrainableWeights,
   options: ModelOptions & ReferenceChoice,
 ): Promise<ReferenceModel> {
-  const dtype = options.torch_dtype ?? 'auto';
   const dirOf = (idOrPath: string, option: string) =>
     resolveModelDir(idOrPath, { ...options.hub, kind: 'model', option });
   if (options.referenceModel) {
-    const loaded = await loadModel(await dirOf(options.referenceModel, 'reference_model'), { dtype });
+    // Loaded as the policy is (quantised too under --load_in_4bit / --load_in_8bit), as TRL does.
+    const loaded = await loadTrainingModel(await dirOf(options.referenceModel, 'reference_model'), options);
     return modelReference(loaded, `--reference_model ${options.referenceModel}`, true);
   }
   if (weights.kind === 'lora') return adapterDisabledReference((weights as LoraWeights).peft);
   if (options.beforeTrainingOnly) return modelReference(model, 'the base model, before training', false);
-  const copy = await loadModel(await dirOf(options.model_name_or_path, 'model_name_or_path'), { dtype });
+  const copy = await loadTrainingModel(
+    await dirOf(options.model_name_or_path, 'model_name_or_path'),
+    options,
+  );
   return modelReference(copy, `a frozen copy of ${options.model_name_or_path}`, true);
 }

@@ -1,4 +1,5 @@
 import {
+  checkKbitTraining,
   checkLoraOptions,
   checkModelOptions,
   checkOption,
@@ -58,6 +59,7 @@ export function resolveRewardConfig(input: RewardConfigInput): RewardConfig {
 function checkRewardOptions(o: RewardOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkKbitTraining(o);
   checkPreferenceDataOptions(o);
   checkOption(
     'center_rewards_coefficient',

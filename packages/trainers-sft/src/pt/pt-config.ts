@@ -1,5 +1,6 @@
 import {
   checkDataFileOptions,
+  checkKbitTraining,
   checkLoraOptions,
   checkModelOptions,
   checkOption,
@@ -71,6 +72,7 @@ export function resolvePtConfig(input: PtConfigInput): PtConfig {
 function checkPtOptions(o: PtOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkKbitTraining(o);
   checkDataFileOptions(o, 'a directory of *.txt / *.jsonl files or one file');
   checkOption('block_size', o.block_size, isInteger(o.block_size, 2), 'an integer >= 2');
   checkOption(

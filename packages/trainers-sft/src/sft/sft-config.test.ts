@@ -56,8 +56,15 @@ describe('SFT and PT configs', () => {
       '--neft_scale is "vocab"; expected one of paper, medicalgpt',
     );
     expect(message(() => resolveSftConfig({ ...required, qlora: true }))).toContain(
-      '--qlora is true; expected false (k-bit',
+      '--qlora is true; expected set together with --load_in_4bit',
     );
+    expect(message(() => resolveSftConfig({ ...required, load_in_4bit: true, load_in_8bit: true }))).toBe(
+      '--load_in_8bit is true; expected false with --load_in_4bit (choose 4 or 8 bits)',
+    );
+    expect(message(() => resolveSftConfig({ ...required, load_in_8bit: true, use_peft: false }))).toContain(
+      '--load_in_8bit is true; expected used with --use_peft true',
+    );
+    expect(resolveSftConfig({ ...required, load_in_4bit: true, qlora: true }).load_in_4bit).toBe(true);
     expect(message(() => resolveSftConfig({ ...required, block_size: 128 } as never))).toBe(
       '--block_size is 128; expected an option of sft',
     );

@@ -1,6 +1,7 @@
 import type { DialogSplit } from '@medgpt/templates';
 import {
   checkDataFileOptions,
+  checkKbitTraining,
   checkLoraOptions,
   checkModelOptions,
   checkOption,
@@ -99,6 +100,7 @@ export function resolveSftConfig(input: SftConfigInput): SftConfig {
 function checkSftOptions(o: SftOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkKbitTraining(o);
   checkDataFileOptions(o, 'a directory of *.jsonl files or one file');
   checkOption(
     'validation_split_percentage',
