@@ -25,6 +25,22 @@ extern "C" __global__ void dequantize_4bit(const unsigned char* packed, const fl
   }
 }
 
+// The same with a double-quantised absmax (bitsandbytes' nested quant state): block b's absmax is
+// absmax_code[q8[b]] * nested_absmax[b / nested_blocksize] + offset, both steps rounded to float32 as
+// bitsandbytes computes them (it dequantises the absmax first, then adds the offset).
+extern "C" __global__ void dequantize_4bit_nested(const unsigned char* packed, const unsigned char* absmax_codes,
+                                                  const float* absmax_code, const float* nested_absmax,
+                                                  const float* code, float* out, long long n, long long blocksize,
+                                                  long long nested_blocksize, float offset, int dtype) {
+  GRID_STRIDE_LOOP(i, n) {
+    const long long b = i / blocksize;
+    const float absmax = __fadd_rn(__fmul_rn(absmax_code[absmax_codes[b]], nested_absmax[b / nested_blocksize]), offset);
+    const unsigned char byte = packed[i >> 1];
+    const int q = (i & 1) ? (byte & 0x0f) : (byte >> 4);
+    out[i] = round_to(__fmul_rn(code[q], absmax), dtype);
+  }
+}
+
 // Element (r, c) of [rows, cols]: (q * scb[r]) * (1/127), each product rounded to float32.
 extern "C" __global__ void dequantize_int8(const signed char* codes, const float* scb, float* out, long long rows,
                                            long long cols) {

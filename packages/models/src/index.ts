@@ -47,7 +47,7 @@ export type { KvStore } from './model/kv-store.js';
 export { linear, type LinearHook, type LinearWeight } from './model/linear.js';
 export { isQuantizedWeight, type QuantizedWeight } from './model/quantized-weight.js';
 export { quantizedMatMul } from './model/quantized-mat-mul.js';
-export { FourBitWeight, type FourBitWeightParts } from './model/four-bit-weight.js';
+export { FourBitWeight, type FourBitWeightParts, type NestedAbsmaxParts } from './model/four-bit-weight.js';
 export { Int8Weight } from './model/int8-weight.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
 export { lastNonPadIndex } from './model/last-non-pad-index.js';

@@ -3,9 +3,11 @@
 // bytes the kernels read directly.
 import {
   Dequantize4bit,
+  Dequantize4bitNested,
   DequantizeInt8,
   tf,
   type Dequantize4bitAttrs,
+  type Dequantize4bitNestedAttrs,
   type DequantizeInt8Attrs,
 } from '@medgpt/core-tensor';
 import { BLOCK, cudaBackend, gridFor, requireFloat32 } from './launch-config.js';
@@ -39,6 +41,42 @@ export const dequantize4bitConfig: tf.KernelConfig = {
           backend.pointer(out),
           n,
           blocksize,
+          DTYPE_CODE[dtype],
+        ]);
+    }
+    return out;
+  },
+};
+
+export const dequantize4bitNestedConfig: tf.KernelConfig = {
+  kernelName: Dequantize4bitNested,
+  backendName: 'cuda',
+  kernelFunc: ({ inputs, attrs, backend: b }) => {
+    const backend = cudaBackend(b);
+    const names = ['packed', 'code', 'absmaxCodes', 'absmaxCode', 'nestedAbsmax'] as const;
+    const t = inputs as Record<(typeof names)[number], tf.TensorInfo>;
+    const { shape, blocksize, dtype, nestedBlocksize, offset } =
+      attrs as unknown as Dequantize4bitNestedAttrs;
+    requireInt32(Dequantize4bitNested, 'packed', t.packed);
+    requireInt32(Dequantize4bitNested, 'absmaxCodes', t.absmaxCodes);
+    for (const name of ['code', 'absmaxCode', 'nestedAbsmax'] as const)
+      requireFloat32(Dequantize4bitNested, name, t[name]);
+    const out = backend.makeTensorInfo(shape, 'float32');
+    const n = shape.reduce((a, d) => a * d, 1);
+    if (n > 0) {
+      backend.runtime
+        .fn('Dequantize', 'dequantize_4bit_nested')
+        .launch(backend.runtime.stream, gridFor(n), BLOCK, 0, [
+          backend.pointer(t.packed),
+          backend.pointer(t.absmaxCodes),
+          backend.pointer(t.absmaxCode),
+          backend.pointer(t.nestedAbsmax),
+          backend.pointer(t.code),
+          backend.pointer(out),
+          n,
+          blocksize,
+          nestedBlocksize,
+          offset,
           DTYPE_CODE[dtype],
         ]);
     }

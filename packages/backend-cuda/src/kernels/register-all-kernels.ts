@@ -9,7 +9,7 @@ import { castConfig } from './Cast.js';
 import { concatConfig, packConfig } from './Concat.js';
 import { crossEntropyConfig, crossEntropyGradConfig } from './CrossEntropy.js';
 import { cumsumConfig } from './Cumsum.js';
-import { dequantize4bitConfig, dequantizeInt8Config } from './Dequantize.js';
+import { dequantize4bitConfig, dequantize4bitNestedConfig, dequantizeInt8Config } from './Dequantize.js';
 import { fillConfig, onesLikeConfig, rangeConfig, zerosLikeConfig } from './Fill.js';
 import { gatherV2Config, unsortedSegmentSumConfig } from './GatherV2.js';
 import { hostFallbackConfigs } from './HostFallback.js';
@@ -78,6 +78,7 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   loraLinearConfig,
   loraLinearGradConfig,
   dequantize4bitConfig, // quantised base weights (QLoRA), dequantised per matmul
+  dequantize4bitNestedConfig,
   dequantizeInt8Config,
   adamWUpdateConfig,
   multiTensorAdamWUpdateConfig,

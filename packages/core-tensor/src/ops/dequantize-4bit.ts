@@ -1,5 +1,10 @@
 import { tf } from '../tf.js';
-import { Dequantize4bit, type Dequantize4bitAttrs } from './kernels/Dequantize4bit.js';
+import {
+  Dequantize4bit,
+  Dequantize4bitNested,
+  type Dequantize4bitAttrs,
+  type Dequantize4bitNestedAttrs,
+} from './kernels/Dequantize4bit.js';
 import { DEQUANTIZE_DTYPES, type DequantizeDtype } from './kernels/dequantize-values.js';
 
 export interface Dequantize4bitOptions {
@@ -11,16 +16,30 @@ export interface Dequantize4bitOptions {
   dtype?: DequantizeDtype;
 }
 
+/** A double-quantised absmax (bitsandbytes' nested quant state): 8-bit codes of absmax - offset. */
+export interface NestedAbsmaxTensors {
+  /** One byte per absmax block as int32 words (`packWords`). */
+  codes: tf.Tensor1D;
+  /** The 256 values of the 8-bit codes (bitsandbytes' dynamic map). */
+  code: tf.Tensor1D;
+  /** One float32 scale per `blocksize` absmax values. */
+  absmax: tf.Tensor1D;
+  /** Absmax values per nested block (bitsandbytes: 256). */
+  blocksize: number;
+  /** Added back after dequantising (float32). */
+  offset: number;
+}
+
 /**
  * A 4-bit blockwise-quantised weight (bitsandbytes' NF4 / FP4: two codes per byte, the first in the
  * high nibble) back to float32 values: `code[q] * absmax[block]`, rounded to `dtype`. `packed` holds
- * the bytes as int32 words (`packWords`), `absmax` one float32 per block (double quantisation undone
- * by the caller), `code` the 16 values of the codes. Not differentiable (a frozen base weight);
+ * the bytes as int32 words (`packWords`), `absmax` one float32 per block or its double-quantised form
+ * (decoded per block inside the kernel), `code` the 16 values of the codes. Not differentiable (a frozen base weight);
  * quantized linear layers call it in forward and again in backward instead of keeping the result.
  */
 export function dequantize4bit(
   packed: tf.Tensor1D,
-  absmax: tf.Tensor1D,
+  absmax: tf.Tensor1D | NestedAbsmaxTensors,
   code: tf.Tensor1D,
   options: Dequantize4bitOptions,
 ): tf.Tensor {
@@ -32,17 +51,49 @@ export function dequantize4bit(
     throw new Error(`dequantize4bit: blocksize ${blocksize} must be a positive integer`);
   if (!DEQUANTIZE_DTYPES.includes(dtype))
     throw new Error(`dequantize4bit: dtype ${dtype}; expected one of ${DEQUANTIZE_DTYPES.join(', ')}`);
+  const blocks = Math.ceil(n / blocksize);
   const expect: [string, tf.Tensor, tf.DataType, number][] = [
     ['packed', packed, 'int32', Math.ceil(n / 8)],
-    ['absmax', absmax, 'float32', Math.ceil(n / blocksize)],
     ['code', code, 'float32', 16],
   ];
+  const nested = absmax instanceof tf.Tensor ? null : absmax;
+  if (nested === null) expect.push(['absmax', absmax as tf.Tensor1D, 'float32', blocks]);
+  else {
+    if (!(Number.isInteger(nested.blocksize) && nested.blocksize > 0) || !Number.isFinite(nested.offset))
+      throw new Error(
+        `dequantize4bit: nested blocksize ${nested.blocksize} and offset ${nested.offset} must be a positive integer and a finite number`,
+      );
+    expect.push(
+      ['absmax.codes', nested.codes, 'int32', Math.ceil(blocks / 4)],
+      ['absmax.code', nested.code, 'float32', 256],
+      ['absmax.absmax', nested.absmax, 'float32', Math.ceil(blocks / nested.blocksize)],
+    );
+  }
   for (const [name, t, dt, size] of expect) {
     if (t.dtype !== dt || t.rank !== 1 || t.size !== size)
       throw new Error(
         `dequantize4bit: ${name} must be ${dt} [${size}] for shape [${shape}] and blocksize ${blocksize}, got ${t.dtype} [${t.shape}]`,
       );
   }
+  if (nested !== null) {
+    const attrs: Dequantize4bitNestedAttrs = {
+      shape: [...shape],
+      blocksize,
+      dtype,
+      nestedBlocksize: nested.blocksize,
+      offset: nested.offset,
+    };
+    const inputs = {
+      packed,
+      code,
+      absmaxCodes: nested.codes,
+      absmaxCode: nested.code,
+      nestedAbsmax: nested.absmax,
+    };
+    return tf.engine().runKernel(Dequantize4bitNested, inputs, attrs) as tf.Tensor;
+  }
   const attrs: Dequantize4bitAttrs = { shape: [...shape], blocksize, dtype };
-  return tf.engine().runKernel(Dequantize4bit, { packed, absmax, code }, attrs) as tf.Tensor;
+  return tf
+    .engine()
+    .runKernel(Dequantize4bit, { packed, absmax: absmax as tf.Tensor1D, code }, attrs) as tf.Tensor;
 }

@@ -49,6 +49,45 @@ describe.each(['cpu', 'wasm'])('dequantize4bit / dequantizeInt8 on %s', (backend
       tf.dispose([packed, a, code, p]);
     }));
 
+  it('a double-quantised absmax decodes per block as code8[q] * nested[b / nb] + offset', () =>
+    expectNoLeak(() => {
+      // 40 elements, blocksize 4 -> 10 blocks; nested blocks of 3 -> 4 nested scales.
+      const bytes = Uint8Array.from({ length: 20 }, (_, i) => (i * 37 + 11) & 0xff);
+      const q8 = Uint8Array.from({ length: 10 }, (_, i) => (i * 53 + 7) & 0xff);
+      const code8 = Float32Array.from({ length: 256 }, (_, i) => (i - 127.5) / 128);
+      const nestedScale = [0.5, 2, 0.25, 3];
+      const offset = 0.3;
+      const absmax = Array.from(q8, (q, b) =>
+        Math.fround(Math.fround(code8[q]! * nestedScale[Math.floor(b / 3)]!) + Math.fround(offset)),
+      );
+      const t = {
+        packed: tf.tensor1d(packWords(bytes), 'int32'),
+        code: tf.tensor1d(CODE),
+        plainAbsmax: tf.tensor1d(absmax),
+        codes: tf.tensor1d(packWords(q8), 'int32'),
+        code8: tf.tensor1d(code8),
+        nested: tf.tensor1d(nestedScale),
+      };
+      const options = { shape: [5, 8], blocksize: 4, dtype: 'bfloat16' } as const;
+      const plain = dequantize4bit(t.packed, t.plainAbsmax, t.code, options);
+      const nested = dequantize4bit(
+        t.packed,
+        { codes: t.codes, code: t.code8, absmax: t.nested, blocksize: 3, offset },
+        t.code,
+        options,
+      );
+      expect(Array.from(nested.dataSync())).toEqual(Array.from(plain.dataSync()));
+      expect(() =>
+        dequantize4bit(
+          t.packed,
+          { codes: t.codes, code: t.code8, absmax: t.nested, blocksize: 2, offset },
+          t.code,
+          options,
+        ),
+      ).toThrow(/absmax.absmax must be float32 \[5\]/);
+      tf.dispose([...Object.values(t), plain, nested]);
+    }));
+
   it('dequantizeInt8: (q * SCB[row]) * 1/127 per element, signed codes', () =>
     expectNoLeak(() => {
       const codes = Int8Array.from([127, -127, 0, 5, -1, 64]);

@@ -46,9 +46,14 @@ export { loraLinear, loraLinearReference } from './lora-linear.js';
 export type { LoraLinearOptions } from './lora-linear.js';
 export { LoraLinear, type LoraLinearAttrs } from './kernels/LoraLinear.js';
 export { LoraLinearGrad } from './kernels/LoraLinearGrad.js';
-export { dequantize4bit, type Dequantize4bitOptions } from './dequantize-4bit.js';
+export { dequantize4bit, type Dequantize4bitOptions, type NestedAbsmaxTensors } from './dequantize-4bit.js';
 export { dequantizeInt8 } from './dequantize-int8.js';
 export { packWords } from './pack-words.js';
-export { Dequantize4bit, type Dequantize4bitAttrs } from './kernels/Dequantize4bit.js';
+export {
+  Dequantize4bit,
+  Dequantize4bitNested,
+  type Dequantize4bitAttrs,
+  type Dequantize4bitNestedAttrs,
+} from './kernels/Dequantize4bit.js';
 export { DequantizeInt8, type DequantizeInt8Attrs, INT8_INV_127 } from './kernels/DequantizeInt8.js';
 export { DEQUANTIZE_DTYPES, type DequantizeDtype } from './kernels/dequantize-values.js';

@@ -12,8 +12,8 @@ function codeTable(quantType: 'nf4' | 'fp4'): Float32Array {
 
 /**
  * A bitsandbytes weight as quantised storage of a @medgpt/models linear layer (QLoRA's base), on the
- * current backend: 4-bit codes stay packed two per byte (double quantisation undone into a float32
- * absmax per block), int8 codes one per byte with their row absmax. Dequantising it gives the values
+ * current backend: 4-bit codes stay packed two per byte with their absmax (a float32 per block, or
+ * double-quantised: a byte per block), int8 codes one per byte with their row absmax. Dequantising it gives the values
  * `dequantizeBnbWeight` gives, bit for bit, on every backend.
  */
 export function bnbQuantizedWeight(w: BnbWeight): QuantizedWeight {
@@ -25,7 +25,17 @@ export function bnbQuantizedWeight(w: BnbWeight): QuantizedWeight {
     format: q.quantType,
     shape: [q.shape[0]!, q.shape[1]!],
     packed: q.packed,
-    absmax: blockAbsmax(q),
+    // A double-quantised absmax stays a byte per block: the kernel decodes it, as bitsandbytes does.
+    absmax:
+      q.nested === undefined
+        ? blockAbsmax(q)
+        : {
+            codes: q.nested.codes,
+            code: q.nested.code,
+            absmax: q.nested.absmax,
+            blocksize: q.nested.blocksize,
+            offset: q.nested.offset,
+          },
     code: codeTable(q.quantType),
     blocksize: q.blocksize,
     dtype: q.dtype,

@@ -36,3 +36,39 @@ export const dequantize4bitHostKernel: HostKernelImpl = ({ packed, absmax, code 
 };
 
 registerHostKernel(Dequantize4bit, dequantize4bitHostKernel);
+
+/**
+ * Kernel name: `Dequantize4bit` with a double-quantised absmax (bitsandbytes' `compress_statistics`):
+ * the absmax of block b is itself an 8-bit code, `absmax[b] = absmaxCode[q8[b]] * nestedAbsmax[b /
+ * nestedBlocksize] + offset` (each step rounded to float32, as bitsandbytes dequantises it first), so
+ * the absmax costs a byte per block instead of four.
+ *
+ * Inputs: `packed` and `code` as Dequantize4bit, `absmaxCodes` int32 [ceil(blocks / 4)] (a byte per
+ * block), `absmaxCode` float32 [256], `nestedAbsmax` float32 [ceil(blocks / nestedBlocksize)].
+ */
+export const Dequantize4bitNested = 'Dequantize4bitNested';
+
+export interface Dequantize4bitNestedAttrs extends Dequantize4bitAttrs {
+  nestedBlocksize: number;
+  /** The mean subtracted before the absmax was quantised (float32). */
+  offset: number;
+}
+
+export const dequantize4bitNestedHostKernel: HostKernelImpl = (inputs, attrs) => {
+  const { packed, code, absmaxCodes, absmaxCode, nestedAbsmax } = inputs;
+  const { shape, blocksize, dtype, nestedBlocksize, offset } = attrs as Dequantize4bitNestedAttrs;
+  const blocks = Math.ceil(shape.reduce((a, b) => a * b, 1) / blocksize);
+  const q8 = wordBytes(absmaxCodes!.values);
+  const c8 = absmaxCode!.values as Float32Array;
+  const nested = nestedAbsmax!.values as Float32Array;
+  const absmax = new Float32Array(blocks);
+  for (let b = 0; b < blocks; b++)
+    absmax[b] = Math.fround(c8[q8[b]!]! * nested[Math.floor(b / nestedBlocksize)]!) + Math.fround(offset);
+  const scale = { values: absmax, shape: [blocks], dtype: 'float32' as const };
+  return dequantize4bitHostKernel(
+    { packed: packed!, absmax: scale, code: code! },
+    { shape, blocksize, dtype },
+  );
+};
+
+registerHostKernel(Dequantize4bitNested, dequantize4bitNestedHostKernel);
