@@ -133,7 +133,7 @@ function loraHook(model: CausalLM, c: Case, trainable: tf.Variable[]): LinearHoo
   const scale = ALPHA / RANK;
   return (module, x, w, b) => {
     const [a, bb] = adapters.get(module)!;
-    if (c.lora === 'loraLinear') return loraLinear!(x, w, a, bb, { bias: b, scale });
+    if (c.lora === 'loraLinear') return loraLinear!(x, w as tf.Tensor2D, a, bb, { bias: b, scale });
     const low = tf.mul(tf.matMul(tf.matMul(x, a, false, true), bb, false, true), scale);
     return tf.add(linear(x, w, b), low) as tf.Tensor2D;
   };

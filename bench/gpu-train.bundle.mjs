@@ -3,7 +3,7 @@
 // runs bench/cuda-bundle.mjs (.device/cuda/: koffi, the compiled kernels, the cuda check programs),
 // then bundles bench/gpu-train.ts beside them as .device/cuda/gpu-train.mjs, with the workspace
 // packages (@medgpt/peft included) inlined from source, and bench/gpu-sft.ts as gpu-sft.mjs, bench/gpu-dpo.ts as
-// gpu-dpo.mjs and bench/gpu-serve.ts as gpu-serve.mjs. Then, on the device (carry .device/node.xz and
+// gpu-dpo.mjs, bench/gpu-serve.ts as gpu-serve.mjs and bench/gpu-qlora.ts as gpu-qlora.mjs. Then, on the device (carry .device/node.xz and
 // .device/cuda): bash bench/gpu-train.sh (gpu-dpo.sh, gpu-serve.sh)
 //
 //   node bench/gpu-train.bundle.mjs [--no-cuda-bundle]   (the flag keeps an existing .device/cuda)
@@ -21,7 +21,7 @@ if (!process.argv.includes('--no-cuda-bundle')) {
 }
 
 await build({
-  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts', 'gpu-serve.ts'].map((f) =>
+  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts', 'gpu-serve.ts', 'gpu-qlora.ts'].map((f) =>
     join(root, 'bench', f),
   ),
   outdir: out,
@@ -46,6 +46,8 @@ await build({
       'trainers-pref',
       'serving',
       'json-preview',
+      'quant',
+      'hub',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
@@ -53,4 +55,4 @@ await build({
   },
   logLevel: 'warning',
 });
-console.log(`bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs and gpu-serve.mjs into ${out}`);
+console.log(`bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs and gpu-qlora.mjs into ${out}`);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The QLoRA memory benchmark (#16) in one device run: our NF4 QLoRA step (bench/gpu-qlora.ts, cuda backend,
+# bf16 matmuls) and PyTorch's bf16 LoRA step (bench/gpu_qlora_torch.py) on a Llama-2-7B-shaped random
+# model, seq 512, batch 1, gradient checkpointing: peak device memory and tokens/s. Prepare on the dev
+# machine: node bench/gpu-dpo.bundle.mjs (it bundles gpu-qlora.mjs too), then on the device (carry
+# .device/node.xz and .device/cuda): bash bench/gpu-qlora.sh [--layers N ...]. MEDGPT_LIMIT (default
+# 240 s) and TORCH_LIMIT (default 200 s) bound the two programs. Results: $OUT/qlora.jsonl and logs.
+set -u
+root=$(pwd)
+results=/tmp/gpu-qlora
+rm -rf "$results" && mkdir -p "$results"
+jsonl="$results/results.jsonl"
+touch "$jsonl"
+RUN_TAIL=6
+# shellcheck source=lib/device-run.sh
+source "$root/bench/lib/device-run.sh"
+
+cd "$root/.device/cuda" || exit 2
+LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" run medgpt-qlora "${MEDGPT_LIMIT:-240}" \
+  node --max-old-space-size=16384 gpu-qlora.mjs --json "$jsonl" "$@"
+cd "$root" || exit 2
+PYTHONUNBUFFERED=1 run torch-lora "${TORCH_LIMIT:-200}" python3 "$root/bench/gpu_qlora_torch.py" --json "$jsonl" "$@"
+cat "$jsonl"
+if [[ -n ${OUT:-} ]]; then
+  cp "$jsonl" "$OUT/qlora.jsonl"
+  cp "$results"/*.log "$results/summary.txt" "$results/gpu.txt" "$OUT/" 2>/dev/null
+fi

@@ -1,0 +1,203 @@
+// The QLoRA memory benchmark, our side (#16): a Llama-2-7B-shaped model whose decoder linear weights are
+// stored in NF4 with double-quantised absmax (@medgpt/models' FourBitWeight, bitsandbytes' layout),
+// LoRA r 8 on every linear (dropout 0.05), gradient checkpointing, AdamW on the adapter, one sequence of
+// 512 tokens: peak device memory, tokens/s. bench/gpu_qlora_torch.py runs the PyTorch bf16 LoRA step
+// of the same shape beside it (no bitsandbytes on the device machine), bench/gpu-qlora.sh both.
+//
+//   node .device/cuda/gpu-qlora.mjs [--layers 32] [--hidden 4096] [--intermediate 11008] [--heads 32]
+//     [--kv-heads 32] [--vocab 32000] [--seq 512] [--batch 1] [--warmup 1] [--steps 3] [--budget 60]
+//     [--ckpt true] [--backend cuda|cpu] [--json FILE]
+//
+// The 4-bit codes, their absmax codes and scales are drawn at random on the host, layer by layer (made
+// on the device as the issue allows: quantising 6.5e9 random floats in JavaScript would take minutes,
+// and the values do not change the work); quant's quantise-as-it-loads path is what the CPU tests check.
+// Embeddings, lm_head and norms are float32 tensors, as every medgpt model holds them.
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
+import {
+  CausalLM,
+  FourBitWeight,
+  isQuantizableParameter,
+  parameterSpecs,
+  parseGenerationConfig,
+  parseModelConfig,
+  writeGenerationConfig,
+} from '@medgpt/models';
+import { PeftModel } from '@medgpt/peft';
+import { createDynamicMap, NF4_CODE } from '@medgpt/quant';
+import { memoryMiB, randomValues, setupBackend } from './lib/gpu-model.js';
+import { timeSteps } from './lib/timed-steps.js';
+
+const { values: args } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'cuda' },
+    matmul: { type: 'string', default: 'bf16' },
+    layers: { type: 'string', default: '32' },
+    hidden: { type: 'string', default: '4096' },
+    intermediate: { type: 'string', default: '11008' },
+    heads: { type: 'string', default: '32' },
+    'kv-heads': { type: 'string', default: '32' },
+    vocab: { type: 'string', default: '32000' },
+    seq: { type: 'string', default: '512' },
+    batch: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '1' },
+    steps: { type: 'string', default: '3' },
+    budget: { type: 'string', default: '60' },
+    ckpt: { type: 'string', default: 'true' },
+    json: { type: 'string' },
+  },
+});
+const n = (k: keyof typeof args) => Number(args[k]);
+const [layers, seq, batch, vocab] = [n('layers'), n('seq'), n('batch'), n('vocab')];
+
+await setupBackend(args.backend, args.matmul);
+
+/** Llama-2-7B's config.json with this run's sizes. */
+const rawConfig = {
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  hidden_size: n('hidden'),
+  intermediate_size: n('intermediate'),
+  num_attention_heads: n('heads'),
+  num_key_value_heads: n('kv-heads'),
+  num_hidden_layers: layers,
+  vocab_size: vocab,
+  max_position_embeddings: 4096,
+  rms_norm_eps: 1e-5,
+  rope_theta: 10000.0,
+  hidden_act: 'silu',
+  tie_word_embeddings: false,
+  bos_token_id: 1,
+  eos_token_id: 2,
+  torch_dtype: 'bfloat16',
+};
+
+/** Random bytes from a xorshift stream. */
+function randomBytes(count: number, state: { s: number }): Uint8Array {
+  const out = new Uint8Array(count);
+  let s = state.s;
+  for (let i = 0; i < count; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = s & 0xff;
+  }
+  state.s = s;
+  return out;
+}
+
+function buildModel(): CausalLM {
+  const config = parseModelConfig(rawConfig, '<llama-2-7b shape>');
+  const state = { s: 0x2545f491 };
+  const weights = new Map<string, tf.Tensor>();
+  const quantized = new Map<string, FourBitWeight>();
+  const nf4 = Float32Array.from(NF4_CODE);
+  const dynamic = createDynamicMap(true);
+  for (const spec of parameterSpecs(config)) {
+    const size = spec.shape.reduce((a, d) => a * d, 1);
+    if (isQuantizableParameter(spec)) {
+      const blocks = Math.ceil(size / 64);
+      quantized.set(
+        spec.name,
+        new FourBitWeight({
+          format: 'nf4',
+          shape: [spec.shape[0]!, spec.shape[1]!],
+          packed: randomBytes(Math.ceil(size / 2), state),
+          absmax: {
+            codes: randomBytes(blocks, state),
+            code: dynamic,
+            absmax: Float32Array.from(randomValues(Math.ceil(blocks / 256), 0.01, state), (v) => 0.03 + v),
+            blocksize: 256,
+            offset: 0.04,
+          },
+          code: nf4,
+          blocksize: 64,
+          dtype: 'bfloat16',
+        }),
+      );
+      continue;
+    }
+    const values = spec.kind === 'norm' ? new Float32Array(size).fill(1) : randomValues(size, 0.02, state);
+    weights.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
+  }
+  const generationConfig = parseGenerationConfig({ bos_token_id: 1, eos_token_id: 2 }, '<bench>');
+  return new CausalLM({
+    config,
+    weights,
+    quantized,
+    generationConfig,
+    rawConfig,
+    rawGenerationConfig: writeGenerationConfig(generationConfig),
+  });
+}
+
+const started = performance.now();
+const model = buildModel();
+const afterLoad = memoryMiB();
+const peft = new PeftModel(model, { seed: 1 });
+peft.addAdapter('default', { r: 8, lora_alpha: 16, lora_dropout: 0.05, target_modules: 'all' }, { seed: 1 });
+peft.training = true;
+model.gradientCheckpointing = args.ckpt === 'true';
+model.checkpointGenerators = [peft.rng];
+const vars = peft.trainableVariables();
+const trainable = vars.reduce((a, v) => a + v.size, 0);
+const quantizedParams = [...model.quantized.values()].reduce((a, q) => a + q.shape[0] * q.shape[1], 0);
+const floatParams = [...model.weights.values()].reduce((a, w) => a + w.size, 0);
+console.log(
+  `qlora: ${((quantizedParams + floatParams) / 1e9).toFixed(2)}B parameters (${(quantizedParams / 1e9).toFixed(2)}B ` +
+    `in nf4, ${(model.parameterBytes / 2 ** 30).toFixed(2)} GiB held), ${(trainable / 1e6).toFixed(1)}M trainable, ` +
+    `built in ${((performance.now() - started) / 1000).toFixed(1)} s; device ${afterLoad.liveMiB} MiB live`,
+);
+const ids = tf.tensor2d(
+  Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919 + 13) % vocab),
+  [batch, seq],
+  'int32',
+);
+const optimizer = new MultiTensorAdamW(vars, { lr: 2e-4, weightDecay: 0 });
+const step = (): number => {
+  const { value, grads } = valueAndGrads(() => model.loss({ inputIds: ids }, ids) as tf.Scalar, vars);
+  optimizer.step(grads);
+  const loss = value.dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+};
+const { losses, warmMs, stepMs, leaked } = timeSteps(step, {
+  warmup: n('warmup'),
+  steps: n('steps'),
+  budgetMs: n('budget') * 1000,
+});
+const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
+const mem = memoryMiB();
+console.log(
+  `qlora: warm-up ${warmMs.map((m) => m.toFixed(0)).join(' ')} ms; steps ${stepMs.map((m) => m.toFixed(0)).join(' ')} ms; ` +
+    `losses ${losses.map((l) => l.toFixed(4)).join(' ')}; peak ${mem.poolPeakMiB} MiB; leaked ${leaked}`,
+);
+const line = JSON.stringify({
+  bench: 'gpu-qlora',
+  stack: 'medgpt',
+  mode: 'qlora-nf4',
+  backend: args.backend,
+  matmul: args.matmul,
+  layers,
+  batch,
+  seq,
+  ckpt: model.gradientCheckpointing,
+  params: quantizedParams + floatParams,
+  trainable,
+  weightMiB: Math.round(model.parameterBytes / 2 ** 20),
+  afterLoadMiB: afterLoad.liveMiB,
+  steps: stepMs.length,
+  stepMsMean: Math.round(mean * 10) / 10,
+  tokensPerSec: Math.round((batch * seq) / (mean / 1000)),
+  firstLoss: losses[0],
+  lastLoss: losses.at(-1),
+  peakMiB: mem.poolPeakMiB,
+  liveMiB: mem.liveMiB,
+});
+console.log(line);
+if (args.json) appendFileSync(args.json, `${line}\n`);
+optimizer.dispose();
+ids.dispose();
+peft.dispose();
+model.dispose();
