@@ -19,7 +19,7 @@ export { planTraining, type TrainingPlan } from './training-plan.js';
 // The trainer, the task it trains, callbacks, state
 export { Trainer, type TrainerOptions } from './trainer.js';
 export type { StopReason, TrainResult } from './loop/run-loop.js';
-export type { LossContext, TrainableVariable, TrainingTask } from './training-task.js';
+export type { LossContext, PrepareContext, TrainableVariable, TrainingTask } from './training-task.js';
 export type { CallbackContext, TrainerCallback, TrainerControl } from './trainer-callback.js';
 export {
   initialTrainerState,

@@ -146,6 +146,30 @@ describe('Trainer', () => {
     expect(accumulated.weights[0]![5]).toBeCloseTo(whole.weights[0]![5]!, 5);
   });
 
+  it("awaits the task's prepare before each step's gradients, and trains on what it returns", async () => {
+    // A prepare that replaces every row's labels by one token: the step losses are then those of that
+    // target (different from the collated labels' from the first step on) and fall as it is learnt.
+    const plainTask = new ToyLmTask();
+    const args = { max_steps: 6, gradient_accumulation_steps: 2, save_strategy: 'no' } as const;
+    const plain = losses((await trainer(plainTask, args).train()).logHistory).map(([, loss]) => loss!);
+    plainTask.dispose();
+    const task = new ToyLmTask();
+    const seen: number[] = [];
+    const prepared = Object.assign(task, {
+      prepare: async (batches: readonly ToyBatch[], context: { step: number }) => {
+        seen.push(context.step);
+        await new Promise((resolve) => setImmediate(resolve));
+        return batches.map((b) => ({ ...b, shifted: b.shifted.map((l) => (l === -100 ? l : 5)) }));
+      },
+    });
+    const result = await trainer(prepared, args).train();
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+    const l = losses(result.logHistory).map(([, loss]) => loss!);
+    expect(l[0]).not.toBeCloseTo(plain[0]!, 4); // without prepare the runs are identical
+    expect(l.at(-1)!).toBeLessThan(l[0]! - 0.3);
+    task.dispose();
+  });
+
   it('resumes from a checkpoint with the losses and weights of an uninterrupted run', async () => {
     const args = {
       num_train_epochs: 2,

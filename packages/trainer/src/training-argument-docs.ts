@@ -7,7 +7,11 @@ import {
 } from './training-arguments.js';
 
 /** The kind of value an option takes, for command lines and config files. */
-export type OptionKind = 'string' | 'number' | 'integer' | 'boolean' | 'json' | 'path-or-boolean';
+/**
+ * How an option is written. 'list': names the library takes comma-separated, which the CLI also takes
+ * space-separated after one flag (TRL's `--lora_target_modules q_proj k_proj`).
+ */
+export type OptionKind = 'string' | 'number' | 'integer' | 'boolean' | 'json' | 'path-or-boolean' | 'list';
 
 /** What a front end (the CLI's --help and parser) needs to know about an option. */
 export interface OptionDoc {

@@ -48,6 +48,20 @@ export interface TrainingTask<E, B> {
   takeMetrics?(mode: MetricsMode): Record<string, number>;
   /** Called once before the first step, e.g. to turn on activation checkpointing. */
   onTrainBegin?(): void | Promise<void>;
+  /**
+   * Turns the collated micro-batches of one optimizer step into what `loss` reads, before any gradient
+   * is taken: an RL stage generates its rollouts here (sampling, rewards, reference log-probs), outside
+   * the tape and asynchronously. Default: the batches as collated.
+   */
+  prepare?(batches: readonly B[], context: PrepareContext): Promise<B[]>;
+}
+
+/** What `prepare` knows about the step it prepares. */
+export interface PrepareContext {
+  /** The trainer's seeded stream (saved and restored with checkpoints). */
+  generator: Generator;
+  /** Optimizer steps completed before this one. */
+  step: number;
 }
 
 /** A trainable tf.Variable (its name is the parameter's HF name). */

@@ -13,6 +13,8 @@ export interface TrainingCommandSpec {
   docs: Record<string, OptionDoc>;
   /** The stage's defaults: its options and its TrainingArguments overrides (output_dir ...). */
   defaults: Record<string, unknown>;
+  /** Options that must be given (default: model_name_or_path and train_file_dir). */
+  required?: readonly string[];
   /** The library trainer for a resolved set of options. */
   trainer: (config: Record<string, unknown>, log: (line: string) => void) => StageRunner;
 }
@@ -24,10 +26,11 @@ export function defineTrainingCommand(spec: TrainingCommandSpec): Command {
     summary: spec.summary,
     description: spec.description,
     examples: spec.examples,
-    options: trainingOptionSchema(docs, { ...DEFAULT_TRAINING_ARGUMENTS, ...spec.defaults }, [
-      'model_name_or_path',
-      'train_file_dir',
-    ]),
+    options: trainingOptionSchema(
+      docs,
+      { ...DEFAULT_TRAINING_ARGUMENTS, ...spec.defaults },
+      spec.required ?? ['model_name_or_path', 'train_file_dir'],
+    ),
     run: (options, { io }) => runTrainingCommand(options, docs, io, spec.trainer),
   }) as unknown as Command;
 }

@@ -4,6 +4,8 @@ import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { exportGgufCommand } from './export-gguf.js';
+import { grpoCommand } from './grpo.js';
+import { rlooCommand } from './rloo.js';
 import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
@@ -39,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   simpoCommand,
   cpoCommand,
   ktoCommand,
+  grpoCommand,
+  rlooCommand,
   demoCommand as unknown as Command,
 ];
 

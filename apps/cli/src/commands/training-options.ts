@@ -101,6 +101,7 @@ export function trainingConfig(
     }
     const kind = docs[name]?.kind;
     if (kind === 'json') config[name] = parseJson(name, value as string);
+    else if (kind === 'list') config[name] = Array.isArray(value) ? value.join(',') : value;
     else if (kind === 'path-or-boolean')
       config[name] = value === 'true' ? true : value === 'false' ? false : value;
     else config[name] = value;

@@ -53,8 +53,8 @@ export const dequantize4bitNestedConfig: tf.KernelConfig = {
   backendName: 'cuda',
   kernelFunc: ({ inputs, attrs, backend: b }) => {
     const backend = cudaBackend(b);
-    const names = ['packed', 'code', 'absmaxCodes', 'absmaxCode', 'nestedAbsmax'] as const;
-    const t = inputs as Record<(typeof names)[number], tf.TensorInfo>;
+    type Input = 'packed' | 'code' | 'absmaxCodes' | 'absmaxCode' | 'nestedAbsmax';
+    const t = inputs as Record<Input, tf.TensorInfo>;
     const { shape, blocksize, dtype, nestedBlocksize, offset } =
       attrs as unknown as Dequantize4bitNestedAttrs;
     requireInt32(Dequantize4bitNested, 'packed', t.packed);

@@ -103,6 +103,21 @@ describe('CausalLM', () => {
     expect(Math.abs(summed - oracle.mean * oracle.count)).toBeLessThan(1e-4);
     const logprobs = Array.from(tf.tidy(() => model.tokenLogprobs(inputs(), int2d(labels)).dataSync()));
     expect(Math.abs(-logprobs.reduce((a, b) => a + b, 0) - oracle.mean * oracle.count)).toBeLessThan(1e-4);
+    // With a temperature: log softmax(logits / τ) at the label, from the materialised logits.
+    const tau = 0.7;
+    const scaled = tf.tidy(() =>
+      model.tokenLogprobs(inputs(), int2d(labels), { temperature: tau }).dataSync(),
+    );
+    const direct = tf.tidy(() => {
+      const logits = tf.div(model.forward(inputs()), tau);
+      const shifted = labels.flatMap((row) => [...row.slice(1), -100]);
+      const lsm = tf.logSoftmax(logits).arraySync() as number[][];
+      return shifted.map((l, i) => (l === -100 ? 0 : lsm[i]![l]!));
+    });
+    const err = direct.reduce((m, v, i) => Math.max(m, Math.abs(v - scaled[i]!)), 0);
+    expect(err).toBeLessThan(1e-5);
+    expect(direct.some((v, i) => Math.abs(v - logprobs[i]!) > 1e-3)).toBe(true);
+    expect(() => model.tokenLogprobs(inputs(), int2d(labels), { temperature: 0 })).toThrow(/temperature/);
     model.dispose();
   });
 

@@ -304,22 +304,27 @@ export class CausalLM {
 
   /**
    * Log-probability of each next token under the model, float32 [batch * T]: row b*T + t holds
-   * log p(labels[b, t + 1] | tokens <= t), 0 where that label is ignored (and at each row's end).
+   * log p(labels[b, t + 1] | tokens <= t), 0 where that label is ignored (and at each row's end). With
+   * `temperature`, of the distribution softmax(logits / temperature) the tokens were sampled from (TRL's
+   * GRPO log-probs).
    */
   tokenLogprobs(
     inputs: CausalLMInputs,
     labels: tf.Tensor2D,
-    options: { ignoreIndex?: number } = {},
+    options: { ignoreIndex?: number; temperature?: number } = {},
   ): tf.Tensor1D {
     requireLmHead(this.config, 'tokenLogprobs');
-    return tf.tidy(() =>
-      linearTokenLogprobs(
-        this.hiddenStates(inputs),
-        this.lmHeadWeight,
-        shiftLabels(labels, options.ignoreIndex),
-        options,
-      ),
-    );
+    const temperature = options.temperature ?? 1;
+    if (!(temperature > 0 && Number.isFinite(temperature)))
+      throw new RangeError(`tokenLogprobs: temperature must be a finite number > 0, got ${temperature}`);
+    return tf.tidy(() => {
+      const hidden = this.hiddenStates(inputs);
+      // logits / τ = (hidden / τ) W^T: the head is linear, so the scaled logits never materialise.
+      const scaled = temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature);
+      return linearTokenLogprobs(scaled, this.lmHeadWeight, shiftLabels(labels, options.ignoreIndex), {
+        ignoreIndex: options.ignoreIndex,
+      });
+    });
   }
 
   /**

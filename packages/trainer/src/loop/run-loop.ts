@@ -127,7 +127,10 @@ export class RunLoop<E, B> {
   private async step(): Promise<TrainerControl> {
     const { args, state, schedule, precision, optimizer, task } = this.p;
     const group = nextAccumulationGroup(this.p.iterator, args.gradient_accumulation_steps);
-    const batches = group.batches.map((examples) => task.collate(examples));
+    const collated = group.batches.map((examples) => task.collate(examples));
+    const batches = task.prepare
+      ? await task.prepare(collated, { generator: this.p.generator, step: state.global_step })
+      : collated;
     const step = stepGradients(
       task as TrainingTask<unknown, B>,
       batches,

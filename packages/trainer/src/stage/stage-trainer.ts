@@ -5,7 +5,7 @@ import type { StageResult, StageRunOptions } from './run-stage.js';
 import type { StageHubOptions } from './stage-hub-options.js';
 
 /** What every stage trainer shares: a resolved config, run options, model loading and freeing. */
-export abstract class StageTrainer<C extends ModelOptions> {
+export abstract class StageTrainer<C extends { model_name_or_path: string }> {
   private running = false;
 
   protected constructor(
@@ -24,7 +24,7 @@ export abstract class StageTrainer<C extends ModelOptions> {
   async fetchModels(hub: StageHubOptions): Promise<Record<string, string>> {
     if (this.running) throw new Error('fetchModels() cannot run while train() is running');
     this.run = { ...this.run, hub: { ...this.run.hub, ...hub } };
-    return fetchStageModels(this.config, this.run.hub);
+    return fetchStageModels(this.modelOptions(), this.run.hub);
   }
 
   /** Loads the model and the data, trains, and saves the result to output_dir (see StageResult). */
@@ -42,7 +42,15 @@ export abstract class StageTrainer<C extends ModelOptions> {
 
   /** The model and tokenizer to train (default: --model_name_or_path as a causal LM). */
   protected loadModel(): Promise<StageModel> {
-    return loadStageModel(this.config, {}, this.run.hub);
+    return loadStageModel(this.modelOptions(), {}, this.run.hub);
+  }
+
+  /**
+   * The config under the stage kit's model option names (torch_dtype, target_modules ...). Stages whose
+   * flags carry other names (TRL's ModelConfig: dtype, lora_r ...) translate them here.
+   */
+  protected modelOptions(): ModelOptions {
+    return this.config as unknown as ModelOptions;
   }
 
   protected log(line: string): void {
