@@ -56,4 +56,41 @@ describe('medgpt demo', () => {
     ])
       expect(existsSync(join(dir, 'demo', path)), path).toBe(true);
   });
+
+  it('--pipeline rlhf runs tokenizer -> PT -> SFT -> RM -> RLOO -> chat and says whether the reward rose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medgpt-demo-rlhf-'));
+    let stdout = '';
+    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => undefined, cwd: dir, env: {} };
+    const argv = [
+      '--output_dir',
+      'demo',
+      '--backend',
+      'cpu',
+      '--vocab_size',
+      '600',
+      '--pt_steps',
+      '4',
+      '--sft_steps',
+      '6',
+    ];
+    const { options } = parseArgs(
+      [...argv, '--pipeline', 'rlhf', '--rm_steps', '4', '--rl_steps', '3'],
+      demoCommand.options,
+    );
+    expect(await demoCommand.run(options, { io, positionals: [] })).toBe(0);
+    for (const stage of [
+      '[4/7] supervised fine-tuning',
+      '[5/7] reward model',
+      '[6/7] RLOO of the SFT model',
+      '[7/7] chat',
+    ])
+      expect(stdout).toContain(stage);
+    expect(stdout).toMatch(/rloo data: 1000 records read, 0 invalid; \d+ training prompts/);
+    expect(stdout).toMatch(
+      /reward \(the reward model's score\) -?\d+\.\d{3} -> -?\d+\.\d{3} \((rose|did not rise)/,
+    );
+    expect(stdout).toMatch(/after RLOO: .+\n/);
+    for (const path of ['rm/model.safetensors', 'rloo/model.safetensors', 'rloo/metrics.jsonl'])
+      expect(existsSync(join(dir, 'demo', path)), path).toBe(true);
+  });
 });

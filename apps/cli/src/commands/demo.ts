@@ -10,7 +10,8 @@ import { loadStageDatasets } from '@medgpt/data';
 import { ChatTemplate } from '@medgpt/templates';
 import { loadTokenizer, readTextLines, Tokenizer, trainBpe, type TokenizerJson } from '@medgpt/tokenizer';
 import type { LogEntry, StageResult } from '@medgpt/trainer';
-import { DpoTrainer } from '@medgpt/trainers-pref';
+import { DpoTrainer, RewardTrainer } from '@medgpt/trainers-pref';
+import { RlooTrainer } from '@medgpt/trainers-rl';
 import { PtTrainer, SftTrainer } from '@medgpt/trainers-sft';
 
 import type { CliIo } from '../cli-io.js';
@@ -22,14 +23,21 @@ const QUESTION = '小孩发烧怎么办？';
 
 export const demoCommand = defineCommand({
   name: 'demo',
-  summary: 'train a tiny medical model end to end on the sample data (tokenizer, PT, SFT, DPO, chat), on CPU',
+  summary:
+    'train a tiny medical model end to end on the sample data (tokenizer, PT, SFT, DPO or RM + RLOO, chat), on CPU',
   description:
     "The README's first command. On MedicalGPT's sample data it trains a byte-level BPE tokenizer on the\n" +
     'medical text (data/medicalgpt/pretrain/fever.txt), builds a tiny Qwen2-shaped model with it, continues\n' +
     'pretraining on that text, fine-tunes on medical_sft_1K_format.jsonl (ChatML), aligns it with DPO on\n' +
     "MedicalGPT's preference pairs (reward/dpo_zh_500.jsonl), then answers a medical question. Everything is\n" +
-    'written under --output_dir; each stage prints its loss as it falls, DPO its reward margin as it rises.',
-  examples: ['medgpt demo', 'medgpt demo --output_dir /tmp/demo --pt_steps 40 --sft_steps 60 --dpo_steps 20'],
+    'written under --output_dir; each stage prints its loss as it falls, DPO its reward margin as it rises.\n' +
+    "--pipeline rlhf runs MedicalGPT's second notebook instead: after SFT, a reward model on the preference\n" +
+    "pairs (reward_modeling.py), then RLOO against it (ppo_training.py's stage), and says whether the reward rose.",
+  examples: [
+    'medgpt demo',
+    'medgpt demo --output_dir /tmp/demo --pt_steps 40 --sft_steps 60 --dpo_steps 20',
+    'medgpt demo --pipeline rlhf --rm_steps 40 --rl_steps 30',
+  ],
   options: {
     output_dir: {
       type: 'string',
@@ -52,6 +60,19 @@ export const demoCommand = defineCommand({
     pt_steps: { type: 'integer', default: 100, metavar: 'N', description: 'continued-pretraining steps' },
     sft_steps: { type: 'integer', default: 300, metavar: 'N', description: 'fine-tuning steps' },
     dpo_steps: { type: 'integer', default: 40, metavar: 'N', description: 'DPO steps' },
+    pipeline: {
+      type: 'string',
+      default: 'dpo',
+      choices: ['dpo', 'rlhf'],
+      description: "after SFT: DPO, or a reward model then RLOO (MedicalGPT's RLHF notebook)",
+    },
+    rm_steps: {
+      type: 'integer',
+      default: 40,
+      metavar: 'N',
+      description: 'reward-model steps (--pipeline rlhf)',
+    },
+    rl_steps: { type: 'integer', default: 30, metavar: 'N', description: 'RLOO steps (--pipeline rlhf)' },
     sft_samples: {
       type: 'integer',
       default: 24,
@@ -81,17 +102,22 @@ export const demoCommand = defineCommand({
     const conversations = join(data, 'sft', 'medical_sft_1K_format.jsonl');
     const pairs = join(data, 'reward', 'dpo_zh_500.jsonl');
 
-    say(`\n[1/6] domain tokenizer: byte-level BPE with ${options.vocab_size} ids, trained on ${text}`);
+    const total = options.pipeline === 'rlhf' ? 7 : 6;
+    say(`\n[1/${total}] domain tokenizer: byte-level BPE with ${options.vocab_size} ids, trained on ${text}`);
     const tokenizer = await demoTokenizer(text, options.vocab_size, join(out, 'tokenizer'));
     say(`  "${options.question}" -> ${tokenizer.encode(options.question).length} tokens`);
 
-    say('\n[2/6] a tiny Qwen2-shaped model (2 layers, hidden 128) with that tokenizer, randomly initialised');
+    say(
+      `\n[2/${total}] a tiny Qwen2-shaped model (2 layers, hidden 128) with that tokenizer, randomly initialised`,
+    );
     await createTinyModel(
       { ...TINY_MODEL, seed: options.seed, tokenizer: join(out, 'tokenizer') },
       join(out, 'base'),
     );
 
-    say(`\n[3/6] continued pretraining on the medical text: ${options.pt_steps} steps, every weight trained`);
+    say(
+      `\n[3/${total}] continued pretraining on the medical text: ${options.pt_steps} steps, every weight trained`,
+    );
     const pt = await new PtTrainer(
       {
         ...SCHEDULE,
@@ -112,7 +138,7 @@ export const demoCommand = defineCommand({
     say(`  loss ${lossTrend(pt)}`);
 
     say(
-      `\n[4/6] supervised fine-tuning on ${options.sft_samples} conversations of ${conversations}: ${options.sft_steps} steps`,
+      `\n[4/${total}] supervised fine-tuning on ${options.sft_samples} conversations of ${conversations}: ${options.sft_steps} steps`,
     );
     const sft = await new SftTrainer(
       {
@@ -134,37 +160,15 @@ export const demoCommand = defineCommand({
     if (sft.train.stopReason !== 'completed') return exitCodeFor(sft.train.stopReason, sft.train.signal);
     say(`  loss ${lossTrend(sft)}`);
 
-    say(
-      `\n[5/6] DPO on the short pairs of ${pairs} (prompt + answer <= ${DPO_MAX_CHARS} characters): ${options.dpo_steps} steps,\n` +
-        '      every weight trained, reference log-probs computed once before training',
-    );
-    const dpo = await new DpoTrainer(
-      {
-        ...SCHEDULE,
-        learning_rate: 2e-4,
-        model_name_or_path: join(out, 'sft'),
-        train_file_dir: pairs,
-        output_dir: join(out, 'dpo'),
-        torch_dtype: 'float32',
-        max_source_length: DPO_MAX_CHARS / 2,
-        max_target_length: DPO_MAX_CHARS / 2,
-        precompute_ref_log_probs: true,
-        gradient_checkpointing: false,
-        per_device_train_batch_size: 4,
-        gradient_accumulation_steps: 1,
-        eval_strategy: 'no',
-        max_steps: options.dpo_steps,
-        logging_steps: Math.max(1, Math.round(options.dpo_steps / 5)),
-        save_steps: options.dpo_steps,
-        seed: options.seed,
-      },
-      quiet,
-    ).train();
-    if (dpo.train.stopReason !== 'completed') return exitCodeFor(dpo.train.stopReason, dpo.train.signal);
-    say(`  ${marginTrend(dpo)}`);
+    const aligned = options.pipeline === 'rlhf' ? 'rloo' : 'dpo';
+    const stop =
+      options.pipeline === 'rlhf'
+        ? await rlhfStages(out, conversations, pairs, options, quiet, say)
+        : await dpoStage(out, pairs, options, quiet, say);
+    if (stop !== null) return stop;
 
     const seen = await trainingConversation(conversations, options.sft_samples, tokenizer, SFT_MAX_LENGTH);
-    say(`\n[6/6] chat (greedy decoding)`);
+    say(`\n[${total}/${total}] chat (greedy decoding)`);
     for (const [label, question, reference] of [
       ['a question from the fine-tuning data', seen.question, seen.answer],
       ['a question it has not seen', options.question, null],
@@ -175,8 +179,8 @@ export const demoCommand = defineCommand({
       await answer(join(out, 'pt'), question, io);
       io.stdout('    after SFT:  ');
       await answer(join(out, 'sft'), question, io);
-      io.stdout('    after DPO:  ');
-      await answer(join(out, 'dpo'), question, io);
+      io.stdout(`    after ${aligned === 'dpo' ? 'DPO' : 'RLOO'}: `.padEnd(16));
+      await answer(join(out, aligned), question, io);
     }
 
     const seconds = (performance.now() - started) / 1000;
@@ -185,12 +189,142 @@ export const demoCommand = defineCommand({
     say('  base/       the tiny model before training');
     say('  pt/         after continued pretraining: model, metrics.jsonl, loss.svg, trainer_state.json');
     say('  sft/        after fine-tuning: model, metrics.jsonl, loss.svg, eval_results.json');
-    say('  dpo/        after DPO: model, metrics.jsonl (rewards/margins, rewards/accuracies ...), loss.svg');
+    if (aligned === 'dpo')
+      say(
+        '  dpo/        after DPO: model, metrics.jsonl (rewards/margins, rewards/accuracies ...), loss.svg',
+      );
+    else {
+      say('  rm/         the reward model (a score head on the SFT model): metrics.jsonl (accuracy, margin)');
+      say('  rloo/       after RLOO: model, metrics.jsonl (reward, rewards/reward_model/mean, kl ...)');
+    }
     say('A model this small learns its fine-tuning answers by heart and little beyond them; the pipeline is');
-    say("the same for real models (medgpt pt / sft / dpo with MedicalGPT's flags).");
+    say(
+      `the same for real models (medgpt pt / sft / ${aligned === 'dpo' ? 'dpo' : 'rm / rloo'} with MedicalGPT's flags).`,
+    );
     return EXIT_OK;
   },
 });
+
+type DemoOptions = { dpo_steps: number; rm_steps: number; rl_steps: number; seed: number };
+type Quiet = { log: (line: string) => void };
+
+/** Stage 5 of the default pipeline: DPO on the short pairs. Returns an exit code when it stopped early. */
+async function dpoStage(
+  out: string,
+  pairs: string,
+  options: DemoOptions,
+  quiet: Quiet,
+  say: (line: string) => void,
+): Promise<number | null> {
+  say(
+    `\n[5/6] DPO on the short pairs of ${pairs} (prompt + answer <= ${DPO_MAX_CHARS} characters): ${options.dpo_steps} steps,\n` +
+      '      every weight trained, reference log-probs computed once before training',
+  );
+  const dpo = await new DpoTrainer(
+    {
+      ...SCHEDULE,
+      learning_rate: 2e-4,
+      model_name_or_path: join(out, 'sft'),
+      train_file_dir: pairs,
+      output_dir: join(out, 'dpo'),
+      torch_dtype: 'float32',
+      max_source_length: DPO_MAX_CHARS / 2,
+      max_target_length: DPO_MAX_CHARS / 2,
+      precompute_ref_log_probs: true,
+      gradient_checkpointing: false,
+      per_device_train_batch_size: 4,
+      gradient_accumulation_steps: 1,
+      eval_strategy: 'no',
+      max_steps: options.dpo_steps,
+      logging_steps: Math.max(1, Math.round(options.dpo_steps / 5)),
+      save_steps: options.dpo_steps,
+      seed: options.seed,
+    },
+    quiet,
+  ).train();
+  if (dpo.train.stopReason !== 'completed') return exitCodeFor(dpo.train.stopReason, dpo.train.signal);
+  say(`  ${marginTrend(dpo)}`);
+  return null;
+}
+
+/**
+ * Stages 5 and 6 of MedicalGPT's RLHF notebook: a reward model on the preference pairs (the SFT model
+ * with a score head), then RLOO of the SFT model against it. Returns an exit code when one stopped early.
+ */
+async function rlhfStages(
+  out: string,
+  conversations: string,
+  pairs: string,
+  options: DemoOptions,
+  quiet: Quiet,
+  say: (line: string) => void,
+): Promise<number | null> {
+  say(`\n[5/7] reward model on the short pairs of ${pairs}: ${options.rm_steps} steps, every weight trained`);
+  const rm = await new RewardTrainer(
+    {
+      ...SCHEDULE,
+      learning_rate: 1e-3,
+      model_name_or_path: join(out, 'sft'),
+      train_file_dir: pairs,
+      output_dir: join(out, 'rm'),
+      torch_dtype: 'float32',
+      max_source_length: DPO_MAX_CHARS / 2,
+      max_target_length: DPO_MAX_CHARS / 2,
+      per_device_train_batch_size: 4,
+      gradient_accumulation_steps: 1,
+      eval_strategy: 'no',
+      max_steps: options.rm_steps,
+      logging_steps: Math.max(1, Math.round(options.rm_steps / 5)),
+      save_steps: options.rm_steps,
+      seed: options.seed,
+    },
+    quiet,
+  ).train();
+  if (rm.train.stopReason !== 'completed') return exitCodeFor(rm.train.stopReason, rm.train.signal);
+  say(`  loss ${lossTrend(rm)}`);
+
+  say(
+    `\n[6/7] RLOO of the SFT model against that reward model: ${options.rl_steps} steps, 4 answers per question,\n` +
+      '      sampled by the serving engine from the model as it trains',
+  );
+  const rloo = await new RlooTrainer(
+    {
+      ...SCHEDULE,
+      learning_rate: 1e-4,
+      sft_model_path: join(out, 'sft'),
+      reward_model_path: join(out, 'rm'),
+      train_file_dir: conversations,
+      output_dir: join(out, 'rloo'),
+      max_source_length: SFT_MAX_LENGTH,
+      max_completion_length: 24,
+      num_generations: 4,
+      per_device_train_batch_size: 8,
+      gradient_accumulation_steps: 1,
+      max_steps: options.rl_steps,
+      logging_steps: 1,
+      save_steps: options.rl_steps,
+      seed: options.seed,
+    },
+    quiet,
+  ).train();
+  if (rloo.train.stopReason !== 'completed') return exitCodeFor(rloo.train.stopReason, rloo.train.signal);
+  say(`  ${rewardTrend(rloo)}`);
+  return null;
+}
+
+/** Whether RLOO's mean reward rose: the first and last fifth of its steps, averaged. */
+function rewardTrend(result: StageResult): string {
+  const rewards = result.train.logHistory
+    .filter((e: LogEntry) => e.reward !== undefined)
+    .map((e) => e.reward!);
+  const n = Math.max(1, Math.floor(rewards.length / 5));
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const [first, last] = [avg(rewards.slice(0, n)), avg(rewards.slice(-n))];
+  return (
+    `reward (the reward model's score) ${first.toFixed(3)} -> ${last.toFixed(3)} ` +
+    `(${last > first ? 'rose: the policy moved towards what the reward model prefers' : 'did not rise in this short run'})`
+  );
+}
 
 // DPO keeps the pairs whose prompt + answer fit in this many characters (MedicalGPT's filter).
 const DPO_MAX_CHARS = 160;
