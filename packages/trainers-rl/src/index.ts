@@ -4,6 +4,7 @@
 // Trainers
 export { GrpoTrainer, type RolloutRunOptions } from './grpo/grpo-trainer.js';
 export { RlooTrainer } from './rloo/rloo-trainer.js';
+export { PpoTrainer } from './ppo/ppo-trainer.js';
 
 // Configs (TRL's and MedicalGPT's argument names and defaults)
 export {
@@ -41,7 +42,22 @@ export {
   type RlooOptions,
 } from './rloo/rloo-config.js';
 
+export {
+  KL_ESTIMATORS,
+  PPO_DEFAULTS,
+  PPO_OPTION_DOCS,
+  PPO_TRAINING_DEFAULTS,
+  resolvePpoConfig,
+  type PpoConfig,
+  type PpoConfigInput,
+  type PpoOptions,
+} from './ppo/ppo-config.js';
+
 // Tasks and rollouts
+export { PpoTask, type PpoTaskOptions } from './ppo/ppo-task.js';
+export { ValueModel } from './ppo/value-model.js';
+export { KlController } from './ppo/kl-controller.js';
+export { conversationPrompts } from './rollout/conversation-prompts.js';
 export { RlooTask, type RlooTaskOptions } from './rloo/rloo-task.js';
 export { GrpoTask, type GrpoTaskOptions } from './grpo/grpo-task.js';
 export {

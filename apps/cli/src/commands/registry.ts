@@ -6,6 +6,7 @@ import { evalCommand } from './eval.js';
 import { exportGgufCommand } from './export-gguf.js';
 import { grpoCommand } from './grpo.js';
 import { rlooCommand } from './rloo.js';
+import { ppoCommand } from './ppo.js';
 import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   ktoCommand,
   grpoCommand,
   rlooCommand,
+  ppoCommand,
   demoCommand as unknown as Command,
 ];
 

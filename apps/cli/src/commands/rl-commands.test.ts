@@ -11,6 +11,7 @@ import type { Command } from '../command.js';
 import { formatCommandHelp } from '../format-help.js';
 import { grpoCommand } from './grpo.js';
 import { rlooCommand } from './rloo.js';
+import { ppoCommand } from './ppo.js';
 
 const GRPO_DATA = new URL('../../../../data/medicalgpt/grpo', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-rl-'));
@@ -206,5 +207,49 @@ describe('medgpt grpo', () => {
     for (const name of ['loss', 'reward', 'rewards/reward_model/mean', 'kl'])
       expect(entry[name], name).toBeTypeOf('number');
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
+  });
+
+  it('medgpt ppo trains with a reward model and a value model, writing TRL-named metrics', async () => {
+    const rm = join(dir, 'rm-ppo');
+    await createTinyModel({ seed: 7, hiddenSize: 32, intermediateSize: 64, numLabels: 1 }, rm);
+    const sft = new URL('../../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
+      .pathname;
+    const out = join(dir, 'ppo');
+    const { code, stdout, stderr } = await run(ppoCommand, [
+      '--sft_model_path',
+      base,
+      '--reward_model_path',
+      rm,
+      '--train_file_dir',
+      sft,
+      '--output_dir',
+      out,
+      '--backend',
+      'cpu',
+      '--max_source_length',
+      '32',
+      '--response_length',
+      '6',
+      '--per_device_train_batch_size',
+      '2',
+      '--num_ppo_epochs',
+      '2',
+      '--max_steps',
+      '2',
+      '--logging_steps',
+      '1',
+      '--use_peft',
+      '--lora_r',
+      '4',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/ppo data: 1000 records read, 0 invalid; \d+ training prompts/);
+    const entry = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n')[0]!) as Record<
+      string,
+      number
+    >;
+    for (const name of ['loss', 'objective/kl', 'objective/scores', 'loss/value_avg', 'policy/clipfrac_avg'])
+      expect(entry[name], name).toBeTypeOf('number');
+    expect(existsSync(join(out, 'adapter_config.json'))).toBe(true);
   });
 });

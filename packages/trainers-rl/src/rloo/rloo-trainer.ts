@@ -1,6 +1,4 @@
-import { loadRecords } from '@medgpt/data';
 import { chatTemplateFormat, namedTemplateFormat } from '@medgpt/serving';
-import { shareGptToPairs } from '@medgpt/templates';
 import {
   chatDataSetup,
   StageTrainer,
@@ -12,8 +10,7 @@ import { rewardNames, rewardWeights } from '../config/rollout-options.js';
 import { stageModelOptions } from '../config/trl-model-options.js';
 import type { RolloutRunOptions } from '../grpo/grpo-trainer.js';
 import { builtInReward, type BuiltInReward, type NamedReward } from '../rewards/reward-function.js';
-import { promptExample } from '../rollout/prompt-example.js';
-import type { RolloutExample } from '../rollout/rollout-example.js';
+import { conversationPrompts } from '../rollout/conversation-prompts.js';
 import { runRolloutStage } from '../rollout/run-rollout-stage.js';
 import { resolveRlooConfig, type RlooConfig, type RlooConfigInput } from './rloo-config.js';
 import { RlooTask } from './rloo-task.js';
@@ -50,29 +47,15 @@ export class RlooTrainer extends StageTrainer<RlooConfig> {
     const format = setup.template
       ? namedTemplateFormat(setup.template)
       : chatTemplateFormat(setup.chatTemplate!);
-    // Every row trains (ppo_training.py's validation rows only feed its evaluation, which is not run here).
-    const data = await loadRecords(c.train_file_dir, { stage: 'ppo', family: 'conversation' });
-    const examples: RolloutExample[] = [];
-    let cut = 0;
-    for (const r of data.records) {
-      const { systemPrompt, pairs } = shareGptToPairs(r.value, { toolFormat: c.tool_format });
-      pairs.forEach(([question, answer], k) => {
-        const made = promptExample(
-          question,
-          { question, answer },
-          r.source,
-          format,
-          setup.tokenizer,
-          c.max_source_length,
-          systemPrompt,
-          pairs.slice(0, k),
-        );
-        if (made.cut) cut += 1;
-        examples.push(made.example);
-      });
-    }
+    const { examples, records, invalid, cut } = await conversationPrompts(
+      c.train_file_dir,
+      format,
+      setup.tokenizer,
+      c.max_source_length,
+      c.tool_format,
+    );
     this.log(
-      `rloo data: ${data.report.records} records read, ${data.report.invalid} invalid; ` +
+      `rloo data: ${records} records read, ${invalid} invalid; ` +
         `${examples.length} training prompts (one per human turn)` +
         (cut > 0 ? `; ${cut} prompts cut to max_source_length ${c.max_source_length}` : ''),
     );

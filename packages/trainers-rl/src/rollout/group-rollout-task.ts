@@ -34,6 +34,12 @@ export interface PreparedRollout {
   readonly refLogps: Float32Array | null;
   /** What the loop divides the step's summed loss by. */
   items: number;
+  /** Per completion row: 1 when it ended by the token limit rather than EOS. */
+  readonly truncated: Uint8Array;
+  /** PPO: per-token advantages, value targets and the value model's rollout-time values, [rows * length]. */
+  tokenAdvantages?: Float32Array;
+  returns?: Float32Array;
+  oldValues?: Float32Array;
 }
 
 /** The log-probs of a frozen reference (the base with adapters off, or a loaded copy). */
@@ -254,6 +260,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
     return {
       batch,
       advantages: new Float32Array(batch.rows),
+      truncated: Uint8Array.from(completions, (c) => (c.truncated ? 1 : 0)),
       oldLogps: old ? frozenLogps(o.model, batch, o.sampling.temperature) : null,
       refLogps: o.beta !== 0 && o.reference ? o.reference(batch) : null,
       items: this.itemsOf(batch),
