@@ -21,9 +21,14 @@ if (!process.argv.includes('--no-cuda-bundle')) {
 }
 
 await build({
-  entryPoints: ['gpu-train.ts', 'gpu-sft.ts', 'gpu-dpo.ts', 'gpu-serve.ts', 'gpu-qlora.ts'].map((f) =>
-    join(root, 'bench', f),
-  ),
+  entryPoints: [
+    'gpu-train.ts',
+    'gpu-sft.ts',
+    'gpu-dpo.ts',
+    'gpu-serve.ts',
+    'gpu-qlora.ts',
+    'gpu-grpo.ts',
+  ].map((f) => join(root, 'bench', f)),
   outdir: out,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -48,6 +53,7 @@ await build({
       'json-preview',
       'quant',
       'hub',
+      'trainers-rl',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
@@ -55,4 +61,6 @@ await build({
   },
   logLevel: 'warning',
 });
-console.log(`bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs and gpu-qlora.mjs into ${out}`);
+console.log(
+  `bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs, gpu-qlora.mjs and gpu-grpo.mjs into ${out}`,
+);
