@@ -2,7 +2,8 @@
 // GRPOTrainer), with completions sampled by @medgpt/serving's engine from the live policy.
 
 // Trainers
-export { GrpoTrainer, type RolloutRunOptions } from './grpo/grpo-trainer.js';
+export { GrpoTrainer } from './grpo/grpo-trainer.js';
+export { RolloutTrainer, type RolloutRunOptions } from './rollout/rollout-trainer.js';
 export { RlooTrainer } from './rloo/rloo-trainer.js';
 export { PpoTrainer } from './ppo/ppo-trainer.js';
 

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../args/parse-args.js';
-import { UsageError } from '../args/usage-error.js';
 import { main } from '../cli-main.js';
-import type { CliIo } from '../cli-io.js';
 import type { Command } from '../command.js';
+import type { CliIo } from '../cli-io.js';
 import { formatCommandHelp } from '../format-help.js';
+import { runCommand } from '../testing/run-command.js';
 import { cpoCommand, simpoCommand } from './cpo.js';
 import { dpoCommand } from './dpo.js';
 import { ktoCommand } from './kto.js';
@@ -20,27 +19,7 @@ const PAIRS = new URL('../../../../data/medicalgpt/reward', import.meta.url).pat
 const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-pref-'));
 let base: string;
 
-/** `medgpt <command> ...argv` once the command is found (cli-main's flow). */
-async function run(command: Command, argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd: dir,
-    env: {},
-  };
-  let code: number;
-  try {
-    const parsed = parseArgs(argv, command.options);
-    code = await command.run(parsed.options, { io, positionals: [] });
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    stderr += `${err.message}\n${err.hint ?? ''}`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
-}
+const run = (command: Command, argv: string[]) => runCommand(command, argv, dir);
 
 /** A short run on the sample pairs, with the flags MedicalGPT's run_dpo.sh passes that change nothing here. */
 const shortRun = (out: string) => [

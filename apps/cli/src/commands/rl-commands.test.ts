@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../args/parse-args.js';
-import { UsageError } from '../args/usage-error.js';
-import type { CliIo } from '../cli-io.js';
 import type { Command } from '../command.js';
 import { formatCommandHelp } from '../format-help.js';
+import { runCommand } from '../testing/run-command.js';
 import { grpoCommand } from './grpo.js';
 import { rlooCommand } from './rloo.js';
 import { ppoCommand } from './ppo.js';
@@ -17,27 +15,7 @@ const GRPO_DATA = new URL('../../../../data/medicalgpt/grpo', import.meta.url).p
 const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-rl-'));
 let base: string;
 
-/** `medgpt <command> ...argv` once the command is found (cli-main's flow). */
-async function run(command: Command, argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd: dir,
-    env: {},
-  };
-  let code: number;
-  try {
-    const parsed = parseArgs(argv, command.options);
-    code = await command.run(parsed.options, { io, positionals: [] });
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    stderr += `${err.message}\n${err.hint ?? ''}`;
-    code = 2;
-  }
-  return { code, stdout, stderr };
-}
+const run = (command: Command, argv: string[]) => runCommand(command, argv, dir);
 
 describe('medgpt grpo', () => {
   beforeAll(async () => {

@@ -1,13 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadModel, type CausalLM, type LoadModelOptions } from '@medgpt/models';
-import { BnbError } from '../bnb/bnb-error.js';
-import {
-  bnbQuantizationConfig,
-  parseBnbQuantizationConfig,
-  type BnbQuantizationConfig,
-} from '../bnb/bnb-quantization-config.js';
+import { bnbQuantizationConfig, type BnbQuantizationConfig } from '../bnb/bnb-quantization-config.js';
 import { bnbWeightReader } from './bnb-weight-reader.js';
+import { readQuantizationConfig } from './read-quantization-config.js';
 import { checkKbitOptions, type KbitOptions } from './kbit-options.js';
 import { quantizingReader } from './quantizing-reader.js';
 
@@ -34,24 +28,14 @@ export async function loadKbitModel(
   options: Omit<LoadModelOptions, 'weightReader'> = {},
 ): Promise<LoadedKbitModel> {
   checkKbitOptions(kbit, 'loadKbitModel');
-  const configFile = join(dir, 'config.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(configFile, 'utf8'));
-  } catch (e) {
-    throw new BnbError(configFile, undefined, `cannot read the model config: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  const rawQuant = (raw as Record<string, unknown> | null)?.quantization_config;
-  if (rawQuant !== undefined && rawQuant !== null) {
-    const quantization = parseBnbQuantizationConfig(rawQuant, configFile);
+  const own = await readQuantizationConfig(dir);
+  if (own !== null) {
     const model = await loadModel(dir, {
       ...options,
       ignoreConfigKeys: [...(options.ignoreConfigKeys ?? []), 'quantization_config'],
       weightReader: bnbWeightReader({ keepQuantized: true }),
     });
-    return { model, quantization, prequantized: true };
+    return { model, quantization: own, prequantized: true };
   }
   const dtype = options.dtype === undefined || options.dtype === 'auto' ? kbit.dtype : options.dtype;
   const model = await loadModel(dir, { ...options, weightReader: quantizingReader({ ...kbit, dtype }) });

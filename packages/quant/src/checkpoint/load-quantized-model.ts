@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadModel, type CausalLM, type LoadModelOptions } from '@medgpt/models';
-import { BnbError } from '../bnb/bnb-error.js';
-import { parseBnbQuantizationConfig, type BnbQuantizationConfig } from '../bnb/bnb-quantization-config.js';
+import type { BnbQuantizationConfig } from '../bnb/bnb-quantization-config.js';
 import { bnbWeightReader } from './bnb-weight-reader.js';
+import { readQuantizationConfig } from './read-quantization-config.js';
 
 /** A model loaded by `loadQuantizedModel`, and how its checkpoint was quantised. */
 export interface LoadedQuantizedModel {
@@ -24,20 +22,8 @@ export async function loadQuantizedModel(
   dir: string,
   options: Omit<LoadModelOptions, 'weightReader'> = {},
 ): Promise<LoadedQuantizedModel> {
-  const configFile = join(dir, 'config.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(configFile, 'utf8'));
-  } catch (e) {
-    throw new BnbError(configFile, undefined, `cannot read the model config: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  const rawQuant = (raw as Record<string, unknown> | null)?.quantization_config;
-  if (rawQuant === undefined || rawQuant === null) {
-    return { model: await loadModel(dir, options), quantization: null };
-  }
-  const quantization = parseBnbQuantizationConfig(rawQuant, configFile);
+  const quantization = await readQuantizationConfig(dir);
+  if (quantization === null) return { model: await loadModel(dir, options), quantization: null };
   const model = await loadModel(dir, {
     ...options,
     ignoreConfigKeys: [...(options.ignoreConfigKeys ?? []), 'quantization_config'],

@@ -2,16 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { describe, expect, it } from 'vitest';
-import type { NamedReward } from '../rewards/reward-function.js';
-import { GRPO_FILE, readMetrics, tinyRlSetup } from '../test-support/tiny-rl-setup.js';
+import { GRPO_FILE, LETTER_A, readMetrics, tinyRlSetup } from '../test-support/tiny-rl-setup.js';
 import { GrpoTrainer } from './grpo-trainer.js';
 
 /** A toy format to learn: the share of the completion's characters that are 'a' (dense, so GRPO sees it move). */
-const letterA: NamedReward = {
-  name: 'letter_a',
-  fn: (completions) =>
-    completions.map((t) => (t.length === 0 ? 0 : [...t].filter((ch) => ch === 'a').length / [...t].length)),
-};
 
 const RUN = {
   train_file_dir: GRPO_FILE,
@@ -34,7 +28,7 @@ describe('GrpoTrainer', () => {
     const before = tf.memory().numTensors;
     const result = await new GrpoTrainer(
       { ...RUN, model_name_or_path: base, output_dir: out, max_steps: 12 },
-      { log: (l) => void lines.push(l), progress: false, handleSignals: false, rewardFns: [letterA] },
+      { log: (l) => void lines.push(l), progress: false, handleSignals: false, rewardFns: [LETTER_A] },
     ).train();
     expect(tf.memory().numTensors).toBe(before);
     expect(result.saved).toBe('model');
@@ -80,7 +74,7 @@ describe('GrpoTrainer', () => {
           max_steps: 4,
           ...extra,
         },
-        { log: (l) => void lines.push(l), progress: false, handleSignals: false, rewardFns: [letterA] },
+        { log: (l) => void lines.push(l), progress: false, handleSignals: false, rewardFns: [LETTER_A] },
       ).train();
     const before = tf.memory().numTensors;
     const result = await run('lora', { loss_type: 'grpo', scale_rewards: 'batch', log_completions: true });

@@ -1,3 +1,4 @@
+import { withSftModelPath } from '../config/sft-model-path.js';
 import {
   checkOption,
   ConfigError,
@@ -100,10 +101,8 @@ export const PPO_TRAINING_DEFAULTS: Partial<TrainingArguments> = {
 };
 
 export function resolvePpoConfig(input: PpoConfigInput): PpoConfig {
-  const sft = input.sft_model_path;
-  const withModel = typeof sft === 'string' && sft !== '' ? { ...input, model_name_or_path: sft } : input;
   return resolveStageConfig(
-    withModel as Record<string, unknown>,
+    withSftModelPath(input) as Record<string, unknown>,
     PPO_DEFAULTS,
     'ppo',
     checkPpoOptions,

@@ -1,29 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { describe, expect, it } from 'vitest';
-import type { NamedReward } from '../rewards/reward-function.js';
-import { readMetrics, tinyRlSetup } from '../test-support/tiny-rl-setup.js';
+import { LETTER_A, readMetrics, tinyRlSetup, writeConversations } from '../test-support/tiny-rl-setup.js';
 import { PpoTrainer } from './ppo-trainer.js';
-
-const letterA: NamedReward = {
-  name: 'letter_a',
-  fn: (completions) =>
-    completions.map((t) => [...t].filter((ch) => ch === 'a').length / Math.max(1, [...t].length)),
-};
-
-function writeConversations(dir: string): string {
-  const file = join(dir, 'sft.jsonl');
-  const rows = Array.from({ length: 8 }, (_, i) => ({
-    conversations: [
-      { from: 'human', value: `fever ${i}?` },
-      { from: 'gpt', value: 'rest and fluids' },
-    ],
-  }));
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  return file;
-}
 
 describe('PpoTrainer', () => {
   it('LoRA policy + value model from the reward model: KL 0 at first, epochs reuse the rollouts, TRL metric names', async () => {
@@ -100,7 +80,7 @@ describe('PpoTrainer', () => {
         learning_rate: 3e-2,
         seed: 3,
       },
-      { log: () => {}, progress: false, handleSignals: false, rewardFns: [letterA] },
+      { log: () => {}, progress: false, handleSignals: false, rewardFns: [LETTER_A] },
     ).train();
     const toy = readMetrics(out)
       .filter((e) => e.loss !== undefined)

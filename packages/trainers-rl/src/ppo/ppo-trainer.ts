@@ -1,18 +1,9 @@
 import { resolveModelDir } from '@medgpt/hub';
 import { loadModel } from '@medgpt/models';
-import { chatTemplateFormat, namedTemplateFormat } from '@medgpt/serving';
-import {
-  chatDataSetup,
-  StageTrainer,
-  type ModelOptions,
-  type StageModel,
-  type StageResult,
-} from '@medgpt/trainer';
+import type { StageModel, StageResult } from '@medgpt/trainer';
 import { ROLLOUT_DEFAULTS } from '../config/rollout-options.js';
-import { stageModelOptions } from '../config/trl-model-options.js';
-import type { RolloutRunOptions } from '../grpo/grpo-trainer.js';
-import type { NamedReward } from '../rewards/reward-function.js';
 import { conversationPrompts } from '../rollout/conversation-prompts.js';
+import { RolloutTrainer, type RolloutRunOptions } from '../rollout/rollout-trainer.js';
 import { runRolloutStage } from '../rollout/run-rollout-stage.js';
 import { KlController } from './kl-controller.js';
 import { resolvePpoConfig, type PpoConfig, type PpoConfigInput } from './ppo-config.js';
@@ -32,28 +23,17 @@ import { ValueModel } from './value-model.js';
  * }).train();
  * ```
  */
-export class PpoTrainer extends StageTrainer<PpoConfig> {
-  private readonly rewardFns: readonly NamedReward[];
-
+export class PpoTrainer extends RolloutTrainer<PpoConfig> {
   constructor(config: PpoConfigInput, run: RolloutRunOptions = {}) {
     super(resolvePpoConfig(config), run);
-    this.rewardFns = run.rewardFns ?? [];
-  }
-
-  protected override modelOptions(): ModelOptions {
-    return stageModelOptions(this.config);
   }
 
   protected async trainStage({ model, tokenizer: base }: StageModel): Promise<StageResult> {
     const c = this.config;
-    const setup = chatDataSetup(c.template_name, base);
-    for (const note of setup.notes) this.log(note);
-    const format = setup.template
-      ? namedTemplateFormat(setup.template)
-      : chatTemplateFormat(setup.chatTemplate!);
+    const setup = this.promptSetup(base);
     const data = await conversationPrompts(
       c.train_file_dir,
-      format,
+      setup.format,
       setup.tokenizer,
       c.max_source_length,
       c.tool_format,

@@ -1,3 +1,4 @@
+import { withSftModelPath } from '../config/sft-model-path.js';
 import {
   checkOption,
   ConfigError,
@@ -61,11 +62,8 @@ export const RLOO_TRAINING_DEFAULTS: Partial<TrainingArguments> = {
 };
 
 export function resolveRlooConfig(input: RlooConfigInput): RlooConfig {
-  // ppo_training.py loads the policy from --sft_model_path, else --model_name_or_path.
-  const sft = input.sft_model_path;
-  const withModel = typeof sft === 'string' && sft !== '' ? { ...input, model_name_or_path: sft } : input;
   return resolveStageConfig(
-    withModel as Record<string, unknown>,
+    withSftModelPath(input) as Record<string, unknown>,
     RLOO_DEFAULTS,
     'rloo',
     checkRlooOptions,

@@ -1,40 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { describe, expect, it } from 'vitest';
-import type { NamedReward } from '../rewards/reward-function.js';
-import { readMetrics, tinyRlSetup } from '../test-support/tiny-rl-setup.js';
+import { LETTER_A, readMetrics, tinyRlSetup, writeConversations } from '../test-support/tiny-rl-setup.js';
 import { RlooTrainer } from './rloo-trainer.js';
-
-const letterA: NamedReward = {
-  name: 'letter_a',
-  fn: (completions) =>
-    completions.map((t) => [...t].filter((ch) => ch === 'a').length / Math.max(1, [...t].length)),
-};
-
-/** SFT conversations: 6 one-turn rows and 2 two-turn rows (10 human turns, so 10 prompts). */
-function writeConversations(dir: string): string {
-  const file = join(dir, 'sft.jsonl');
-  const rows = [
-    ...Array.from({ length: 6 }, (_, i) => ({
-      conversations: [
-        { from: 'human', value: `fever ${i}?` },
-        { from: 'gpt', value: 'rest and fluids' },
-      ],
-    })),
-    ...Array.from({ length: 2 }, (_, i) => ({
-      conversations: [
-        { from: 'human', value: `cough ${i}?` },
-        { from: 'gpt', value: 'how long?' },
-        { from: 'human', value: 'two days' },
-        { from: 'gpt', value: 'see a doctor if it lasts' },
-      ],
-    })),
-  ];
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  return file;
-}
 
 describe('RlooTrainer', () => {
   it("ppo_training.py's flags: a reward model scores prompt + completion, KL in the reward, LoRA adapter saved", async () => {
@@ -48,7 +18,7 @@ describe('RlooTrainer', () => {
       {
         sft_model_path: base,
         reward_model_path: rm,
-        train_file_dir: writeConversations(dir),
+        train_file_dir: writeConversations(dir, 6, 2),
         output_dir: out,
         use_peft: true,
         lora_r: 4,
@@ -81,7 +51,7 @@ describe('RlooTrainer', () => {
     const result = await new RlooTrainer(
       {
         model_name_or_path: base,
-        train_file_dir: writeConversations(dir),
+        train_file_dir: writeConversations(dir, 6, 2),
         output_dir: out,
         num_generations: 8,
         per_device_train_batch_size: 16,
@@ -92,7 +62,7 @@ describe('RlooTrainer', () => {
         learning_rate: 3e-2,
         seed: 3,
       },
-      { log: () => {}, progress: false, handleSignals: false, rewardFns: [letterA] },
+      { log: () => {}, progress: false, handleSignals: false, rewardFns: [LETTER_A] },
     ).train();
     expect(result.saved).toBe('model');
     const toy = readMetrics(out)

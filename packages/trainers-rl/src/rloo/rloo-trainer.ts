@@ -1,16 +1,7 @@
-import { chatTemplateFormat, namedTemplateFormat } from '@medgpt/serving';
-import {
-  chatDataSetup,
-  StageTrainer,
-  type ModelOptions,
-  type StageModel,
-  type StageResult,
-} from '@medgpt/trainer';
-import { rewardNames, rewardWeights } from '../config/rollout-options.js';
-import { stageModelOptions } from '../config/trl-model-options.js';
-import type { RolloutRunOptions } from '../grpo/grpo-trainer.js';
-import { builtInReward, type BuiltInReward, type NamedReward } from '../rewards/reward-function.js';
+import type { StageModel, StageResult } from '@medgpt/trainer';
+import { rewardWeights } from '../config/rollout-options.js';
 import { conversationPrompts } from '../rollout/conversation-prompts.js';
+import { RolloutTrainer, type RolloutRunOptions } from '../rollout/rollout-trainer.js';
 import { runRolloutStage } from '../rollout/run-rollout-stage.js';
 import { resolveRlooConfig, type RlooConfig, type RlooConfigInput } from './rloo-config.js';
 import { RlooTask } from './rloo-task.js';
@@ -28,28 +19,17 @@ import { RlooTask } from './rloo-task.js';
  * }).train();
  * ```
  */
-export class RlooTrainer extends StageTrainer<RlooConfig> {
-  private readonly rewardFns: readonly NamedReward[];
-
+export class RlooTrainer extends RolloutTrainer<RlooConfig> {
   constructor(config: RlooConfigInput, run: RolloutRunOptions = {}) {
     super(resolveRlooConfig(config), run);
-    this.rewardFns = run.rewardFns ?? [];
-  }
-
-  protected override modelOptions(): ModelOptions {
-    return stageModelOptions(this.config);
   }
 
   protected async trainStage({ model, tokenizer: base }: StageModel): Promise<StageResult> {
     const c = this.config;
-    const setup = chatDataSetup(c.template_name, base);
-    for (const note of setup.notes) this.log(note);
-    const format = setup.template
-      ? namedTemplateFormat(setup.template)
-      : chatTemplateFormat(setup.chatTemplate!);
+    const setup = this.promptSetup(base);
     const { examples, records, invalid, cut } = await conversationPrompts(
       c.train_file_dir,
-      format,
+      setup.format,
       setup.tokenizer,
       c.max_source_length,
       c.tool_format,
@@ -59,17 +39,13 @@ export class RlooTrainer extends StageTrainer<RlooConfig> {
         `${examples.length} training prompts (one per human turn)` +
         (cut > 0 ? `; ${cut} prompts cut to max_source_length ${c.max_source_length}` : ''),
     );
-    const options = { maxCompletionLength: c.max_completion_length, softPunishCache: c.soft_punish_cache };
-    const builtIn = rewardNames({ reward_funcs: c.reward_funcs, reward_model_path: null }).map((n) =>
-      builtInReward(n as BuiltInReward, options),
-    );
     return runRolloutStage({
       stage: 'rloo',
       config: c,
       model,
       tokenizer: setup.tokenizer,
       examples,
-      rewards: [...builtIn, ...this.rewardFns],
+      rewards: this.rewards(c),
       rewardWeights: (names) => rewardWeights(c, names),
       describe: (rewards) =>
         `rloo: G ${c.num_generations}, β ${c.beta} (KL in the reward), ε ${c.epsilon}/${c.epsilon_high ?? c.epsilon}; ` +

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
+import type { NamedReward } from '../rewards/reward-function.js';
 
 /** MedicalGPT's sample GRPO rows (32 Chinese medical questions with free-text answers). */
 export const GRPO_FILE = new URL('../../../../data/medicalgpt/grpo/sample.jsonl', import.meta.url).pathname;
@@ -25,4 +25,34 @@ export function readMetrics(dir: string): Entry[] {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Entry);
+}
+
+/** A toy reward a tiny random model can learn within a test: the share of 'a' in the completion. */
+export const LETTER_A: NamedReward = {
+  name: 'letter_a',
+  fn: (completions) =>
+    completions.map((t) => [...t].filter((ch) => ch === 'a').length / Math.max(1, [...t].length)),
+};
+
+/** SFT conversations in `dir`: `single` one-turn rows, then `double` two-turn rows. Returns the file. */
+export function writeConversations(dir: string, single = 8, double = 0): string {
+  const file = join(dir, 'sft.jsonl');
+  const rows = [
+    ...Array.from({ length: single }, (_, i) => ({
+      conversations: [
+        { from: 'human', value: `fever ${i}?` },
+        { from: 'gpt', value: 'rest and fluids' },
+      ],
+    })),
+    ...Array.from({ length: double }, (_, i) => ({
+      conversations: [
+        { from: 'human', value: `cough ${i}?` },
+        { from: 'gpt', value: 'how long?' },
+        { from: 'human', value: 'two days' },
+        { from: 'gpt', value: 'see a doctor if it lasts' },
+      ],
+    })),
+  ];
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
 }
