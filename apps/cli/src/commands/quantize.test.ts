@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,10 +145,41 @@ describe('medgpt eval --perplexity', () => {
     expect(Number(scored)).toBe(Number(tokens) - 1);
   });
 
+  it('--choice_file scores multiple-choice questions: per-subject and overall accuracy, JSON output', async () => {
+    const csv = join(root, 'anatomy_val.csv');
+    writeFileSync(
+      csv,
+      'id,question,A,B,C,D,answer\n0,心脏有几个腔?,2,3,4,5,C\n1,"fever, first step?",rest,surgery,x-ray,ct,A\n',
+    );
+    const out = join(root, 'choices.json');
+    const r = await medgpt(
+      'eval',
+      '--model_name_or_path',
+      model,
+      '--choice_file',
+      csv,
+      '--template_name',
+      'none',
+      '--output_file',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^anatomy +\d+\.\d %  \(\d\/2\)$/m);
+    expect(r.stdout).toMatch(/^accuracy \d+\.\d\d % \(\d\/2, 0-shot, [\d.]+ questions\/s\)$/m);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as {
+      total: number;
+      predictions: { logprobs: number[] }[];
+    };
+    expect(json.total).toBe(2);
+    expect(json.predictions[0]!.logprobs).toHaveLength(4);
+  });
+
   it('needs --perplexity, and names a missing file', async () => {
     const none = await medgpt('eval', '--model_name_or_path', model, '--file_path', text);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('nothing to evaluate: give --perplexity');
+    expect(none.stderr).toContain(
+      'nothing to evaluate: give --perplexity --file_path FILE, or --choice_file FILE',
+    );
     const missing = await medgpt(
       'eval',
       '--perplexity',
