@@ -164,7 +164,7 @@ describe('medgpt eval --perplexity', () => {
       out,
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^anatomy +\d+\.\d %  \(\d\/2\)$/m);
+    expect(r.stdout).toMatch(/^anatomy +\d+\.\d % {2}\(\d\/2\)$/m);
     expect(r.stdout).toMatch(/^accuracy \d+\.\d\d % \(\d\/2, 0-shot, [\d.]+ questions\/s\)$/m);
     const json = JSON.parse(readFileSync(out, 'utf8')) as {
       total: number;
