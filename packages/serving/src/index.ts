@@ -18,6 +18,13 @@ export { resolveStopSettings, type StopSettings, type StopSettingsInput } from '
 export { templateEosWarnings, type TemplateEosWarningInput } from './session/template-eos-warnings.js';
 export { loadLoraModel, type LoadLoraModelInput, type LoraModel } from './session/load-lora-model.js';
 
+// Answers from documents (chatpdf.py): retrieval with @medgpt/rag, a cited prompt, a streamed answer
+export {
+  answerFromDocuments,
+  type DocumentAnswer,
+  type DocumentAnswerOptions,
+} from './rag/answer-from-documents.js';
+
 // Chat: multi-turn history and streamed replies
 export { ChatSession, type ChatSessionOptions } from './chat/chat-session.js';
 export { streamReply, type Reply, type ReplyEnd } from './chat/stream-reply.js';

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { chatCommand } from './chat.js';
+import { chatPdfCommand } from './chatpdf.js';
 import { convertCommand } from './convert.js';
 import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   validateCommand as unknown as Command,
   convertCommand as unknown as Command,
   chatCommand as unknown as Command,
+  chatPdfCommand as unknown as Command,
   predictCommand as unknown as Command,
   serveCommand as unknown as Command,
   mergeCommand as unknown as Command,
