@@ -6,6 +6,7 @@ export { GrpoTrainer } from './grpo/grpo-trainer.js';
 export { RolloutTrainer, type RolloutRunOptions } from './rollout/rollout-trainer.js';
 export { RlooTrainer } from './rloo/rloo-trainer.js';
 export { PpoTrainer } from './ppo/ppo-trainer.js';
+export { DistillTrainer } from './distill/distill-trainer.js';
 
 // Configs (TRL's and MedicalGPT's argument names and defaults)
 export {
@@ -54,7 +55,18 @@ export {
   type PpoOptions,
 } from './ppo/ppo-config.js';
 
+export {
+  DISTILL_DEFAULTS,
+  DISTILL_OPTION_DOCS,
+  DISTILL_TRAINING_DEFAULTS,
+  resolveDistillConfig,
+  type DistillConfig,
+  type DistillConfigInput,
+  type DistillOptions,
+} from './distill/distill-config.js';
+
 // Tasks and rollouts
+export { DistillTask, type DistillTaskOptions } from './distill/distill-task.js';
 export { PpoTask, type PpoTaskOptions } from './ppo/ppo-task.js';
 export { ValueModel } from './ppo/value-model.js';
 export { KlController } from './ppo/kl-controller.js';
@@ -122,6 +134,7 @@ export {
 export { maskedMean, maskedVar, maskedWhiten } from './advantages/masked-whiten.js';
 export { gae, type Gae, type GaeOptions } from './advantages/gae.js';
 export { klK1, klK3 } from './losses/kl-estimators.js';
+export { generalizedJsd } from './losses/generalized-jsd.js';
 export { rlooLoss, type RlooLoss, type RlooLossInput, type RlooLossOptions } from './losses/rloo-loss.js';
 export {
   ppoPolicyLoss,

@@ -8,6 +8,7 @@ import { exportGgufCommand } from './export-gguf.js';
 import { grpoCommand } from './grpo.js';
 import { rlooCommand } from './rloo.js';
 import { ppoCommand } from './ppo.js';
+import { distillCommand } from './distill.js';
 import { mergeCommand } from './merge.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
@@ -47,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   grpoCommand,
   rlooCommand,
   ppoCommand,
+  distillCommand,
   demoCommand as unknown as Command,
 ];
 

@@ -10,6 +10,7 @@ import { runCommand } from '../testing/run-command.js';
 import { grpoCommand } from './grpo.js';
 import { rlooCommand } from './rloo.js';
 import { ppoCommand } from './ppo.js';
+import { distillCommand } from './distill.js';
 
 const GRPO_DATA = new URL('../../../../data/medicalgpt/grpo', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'medgpt-cli-rl-'));
@@ -229,5 +230,40 @@ describe('medgpt grpo', () => {
     for (const name of ['loss', 'objective/kl', 'objective/scores', 'loss/value_avg', 'policy/clipfrac_avg'])
       expect(entry[name], name).toBeTypeOf('number');
     expect(existsSync(join(out, 'adapter_config.json'))).toBe(true);
+  });
+
+  it('medgpt distill trains the student on a teacher with the same tokenizer', async () => {
+    const teacher = join(dir, 'teacher');
+    await createTinyModel({ seed: 8, hiddenSize: 32, intermediateSize: 64 }, teacher);
+    const sft = new URL('../../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
+      .pathname;
+    const out = join(dir, 'distill');
+    const { code, stdout, stderr } = await run(distillCommand, [
+      '--model_name_or_path',
+      base,
+      '--teacher_model_name_or_path',
+      teacher,
+      '--train_file_dir',
+      sft,
+      '--output_dir',
+      out,
+      '--backend',
+      'cpu',
+      '--max_prompt_length',
+      '32',
+      '--max_new_tokens',
+      '6',
+      '--per_device_train_batch_size',
+      '2',
+      '--max_steps',
+      '2',
+      '--logging_steps',
+      '1',
+      '--opd_lambda',
+      '0.5',
+    ]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/distill data: 1000 records read, 0 invalid; \d+ samples/);
+    expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
   });
 });

@@ -117,10 +117,14 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
   /** The advantages of a generation batch from its combined rewards (NaN: unscorable). */
   protected abstract advantages(rewards: Float64Array, prepared: readonly PreparedRollout[]): Advantages;
 
-  /** The micro-batch's loss and its metrics (scalars, recorded then disposed by the caller's tidy). */
+  /**
+   * The micro-batch's loss and its metrics (scalars, recorded then disposed by the caller's tidy), from
+   * the policy's per-token log-probs and the temperature-scaled hidden states they came from.
+   */
   protected abstract policyLoss(
     logps: tf.Tensor2D,
     r: PreparedRollout,
+    hidden: tf.Tensor2D,
   ): { loss: tf.Scalar; metrics: Record<string, tf.Scalar | undefined> };
 
   /** The divisor of the micro-batch's loss (see TrainingTask.lossItems). */
@@ -193,7 +197,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
     const r = prepared(batch);
     return tf.tidy(() => {
       const { logps, hidden } = policyLogps(this.o.model, r.batch, this.o.sampling.temperature);
-      const out = this.policyLoss(logps, r);
+      const out = this.policyLoss(logps, r, hidden);
       this.metrics.record('train', {
         ...out.metrics,
         entropy: meanTokenEntropy(hidden, this.o.model.lmHeadWeight, r.batch.mask),
@@ -228,6 +232,9 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
       truncated: c.truncated,
     }));
     const perFunction = await Promise.all(o.rewards.map(async (r) => [...(await r.fn(texts, rows, info))]));
+    // A stage without rewards (distillation) still lays its completions out.
+    if (o.rewards.length === 0)
+      return { rewards: new Float64Array(completions.length), perFunction, metrics: {} };
     const combined = combineRewards(perFunction, o.rewardWeights);
     if (combined.allNull > 0)
       o.log(`${combined.allNull} completion(s) got no reward from any function; their advantage is 0`);
@@ -244,7 +251,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
   }
 
   /** One micro-batch's completions as training rows, with the frozen log-probs the loss needs. */
-  private layout(
+  protected layout(
     examples: readonly RolloutExample[],
     completions: readonly SampledCompletion[],
   ): PreparedRollout {

@@ -52,6 +52,8 @@ export interface RolloutStageParts {
   rewards: readonly NamedReward[];
   /** The weights of all the reward functions, reward model included, in order. */
   rewardWeights: (names: readonly string[]) => number[];
+  /** A stage that learns without rewards (distillation). Default false: at least one is required. */
+  allowNoRewards?: boolean;
   /** The log line describing the run, once the rewards are known. */
   describe: (rewards: readonly NamedReward[]) => string;
   /** The stage's task over the shared options. */
@@ -103,7 +105,7 @@ export async function runRolloutStage(p: RolloutStageParts): Promise<StageResult
       beforeTraining: async (weights) => {
         if (c.reward_model_path !== null)
           rewards.push(await loadRewardModel(c.reward_model_path, p.run, frozen));
-        if (rewards.length === 0)
+        if (rewards.length === 0 && !p.allowNoRewards)
           throw new ConfigError('reward_funcs', '', 'at least one reward function (or --reward_model_path)');
         if (c.beta !== 0) reference = await loadReference(c, p.model, weights, p.run, frozen);
         p.log(p.describe(rewards));
