@@ -226,6 +226,34 @@ function dequantizeCases(): ConformanceCase[] {
     }))
     .concat([
       {
+        name: `Dequantize4bitNested [${rows}, ${cols}] (double-quantised absmax), rounded to bfloat16`,
+        kernels: ['Dequantize4bitNested'],
+        inputs: () => {
+          const blocks = Math.ceil(n / 64);
+          return [
+            words(Math.ceil(n / 8), 199),
+            words(Math.ceil(blocks / 4), 200),
+            f32([256], 201, 0.5),
+            f32([Math.ceil(blocks / 256)], 202, 0.05),
+            f32([16], 196, 0.5),
+          ];
+        },
+        run: (p, codes, code8, nested, c) =>
+          dequantize4bit(
+            p as tf.Tensor1D,
+            {
+              codes: codes as tf.Tensor1D,
+              code: code8 as tf.Tensor1D,
+              absmax: nested as tf.Tensor1D,
+              blocksize: 256,
+              offset: 0.0375,
+            },
+            c as tf.Tensor1D,
+            { shape: [rows, cols], blocksize: 64, dtype: 'bfloat16' },
+          ),
+        tolerance: EXACT,
+      },
+      {
         name: `DequantizeInt8 [${rows}, ${cols}] (signed codes, per-row SCB)`,
         kernels: ['DequantizeInt8'],
         inputs: () => [words(Math.ceil(n / 4), 197), f32([rows], 198, 0.3)],
