@@ -77,6 +77,23 @@ describe('Hub ids in a stage config', () => {
     }
   });
 
+  it("an RL stage's reward model and teacher are fetched too, under their option names", async () => {
+    const dirs = await fetchStageModels(
+      {
+        model_name_or_path: 'medgpt/tiny',
+        reward_model_path: 'medgpt/tiny',
+        teacher_model_name_or_path: 'medgpt/tiny',
+      },
+      { env },
+    );
+    const snapshot = join(env.HF_HUB_CACHE!, 'models--medgpt--tiny', 'snapshots', hub.commit('medgpt/tiny'));
+    expect(dirs).toEqual({
+      model_name_or_path: snapshot,
+      reward_model_path: snapshot,
+      teacher_model_name_or_path: snapshot,
+    });
+  });
+
   it('names the option when an id cannot be resolved', async () => {
     await expect(
       loadStageModel(

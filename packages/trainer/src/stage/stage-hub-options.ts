@@ -17,4 +17,9 @@ export const STAGE_MODEL_DIR_OPTIONS = {
   peft_path: 'adapter',
   /** The preference stages' frozen reference (DPO, KTO). */
   reference_model: 'model',
+  /** The RL stages' models: reward, value, teacher, and ppo_training.py's policy name. */
+  reward_model_path: 'model',
+  value_model_path: 'model',
+  teacher_model_name_or_path: 'model',
+  sft_model_path: 'model',
 } as const satisfies Record<string, HubRepoKind>;

@@ -24,7 +24,8 @@ export abstract class StageTrainer<C extends { model_name_or_path: string }> {
   async fetchModels(hub: StageHubOptions): Promise<Record<string, string>> {
     if (this.running) throw new Error('fetchModels() cannot run while train() is running');
     this.run = { ...this.run, hub: { ...this.run.hub, ...hub } };
-    return fetchStageModels(this.modelOptions(), this.run.hub);
+    // The stage's own model options (RL: reward, value, teacher) and the kit's translated names.
+    return fetchStageModels({ ...this.config, ...this.modelOptions() }, this.run.hub);
   }
 
   /** Loads the model and the data, trains, and saves the result to output_dir (see StageResult). */
