@@ -1,3 +1,4 @@
+import { INT8_INV_127 } from '@medgpt/core-tensor';
 import { BnbError } from './bnb-error.js';
 import { checkValues } from './check-values.js';
 
@@ -74,8 +75,8 @@ export function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** 1/127 as bitsandbytes writes it (`int8_vectorwise_dequant`), a float32 value. */
-export const INV_127 = Math.fround(7.874015718698502e-3);
+/** 1/127 as bitsandbytes writes it (`int8_vectorwise_dequant`), a float32 value (core-tensor's kernels use it too). */
+export const INV_127 = INT8_INV_127;
 
 /**
  * The matrix back from int8 rows as `int8_vectorwise_dequant` computes it: `(int8 * SCB[row]) * (1/127)`,

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { castSafetensorsArray, type SafetensorsDtype } from '@medgpt/core-tensor';
+import { castSafetensorsArray } from '@medgpt/core-tensor';
 import { isQuantizableParameter, parameterSpecs, type ParameterKind } from '@medgpt/models';
 import { bnbConfigJsonText } from '../bnb/bnb-config-json-text.js';
 import type { BnbDtype } from '../bnb/bnb-dtype.js';
@@ -11,6 +11,7 @@ import { dequantizeBnbWeight, quantizeBnbWeight } from '../bnb/bnb-weight.js';
 import type { FourBitQuantType } from '../bnb/quantize-4bit.js';
 import { checkpointWeights } from '../gguf/model-weights.js';
 import { copyModelFiles } from './copy-model-files.js';
+import { STORED_WEIGHT_DTYPE } from './stored-weight-dtype.js';
 import { DequantizationErrors, type DequantizationError } from './dequantization-errors.js';
 import { ShardWriter } from './shard-writer.js';
 
@@ -57,13 +58,6 @@ export interface QuantizeCheckpointResult {
   /** Tokenizer and generation files copied from the source. */
   copied: string[];
 }
-
-const WEIGHT_DTYPE: Partial<Record<SafetensorsDtype, BnbDtype>> = {
-  F32: 'float32',
-  F64: 'float32',
-  BF16: 'bfloat16',
-  F16: 'float16',
-};
 
 /** Whether parameter `name` is a decoder layer's Linear weight, which bitsandbytes quantises. */
 export function isQuantizedLinear(name: string, kind: ParameterKind): boolean {
@@ -135,7 +129,7 @@ export async function quantizeCheckpoint(
                 bits: 4,
                 quantType,
                 compressStatistics: doubleQuant,
-                dtype: WEIGHT_DTYPE[array.dtype]!,
+                dtype: STORED_WEIGHT_DTYPE[array.dtype]!,
                 name: spec.name,
               }
             : { bits: 8, name: spec.name },

@@ -1,16 +1,9 @@
-import { castSafetensorsArray, type SafetensorsDtype } from '@medgpt/core-tensor';
+import { castSafetensorsArray } from '@medgpt/core-tensor';
 import { isQuantizableParameter, type WeightReader } from '@medgpt/models';
 import { bnbQuantizedWeight } from '../bnb/bnb-quantized-weight.js';
-import type { BnbDtype } from '../bnb/bnb-dtype.js';
 import { quantizeBnbWeight } from '../bnb/bnb-weight.js';
 import { checkKbitOptions, type KbitOptions } from './kbit-options.js';
-
-const STORED_DTYPE: Partial<Record<SafetensorsDtype, BnbDtype>> = {
-  F32: 'float32',
-  F64: 'float32',
-  BF16: 'bfloat16',
-  F16: 'float16',
-};
+import { STORED_WEIGHT_DTYPE } from './stored-weight-dtype.js';
 
 /**
  * A `WeightReader` for @medgpt/models' `loadModel` that quantises a float checkpoint's decoder Linear
@@ -30,7 +23,7 @@ export function quantizingReader(options: KbitOptions): WeightReader {
       if (array.shape.length !== 2 || array.shape.some((d, i) => d !== spec.shape[i])) return array;
       const place = { file: checkpoint.fileFor(name), tensor: name };
       const values = castSafetensorsArray(array, 'F32', place).data as Float32Array;
-      const dtype = options.dtype ?? STORED_DTYPE[array.dtype] ?? 'float32';
+      const dtype = options.dtype ?? STORED_WEIGHT_DTYPE[array.dtype] ?? 'float32';
       const w = quantizeBnbWeight(
         values,
         array.shape,
