@@ -28,6 +28,7 @@ await build({
     'gpu-serve.ts',
     'gpu-qlora.ts',
     'gpu-grpo.ts',
+    'gpu-eval.ts',
   ].map((f) => join(root, 'bench', f)),
   outdir: out,
   outExtension: { '.js': '.mjs' },
@@ -54,6 +55,8 @@ await build({
       'quant',
       'hub',
       'trainers-rl',
+      'eval',
+      'rag',
     ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
   ),
   banner: {
@@ -62,5 +65,5 @@ await build({
   logLevel: 'warning',
 });
 console.log(
-  `bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs, gpu-qlora.mjs and gpu-grpo.mjs into ${out}`,
+  `bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs, gpu-qlora.mjs, gpu-grpo.mjs and gpu-eval.mjs into ${out}`,
 );

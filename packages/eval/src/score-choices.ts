@@ -30,8 +30,12 @@ export function scoreNextTokens(
         'int32',
       );
       const logp = tf.logSoftmax(model.logits(tf.gather(hidden, last) as tf.Tensor2D));
-      const rows = logp.arraySync() as number[][];
-      return candidates.map((c, b) => c.map((id) => rows[b]![id]!));
+      // Only the candidates' log-probabilities cross to the host, not rows x vocabulary floats.
+      const vocab = logp.shape[1]!;
+      const flat = candidates.flatMap((c, b) => c.map((id) => b * vocab + id));
+      const picked = tf.gather(tf.reshape(logp, [-1]), tf.tensor1d(flat, 'int32')).dataSync();
+      let k = 0;
+      return candidates.map((c) => c.map(() => picked[k++]!));
     }),
   );
 }
