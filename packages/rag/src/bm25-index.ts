@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { analyseText } from './analyse-text.js';
+import { checkPassage } from './check-passage.js';
 import type { Passage } from './passage.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -136,18 +137,5 @@ function checkUniqueIds(passages: readonly Passage[]): void {
   for (const p of passages) {
     if (seen.has(p.id)) throw new Error(`Bm25Index: passage id ${p.id} appears twice; ids must be unique`);
     seen.add(p.id);
-  }
-}
-
-function checkPassage(p: unknown, i: number): void {
-  const q = (p ?? {}) as Record<string, unknown>;
-  const fields: [string, (v: unknown) => boolean, string][] = [
-    ['id', Number.isInteger, 'an integer'],
-    ['source', (v) => typeof v === 'string', 'a string'],
-    ['line', Number.isInteger, 'an integer'],
-    ['text', (v) => typeof v === 'string', 'a string'],
-  ];
-  for (const [name, ok, form] of fields) {
-    if (!ok(q[name])) throw new Error(`passages[${i}].${name}: expected ${form}`);
   }
 }

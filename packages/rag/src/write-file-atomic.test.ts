@@ -17,6 +17,12 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['index.json']);
   });
 
+  it('writes bytes as they are', async () => {
+    const path = join(dir, 'vectors.bin');
+    await writeFileAtomic(path, Uint8Array.of(0, 0x0a, 0xff));
+    expect([...(await readFile(path))]).toEqual([0, 0x0a, 0xff]);
+  });
+
   it('cleans up its temporary file when the rename fails', async () => {
     await mkdir(join(dir, 'taken'));
     await writeFile(join(dir, 'taken', 'x'), 'x');

@@ -24,6 +24,8 @@ export {
   type DocumentAnswer,
   type DocumentAnswerOptions,
 } from './rag/answer-from-documents.js';
+export { embedTexts, type EmbedTextsOptions } from './rag/embed-texts.js';
+export { TextEmbedder, type LoadTextEmbedderOptions } from './rag/text-embedder.js';
 
 // Chat: multi-turn history and streamed replies
 export { ChatSession, type ChatSessionOptions } from './chat/chat-session.js';

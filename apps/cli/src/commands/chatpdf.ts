@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import type { Retriever } from '@medgpt/rag';
+import type { TextEmbedder } from '@medgpt/serving';
 import { defineCommand, EXIT_OK, type Command } from '../command.js';
 import type { LineInput } from '../chat/line-reader.js';
 import { DEVICE_OPTION } from '../backend-init.js';
@@ -31,7 +33,9 @@ const CHATPDF_OPTIONS = {
   index_file: {
     type: 'string',
     metavar: 'FILE',
-    description: 'the BM25 index: loaded when it exists, else built from --corpus_files and saved there',
+    description:
+      'the BM25 index: loaded when it exists, else built from --corpus_files and saved there; with --sim_model ' +
+      "the passages' vectors likewise in FILE.dense (docs.bm25.json -> docs.bm25.json.dense)",
   },
   query: {
     type: 'list',
@@ -51,7 +55,9 @@ const CHATPDF_OPTIONS = {
   sim_model: {
     type: 'string',
     metavar: 'DIR',
-    description: "chatpdf.py's dense similarity model (accepted; retrieval here is BM25 only so far)",
+    description:
+      "chatpdf.py's similarity model, here a causal LM (Qwen, Llama, Mistral; directory or Hub id) whose " +
+      'mean-pooled hidden states rank passages by cosine, fused with BM25; BERT encoders (text2vec) are not supported',
   },
   backend: {
     type: 'string',
@@ -75,22 +81,29 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
       "MedicalGPT's demo/chatpdf.py: the documents are split into passages (--chunk_size, --chunk_overlap), indexed\n" +
       'with BM25 (a Chinese-aware analyser: character unigrams and bigrams, words for Latin text), and each question\n' +
       'gets its --topn passages numbered [1], [2] ... in a prompt that asks for an answer from them alone; the answer\n' +
-      "streams, then the cited passages are listed with their file and line. PDF and chatpdf.py's dense similarity\n" +
-      'model are not supported yet.',
+      'streams, then the cited passages are listed with their file and line.\n' +
+      "With --sim_model (chatpdf.py's similarity model), passages are also ranked by the cosine of embeddings and the\n" +
+      'two rankings are fused (reciprocal-rank fusion). The embeddings are the mean-pooled final hidden states of a\n' +
+      "causal LM that medgpt loads (Qwen, Llama, Mistral), L2-normalised; chatpdf.py's default, the BERT encoder\n" +
+      'shibing624/text2vec-base-multilingual, is not supported. A base LM is not trained to embed sentences, so check\n' +
+      'that fusion helps on your documents. With --index_file the vectors are kept in FILE.dense, refused when another\n' +
+      '--sim_model or other passages made them (delete it to re-embed). PDF is not supported yet.',
     examples: [
       'medgpt chatpdf --gen_model outputs-sft-merged --corpus_files data/medicalgpt/rag/medical_corpus.txt \\\n' +
         '    --query "肛门病变可能是什么疾病的症状?"',
       'medgpt chatpdf --gen_model Qwen2.5-0.5B-Instruct --corpus_files docs/ --index_file docs.bm25.json',
+      'medgpt chatpdf --gen_model Qwen2.5-0.5B-Instruct --sim_model Qwen/Qwen2.5-0.5B --corpus_files docs/ \\\n' +
+        '    --index_file docs.bm25.json   # also writes docs.bm25.json.dense',
     ],
     options: CHATPDF_OPTIONS,
     async run(options, { io }) {
-      const { Bm25Index, readPassages } = await import('@medgpt/rag');
+      const { Bm25Index, HybridRetriever, openDenseIndex, readPassages } = await import('@medgpt/rag');
       const { answerFromDocuments } = await import('@medgpt/serving');
       const { loadInferenceSession } = await import('../inference/load-inference-session.js');
+      const { loadTextEmbedder } = await import('../inference/load-text-embedder.js');
       const { createLineReader } = await import('../chat/line-reader.js');
       const { UsageError } = await import('../args/usage-error.js');
       const log = (line: string) => io.stderr(`${line}\n`);
-      if (options.sim_model) log('[medgpt] --sim_model: dense retrieval is not built yet; BM25 only');
       let index;
       if (options.index_file && existsSync(options.index_file)) {
         index = await Bm25Index.load(options.index_file);
@@ -126,9 +139,11 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
         io,
         log,
       );
+      let retriever: Retriever = index;
+      let embedder: TextEmbedder | undefined;
       const ask = async (question: string) => {
         io.stdout(`Q: ${question}\nA: `);
-        const answer = await answerFromDocuments(session, index, question, {
+        const answer = await answerFromDocuments(session, retriever, question, {
           topn: options.topn,
           onText: (t) => io.stdout(t),
         });
@@ -137,6 +152,17 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
           io.stdout(`  [${s.n}] ${s.source}:${s.line}  ${s.text.replace(/\s+/g, ' ').slice(0, 80)}\n`);
       };
       try {
+        if (options.sim_model) {
+          // On the backend the session started; the vectors sit beside the BM25 index.
+          const sim = (embedder = await loadTextEmbedder(options.sim_model, io, log));
+          const dense = await openDenseIndex(index.passages, {
+            model: sim.id,
+            embed: (texts) => sim.embed(texts),
+            path: options.index_file === undefined ? undefined : `${options.index_file}.dense`,
+            log,
+          });
+          retriever = new HybridRetriever(index, dense, (q) => sim.embedQuery(q));
+        }
         if (options.query && options.query.length > 0) for (const q of options.query) await ask(q);
         else {
           const reader = createLineReader(setup.input ?? process.stdin, io);
@@ -145,6 +171,7 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
           reader.close();
         }
       } finally {
+        embedder?.dispose();
         session.dispose();
       }
       return EXIT_OK;

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
-import { Bm25Index, readPassages } from '@medgpt/rag';
+import { Bm25Index, DenseIndex, HybridRetriever, readPassages, type Passage } from '@medgpt/rag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InferenceSession } from '../session/inference-session.js';
 import { createForcedReplyModel } from '../testing/create-forced-reply-model.js';
@@ -35,6 +35,22 @@ describe('answerFromDocuments', () => {
     expect(answer.retrieved).toBe(3);
     expect(answer.sources[0]).toMatchObject({ n: 1, source: CORPUS, line: 1 });
     expect(answer.sources[0]!.text).toContain(first.问);
+  });
+
+  it('takes any retriever: a HybridRetriever cites a passage only the dense ranking found', async () => {
+    const texts = ['发热时多喝水。', '咳嗽应拍胸片。', '体温升高可服退烧药。'];
+    const passages: Passage[] = texts.map((text, id) => ({ id, source: 'hand.txt', line: id + 1, text }));
+    // Hand-made vectors (axis 0: fever): passage 2 is about fever but shares no term with the question.
+    const vectors = [
+      [1, 0.1],
+      [0, 1],
+      [0.9, 0.1],
+    ].map((v) => Float32Array.from(v));
+    const dense = new DenseIndex(passages, vectors, { name: 'hand-made', dimension: 2 });
+    const retriever = new HybridRetriever(new Bm25Index(passages), dense, () => Float32Array.of(1, 0));
+    const answer = await answerFromDocuments(session, retriever, '发热怎么办', { topn: 2 });
+    expect(answer.text).toBe('cf [1]');
+    expect(answer.sources.map((s) => s.line)).toEqual([1, 3]);
   });
 
   it('says there is not enough information when nothing matches, without generating', async () => {

@@ -1,5 +1,5 @@
 import { streamText } from '@medgpt/models';
-import { buildCitedPrompt, type Bm25Index, type CitedSource } from '@medgpt/rag';
+import { buildCitedPrompt, type CitedSource, type Retriever } from '@medgpt/rag';
 import type { InferenceSession } from '../session/inference-session.js';
 
 export interface DocumentAnswerOptions {
@@ -15,23 +15,24 @@ export interface DocumentAnswerOptions {
 export interface DocumentAnswer {
   text: string;
   sources: CitedSource[];
-  /** Passages the index returned for the question before the prompt was fitted to maxChars. */
+  /** Passages the retriever returned for the question before the prompt was fitted to maxChars. */
   retrieved: number;
 }
 
 /**
- * chatpdf.py's predict: the question's best passages from `index` (BM25), numbered in a prompt that asks
+ * chatpdf.py's predict: the question's best passages from `retriever` (a Bm25Index, or a HybridRetriever
+ * fusing BM25 with embedding similarity), numbered in a prompt that asks
  * for an answer from them alone (buildCitedPrompt), rendered by the session's template as a single-turn
  * chat and answered with the session's generation settings, streamed. No passage found: chatpdf.py's
  * "not enough relevant information" answer, without generating.
  */
 export async function answerFromDocuments(
   session: InferenceSession,
-  index: Bm25Index,
+  retriever: Retriever,
   question: string,
   options: DocumentAnswerOptions = {},
 ): Promise<DocumentAnswer> {
-  const hits = index.search(question, options.topn ?? 5);
+  const hits = await retriever.search(question, options.topn ?? 5);
   if (hits.length === 0) {
     const text = '没有提供足够的相关信息';
     options.onText?.(text);
