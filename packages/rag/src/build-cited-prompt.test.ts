@@ -29,6 +29,15 @@ describe('buildCitedPrompt', () => {
     expect(buildCitedPrompt('发烧怎么办？', hits, { maxChars: [...none].length }).sources).toEqual([]);
   });
 
+  it('keeps a PDF passage’s page in its source', () => {
+    const pdfHit = { passage: { id: 0, source: 'a.pdf', page: 2, line: 3, text: '血糖' }, score: 1 };
+    expect(buildCitedPrompt('血糖?', [pdfHit], { maxChars: 10_000 }).sources).toStrictEqual([
+      { n: 1, source: 'a.pdf', page: 2, line: 3, text: '血糖' },
+    ]);
+    // No page key at all for other files, so sources compare and serialise as before.
+    expect(Object.keys(buildCitedPrompt('q', hits, { maxChars: 10_000 }).sources[0]!)).not.toContain('page');
+  });
+
   it('never cuts the question: too small a budget is an error', () => {
     const need = [...`${head}\n\n问题:\nq`].length;
     expect(() => buildCitedPrompt('q', hits, { maxChars: need - 1 })).toThrow(

@@ -4,6 +4,8 @@ import type { Passage } from './passage.js';
 export interface CitedSource {
   n: number;
   source: string;
+  /** The PDF page, for a passage read from a PDF (cite it as `file p.N`). */
+  page?: number;
   line: number;
   text: string;
 }
@@ -31,6 +33,7 @@ export function buildCitedPrompt(
   const sources = hits.map(({ passage: p }, i) => ({
     n: i + 1,
     source: p.source,
+    ...(p.page === undefined ? {} : { page: p.page }),
     line: p.line,
     text: p.text,
   }));

@@ -12,8 +12,9 @@ export interface ReadPassagesOptions {
 }
 
 /**
- * Reads files and directories (see readDocuments) into passages: one per .txt line, .jsonl record or
- * Markdown paragraph, long ones split by chunkText into several passages with the same source and line.
+ * Reads files and directories (see readDocuments) into passages: one per .txt line, .jsonl record, or
+ * Markdown or PDF paragraph (a PDF's keeping its page), long ones split by chunkText into several
+ * passages with the same source, page and line.
  * Ids run 0, 1, 2, ... in reading order.
  */
 export async function readPassages(
@@ -24,9 +25,11 @@ export async function readPassages(
   if (chunk) checkChunkOptions(chunk);
   const passages: Passage[] = [];
   for (const doc of await readDocuments(paths)) {
-    for (const { line, text } of splitDocument(doc)) {
+    for (const { page, line, text } of splitDocument(doc)) {
       for (const piece of chunk ? chunkText(text, chunk) : [text]) {
-        passages.push({ id: passages.length, source: doc.source, line, text: piece });
+        const passage: Passage = { id: passages.length, source: doc.source, line, text: piece };
+        if (page !== undefined) passage.page = page;
+        passages.push(passage);
       }
     }
   }

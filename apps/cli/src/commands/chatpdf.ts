@@ -21,7 +21,7 @@ const CHATPDF_OPTIONS = {
   corpus_files: {
     type: 'list',
     metavar: 'FILE',
-    description: 'documents: .txt (a passage per line), .md, .jsonl, or directories of them',
+    description: 'documents: .txt (a passage per line), .md, .jsonl, .pdf, or directories of them',
   },
   chunk_size: { type: 'integer', default: 100, metavar: 'N', description: 'characters per passage' },
   chunk_overlap: {
@@ -81,13 +81,13 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
       "MedicalGPT's demo/chatpdf.py: the documents are split into passages (--chunk_size, --chunk_overlap), indexed\n" +
       'with BM25 (a Chinese-aware analyser: character unigrams and bigrams, words for Latin text), and each question\n' +
       'gets its --topn passages numbered [1], [2] ... in a prompt that asks for an answer from them alone; the answer\n' +
-      'streams, then the cited passages are listed with their file and line.\n' +
+      'streams, then the cited passages are listed with their file and line (page for a PDF).\n' +
       "With --sim_model (chatpdf.py's similarity model), passages are also ranked by the cosine of embeddings and the\n" +
       'two rankings are fused (reciprocal-rank fusion). The embeddings are the mean-pooled final hidden states of a\n' +
       "causal LM that medgpt loads (Qwen, Llama, Mistral), L2-normalised; chatpdf.py's default, the BERT encoder\n" +
       'shibing624/text2vec-base-multilingual, is not supported. A base LM is not trained to embed sentences, so check\n' +
       'that fusion helps on your documents. With --index_file the vectors are kept in FILE.dense, refused when another\n' +
-      '--sim_model or other passages made them (delete it to re-embed). PDF is not supported yet.',
+      '--sim_model or other passages made them (delete it to re-embed).',
     examples: [
       'medgpt chatpdf --gen_model outputs-sft-merged --corpus_files data/medicalgpt/rag/medical_corpus.txt \\\n' +
         '    --query "肛门病变可能是什么疾病的症状?"',
@@ -149,7 +149,9 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
         });
         io.stdout('\n');
         for (const s of answer.sources)
-          io.stdout(`  [${s.n}] ${s.source}:${s.line}  ${s.text.replace(/\s+/g, ' ').slice(0, 80)}\n`);
+          io.stdout(
+            `  [${s.n}] ${s.page === undefined ? `${s.source}:${s.line}` : `${s.source} p.${s.page}`}  ${s.text.replace(/\s+/g, ' ').slice(0, 80)}\n`,
+          );
       };
       try {
         if (options.sim_model) {
