@@ -1,6 +1,5 @@
 // Public surface of this folder; re-exported by src/index.ts. Loading it silences tfjs-backend-cpu's
-// banner and installs our cpu/wasm kernels (KERNELS.md).
-import { registerBackendKernels } from './register-backend-kernels.js';
+// banner (our kernels are registered by kernels/index.ts).
 import { silenceCpuBanner } from './silence-cpu-banner.js';
 
 export {
@@ -22,8 +21,6 @@ export {
 } from './select-backend.js';
 export { initBackend, type InitBackendOptions } from './init-backend.js';
 export { formatBackendReport } from './format-backend-report.js';
-export { registerBackendKernels, restoreStockKernels, stockKernel } from './register-backend-kernels.js';
 export { silenceCpuBanner } from './silence-cpu-banner.js';
 
 silenceCpuBanner();
-registerBackendKernels();

@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { Attention } from '../kernels/Attention.js';
-import { AttentionGrad } from '../kernels/AttentionGrad.js';
+import { tf } from '../tf.js';
+import { Attention, AttentionGrad } from '../kernel-names.js';
 
 /**
  * Gradient of Attention: saves q, k, v, the mask, the segment ids and the output only; AttentionGrad
@@ -38,5 +37,3 @@ export const attentionGradConfig: tf.GradConfig = {
     };
   },
 };
-
-tf.registerGradient(attentionGradConfig);

@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { CrossEntropy } from '../kernels/CrossEntropy.js';
-import { CrossEntropyGrad } from '../kernels/CrossEntropyGrad.js';
+import { tf } from '../tf.js';
+import { CrossEntropy, CrossEntropyGrad } from '../kernel-names.js';
 
 /** Gradient of CrossEntropy: one CrossEntropyGrad kernel over the saved logits and labels. */
 export const crossEntropyGradConfig: tf.GradConfig = {
@@ -16,5 +15,3 @@ export const crossEntropyGradConfig: tf.GradConfig = {
     };
   },
 };
-
-tf.registerGradient(crossEntropyGradConfig);

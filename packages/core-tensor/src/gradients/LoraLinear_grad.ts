@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { LoraLinear } from '../kernels/LoraLinear.js';
-import { LoraLinearGrad } from '../kernels/LoraLinearGrad.js';
+import { tf } from '../tf.js';
+import { LoraLinear, LoraLinearGrad } from '../kernel-names.js';
 
 /**
  * Gradient of LoraLinear: one LoraLinearGrad launch gives dx, dA and dB. Saved: x, the weight (an alias,
@@ -35,5 +34,3 @@ export const loraLinearGradConfig: tf.GradConfig = {
     };
   },
 };
-
-tf.registerGradient(loraLinearGradConfig);

@@ -1,5 +1,5 @@
-import { tf } from '../../tf.js';
-import { PhiloxDropout } from '../kernels/PhiloxDropout.js';
+import { tf } from '../tf.js';
+import { PhiloxDropout } from '../kernel-names.js';
 
 /** d(x * mask) / dx = mask: the same kernel with the same attrs, applied to dy. Nothing is saved. */
 export const philoxDropoutGradConfig: tf.GradConfig = {
@@ -8,5 +8,3 @@ export const philoxDropoutGradConfig: tf.GradConfig = {
     x: () => tf.engine().runKernel(PhiloxDropout, { x: dy as tf.Tensor }, attrs) as tf.Tensor,
   }),
 };
-
-tf.registerGradient(philoxDropoutGradConfig);

@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { RmsNorm } from '../kernels/RmsNorm.js';
-import { RmsNormGrad } from '../kernels/RmsNormGrad.js';
+import { tf } from '../tf.js';
+import { RmsNorm, RmsNormGrad } from '../kernel-names.js';
 
 /** Gradient of RmsNorm: one RmsNormGrad launch gives dx and dweight. */
 export const rmsNormGradConfig: tf.GradConfig = {
@@ -16,5 +15,3 @@ export const rmsNormGradConfig: tf.GradConfig = {
     return { x: () => dx!, weight: () => dWeight! };
   },
 };
-
-tf.registerGradient(rmsNormGradConfig);

@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { Rope } from '../kernels/Rope.js';
-import { RopeGrad } from '../kernels/RopeGrad.js';
+import { tf } from '../tf.js';
+import { Rope, RopeGrad } from '../kernel-names.js';
 
 /**
  * Gradient of Rope with respect to q and k: one RopeGrad launch. Only the positions are saved; the
@@ -24,5 +23,3 @@ export const ropeGradConfig: tf.GradConfig = {
     };
   },
 };
-
-tf.registerGradient(ropeGradConfig);

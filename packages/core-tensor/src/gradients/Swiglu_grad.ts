@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { Swiglu } from '../kernels/Swiglu.js';
-import { SwigluGrad } from '../kernels/SwigluGrad.js';
+import { tf } from '../tf.js';
+import { Swiglu, SwigluGrad } from '../kernel-names.js';
 
 /** Gradient of Swiglu: one SwigluGrad launch gives dgate and dup. */
 export const swigluGradConfig: tf.GradConfig = {
@@ -15,5 +14,3 @@ export const swigluGradConfig: tf.GradConfig = {
     return { gate: () => dGate!, up: () => dUp! };
   },
 };
-
-tf.registerGradient(swigluGradConfig);

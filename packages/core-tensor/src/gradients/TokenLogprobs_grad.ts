@@ -1,6 +1,5 @@
-import { tf } from '../../tf.js';
-import { TokenLogprobs } from '../kernels/TokenLogprobs.js';
-import { TokenLogprobsGrad } from '../kernels/TokenLogprobsGrad.js';
+import { tf } from '../tf.js';
+import { TokenLogprobs, TokenLogprobsGrad } from '../kernel-names.js';
 
 /** Gradient of TokenLogprobs: one TokenLogprobsGrad kernel over the saved logits and labels. */
 export const tokenLogprobsGradConfig: tf.GradConfig = {
@@ -16,5 +15,3 @@ export const tokenLogprobsGradConfig: tf.GradConfig = {
     };
   },
 };
-
-tf.registerGradient(tokenLogprobsGradConfig);

@@ -1,26 +1,7 @@
 // Kernel AdamWUpdate: one torch.optim.AdamW step (amsgrad off) for one parameter tensor, in one
 // launch. Hyperparameters and the step are attrs, so a step uploads no scalars.
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from '../../ops/kernels/js-kernel.js';
-
-/** Kernel name (see AdamWUpdateAttrs for inputs, outputs and arithmetic). */
-export const AdamWUpdate = 'AdamWUpdate';
-
-/**
- * Inputs `param`, `grad`, `m` (exp_avg), `v` (exp_avg_sq): float32, one shape. Outputs
- * [param, m, v] after step number `step` (1 for the first), with torch's arithmetic:
- *   param *= 1 - lr * weightDecay
- *   m = beta1 * m + (1 - beta1) * grad;  v = beta2 * v + (1 - beta2) * grad^2
- *   param -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
- */
-export interface AdamWUpdateAttrs extends tf.NamedAttrMap {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  step: number;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { AdamWUpdate, type AdamWUpdateAttrs } from '../kernel-names.js';
 
 // Float64 throughout; m and v are rounded to float32 before use, as they are stored.
 export const adamWUpdateHostKernel: HostKernelImpl = ({ param, grad, m, v }, attrs) => {
@@ -57,4 +38,7 @@ export const adamWUpdateHostKernel: HostKernelImpl = ({ param, grad, m, v }, att
   ];
 };
 
-registerHostKernel(AdamWUpdate, adamWUpdateHostKernel);
+export const adamWUpdateConfig: HostKernelConfig = {
+  kernelName: AdamWUpdate,
+  kernelFunc: hostKernelFunc(adamWUpdateHostKernel),
+};

@@ -1,4 +1,3 @@
-import type { tf } from '../../tf.js';
 import {
   attentionDims,
   firstVisibleKey,
@@ -8,37 +7,9 @@ import {
   type AttentionDims,
   type KeyFilter,
 } from './attention-keys.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { axpy, dot } from './vector-loops.js';
-import { attentionWasmKernel } from './wasm/Attention.js';
-
-/**
- * Kernel name: causal scaled-dot-product attention with grouped-query heads, token-major 2-D layout.
- * Inputs: `q` float32 [B*Tq, H*D], `k` and `v` float32 [B*S, Hkv*D], `attentionMask` int32 [B, S]
- * (nonzero = real key), `segmentIds` int32 [B, S] (packed-sample id of each key position; read only when
- * attr `hasSegmentIds`, otherwise any tensor, e.g. the mask again). Output float32 [B*Tq, H*D]. Query
- * row i of a sequence sits at absolute position p = queryOffset + i and sees key j iff j <= p,
- * mask[b, j] != 0, with segments segmentIds[b, j] == segmentIds[b, p], and, with a sliding window W,
- * p - j < W (HF's `kv_idx > q_idx - sliding_window`: W keys counting itself). A row that sees no key
- * outputs 0.
- */
-export const Attention = 'Attention';
-
-export interface AttentionAttrs extends tf.NamedAttrMap {
-  batch: number;
-  numHeads: number;
-  numKvHeads: number;
-  scale: number;
-  /** Keys a query sees counting itself; 0 means no window. */
-  slidingWindow: number;
-  /** Absolute position of the first query row (the KV-cache length before these queries). */
-  queryOffset: number;
-  /**
-   * Whether the `segmentIds` input holds real segment ids. A flag rather than an all-equal ids tensor,
-   * so unpacked batches allocate nothing for it.
-   */
-  hasSegmentIds: boolean;
-}
+import { Attention } from '../kernel-names.js';
 
 // Keys are visited in blocks: the scores of a block are computed first, then the running max and the
 // accumulator are rescaled once per block (online softmax), as a tiled device kernel would do.
@@ -120,4 +91,7 @@ function attentionForward(
   }
 }
 
-registerHostKernel(Attention, attentionHostKernel, { wasm: attentionWasmKernel });
+export const attentionConfig: HostKernelConfig = {
+  kernelName: Attention,
+  kernelFunc: hostKernelFunc(attentionHostKernel),
+};

@@ -7,18 +7,9 @@ import {
   type AttentionDims,
   type KeyFilter,
 } from './attention-keys.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { axpy, dot } from './vector-loops.js';
-import { attentionGradWasmKernel } from './wasm/Attention.js';
-
-/**
- * Kernel name: backward of Attention. Inputs `q`, `k`, `v`, `attentionMask`, `segmentIds` (as the
- * forward), `out` (the forward's output) and `dy` (shaped like out); attrs as Attention. Outputs
- * [dq, dk, dv] shaped like q, k, v. The probabilities are recomputed row by row from q and k
- * (flash-attention style), so nothing of size [B, H, Tq, S] is saved or allocated. Rows that saw no key
- * contribute nothing.
- */
-export const AttentionGrad = 'AttentionGrad';
+import { AttentionGrad } from '../kernel-names.js';
 
 // With P = softmax(scale * q k^T) over visible keys and O = P v:
 //   dv_j += P_ij dy_i,  dP_ij = dy_i . v_j,  dS_ij = P_ij (dP_ij - dy_i . O_i),
@@ -121,4 +112,7 @@ function attentionBackward(inp: BackwardInputs, dims: AttentionDims, res: Backwa
   }
 }
 
-registerHostKernel(AttentionGrad, attentionGradHostKernel, { wasm: attentionGradWasmKernel });
+export const attentionGradConfig: HostKernelConfig = {
+  kernelName: AttentionGrad,
+  kernelFunc: hostKernelFunc(attentionGradHostKernel),
+};

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../index.js';
-import { stockKernel } from '../register-backend-kernels.js';
+import { tf } from '../index.js';
+import { stockKernel } from './register-all-kernels.js';
 
 /** Runs tfjs's own kernel (the one we replaced) on the active backend. */
 function runStock(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {

@@ -1,7 +1,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { tf } from '../../../tf.js';
-import { batchMatMulF32 } from '../matmul-f32.js';
-import { matMulGeometry } from '../matmul-geometry.js';
+import { tf } from '../tf.js';
+import { batchMatMulF32 } from './matmul-f32.js';
+import { matMulGeometry } from './matmul-geometry.js';
 
 /**
  * cpu BatchMatMul over packed 4x4 tiles, 2-6x tfjs's cpu kernel (KERNELS.md). Non-float32 operands go to

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../../index.js';
-import { stockKernel } from '../../register-backend-kernels.js';
-import { wasmBatchMatMulConfig } from './BatchMatMul.js';
+import { tf } from '../index.js';
+import { stockKernel } from './register-all-kernels.js';
+import { wasmBatchMatMulConfig } from './BatchMatMul_wasm.js';
 
 /** tfjs's wasm kernel, recording the operand shapes and flags of every call it gets. */
 function recordingStock() {

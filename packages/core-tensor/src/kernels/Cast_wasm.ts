@@ -1,5 +1,5 @@
-import { tf } from '../../../tf.js';
-import { aliasInput } from '../alias-input.js';
+import { tf } from '../tf.js';
+import { aliasInput } from './alias-input.js';
 
 /**
  * wasm Cast to the input's own dtype as an alias of the input (refcount + 1) rather than tfjs's copy:

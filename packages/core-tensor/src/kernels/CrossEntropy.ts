@@ -1,19 +1,6 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { classAt, rowLogSumExp } from './logits-row.js';
-import { crossEntropyWasmKernel } from './wasm/Logits.js';
-
-/**
- * Kernel name: softmax cross-entropy of `logits` float32 [N, V] against `labels` int32 [N]. Rows whose
- * label is `ignoreIndex` are skipped. Output: a float32 scalar, the sum of -log softmax(row)[label]
- * ('sum') or that sum over the number of counted rows ('mean'; 0 when every row is ignored).
- */
-export const CrossEntropy = 'CrossEntropy';
-
-export interface CrossEntropyAttrs extends tf.NamedAttrMap {
-  ignoreIndex: number;
-  reduction: 'mean' | 'sum';
-}
+import { CrossEntropy, type CrossEntropyAttrs } from '../kernel-names.js';
 
 export const crossEntropyHostKernel: HostKernelImpl = ({ logits, labels }, attrs) => {
   const { ignoreIndex, reduction } = attrs as CrossEntropyAttrs;
@@ -33,4 +20,7 @@ export const crossEntropyHostKernel: HostKernelImpl = ({ logits, labels }, attrs
   return { values: new Float32Array([loss]), shape: [] };
 };
 
-registerHostKernel(CrossEntropy, crossEntropyHostKernel, { wasm: crossEntropyWasmKernel });
+export const crossEntropyConfig: HostKernelConfig = {
+  kernelName: CrossEntropy,
+  kernelFunc: hostKernelFunc(crossEntropyHostKernel),
+};

@@ -1,14 +1,6 @@
-import type { CrossEntropyAttrs } from './CrossEntropy.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { classAt, softmaxMinusOneHot } from './logits-row.js';
-import { crossEntropyGradWasmKernel } from './wasm/Logits.js';
-
-/**
- * Kernel name: backward of CrossEntropy. Inputs `logits` [N, V], `labels` [N], `dy` (scalar); attrs as
- * CrossEntropy. Output dlogits [N, V] = (softmax - onehot) * dy / count ('mean') or * dy ('sum'); ignored
- * rows, and every row when all are ignored, get 0.
- */
-export const CrossEntropyGrad = 'CrossEntropyGrad';
+import { CrossEntropyGrad, type CrossEntropyAttrs } from '../kernel-names.js';
 
 export const crossEntropyGradHostKernel: HostKernelImpl = ({ logits, labels, dy }, attrs) => {
   const { ignoreIndex, reduction } = attrs as CrossEntropyAttrs;
@@ -28,4 +20,7 @@ export const crossEntropyGradHostKernel: HostKernelImpl = ({ logits, labels, dy 
   return { values: dx, shape: logits!.shape };
 };
 
-registerHostKernel(CrossEntropyGrad, crossEntropyGradHostKernel, { wasm: crossEntropyGradWasmKernel });
+export const crossEntropyGradConfig: HostKernelConfig = {
+  kernelName: CrossEntropyGrad,
+  kernelFunc: hostKernelFunc(crossEntropyGradHostKernel),
+};

@@ -1,20 +1,6 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { wordBytes } from './dequantize-values.js';
-
-/**
- * Kernel name: a weight quantised row-wise to int8 (LLM.int8(): bitsandbytes' `weight` + `SCB`) back to
- * float32.
- *
- * Inputs: `packed` int32 [ceil(rows * cols / 4)] (the int8 codes, row-major, little-endian, 4 per word),
- * `scb` float32 [rows] (each row's absmax). Output: float32 [rows, cols], element (r, c) =
- * (q * scb[r]) * (1 / 127), each product rounded to float32 as `int8_vectorwise_dequant` computes it.
- */
-export const DequantizeInt8 = 'DequantizeInt8';
-
-export interface DequantizeInt8Attrs extends tf.NamedAttrMap {
-  shape: number[];
-}
+import { DequantizeInt8, type DequantizeInt8Attrs } from '../kernel-names.js';
 
 /** 1/127 as a float32 value, the factor bitsandbytes multiplies by. */
 export const INT8_INV_127 = Math.fround(1 / 127);
@@ -35,4 +21,7 @@ export const dequantizeInt8HostKernel: HostKernelImpl = ({ packed, scb }, attrs)
   return { values: out, shape: [rows, cols] };
 };
 
-registerHostKernel(DequantizeInt8, dequantizeInt8HostKernel);
+export const dequantizeInt8Config: HostKernelConfig = {
+  kernelName: DequantizeInt8,
+  kernelFunc: hostKernelFunc(dequantizeInt8HostKernel),
+};

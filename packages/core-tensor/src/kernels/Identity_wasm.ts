@@ -1,5 +1,5 @@
-import { tf } from '../../../tf.js';
-import { aliasInput } from '../alias-input.js';
+import { tf } from '../tf.js';
+import { aliasInput } from './alias-input.js';
 
 /**
  * wasm Identity as a second handle on the input's buffer (refcount + 1), as tfjs's cpu backend and

@@ -1,28 +1,6 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { applyDropout, matMul2d } from './LoraLinearHostMath.js';
-import { loraLinearWasmKernel } from './wasm/LoraLinear.js';
-
-/**
- * Kernel name: a LoRA linear layer in one launch, y = x Wᵀ (+ b) + scale · (drop(x) Aᵀ) Bᵀ.
- *
- * Inputs: `x` [T, in], `weight` [out, in] (torch layout), optional `bias` [out], `loraA` [r, in],
- * `loraB` [out, r]; all float32. Outputs: [y [T, out], xa [T, r]] where xa = drop(x) Aᵀ is what the
- * backward needs besides x (the gradient saves it; callers drop it). The dropout mask is not stored:
- * it is regenerated from the Philox stream named by the attrs, forward and backward.
- */
-export const LoraLinear = 'LoraLinear';
-
-export interface LoraLinearAttrs extends tf.NamedAttrMap {
-  /** lora_alpha / r, or lora_alpha / sqrt(r) for rsLoRA. */
-  scale: number;
-  /** LoRA dropout probability; 0 = no dropout (key/offset unused). */
-  dropoutRate: number;
-  key0: number;
-  key1: number;
-  /** First Philox block of the mask (Generator.reserve(T * in)). */
-  offset: number;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { applyDropout, matMul2d } from './lora-linear-host-math.js';
+import { LoraLinear, type LoraLinearAttrs } from '../kernel-names.js';
 
 export const loraLinearHostKernel: HostKernelImpl = ({ x, weight, bias, loraA, loraB }, attrs) => {
   const { scale, dropoutRate, key0, key1, offset } = attrs as LoraLinearAttrs;
@@ -45,4 +23,7 @@ export const loraLinearHostKernel: HostKernelImpl = ({ x, weight, bias, loraA, l
   ];
 };
 
-registerHostKernel(LoraLinear, loraLinearHostKernel, { wasm: loraLinearWasmKernel });
+export const loraLinearConfig: HostKernelConfig = {
+  kernelName: LoraLinear,
+  kernelFunc: hostKernelFunc(loraLinearHostKernel),
+};

@@ -1,14 +1,6 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import type { LoraLinearAttrs } from './LoraLinear.js';
-import { applyDropout, matMul2d } from './LoraLinearHostMath.js';
-import { loraLinearGradWasmKernel } from './wasm/LoraLinear.js';
-
-/**
- * Kernel name: backward of LoraLinear. Inputs `dy` [T, out], `x` [T, in], `weight` [out, in],
- * `loraA` [r, in], `loraB` [out, r] and the forward's `xa` [T, r]; LoraLinear's attrs. Outputs
- * [dx [T, in], dA [r, in], dB [out, r]]. The frozen weight gets no gradient here (see LoraLinear_grad).
- */
-export const LoraLinearGrad = 'LoraLinearGrad';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { applyDropout, matMul2d } from './lora-linear-host-math.js';
+import { LoraLinearGrad, type LoraLinearAttrs } from '../kernel-names.js';
 
 // With h = drop(x), xa = h Aᵀ and y = x Wᵀ + s · xa Bᵀ:
 //   dxa = s · dy B,  dB = s · dyᵀ xa,  dA = dxaᵀ h,  dx = dy W + drop(dxa A)
@@ -37,4 +29,7 @@ export const loraLinearGradHostKernel: HostKernelImpl = ({ dy, x, weight, loraA,
   ];
 };
 
-registerHostKernel(LoraLinearGrad, loraLinearGradHostKernel, { wasm: loraLinearGradWasmKernel });
+export const loraLinearGradConfig: HostKernelConfig = {
+  kernelName: LoraLinearGrad,
+  kernelFunc: hostKernelFunc(loraLinearGradHostKernel),
+};

@@ -1,23 +1,9 @@
 // Kernel PhiloxDropout: inverted dropout whose mask is regenerated from the attrs, so the gradient
 // (the same kernel applied to dy) needs no saved mask.
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from '../../ops/kernels/js-kernel.js';
-import { wordToUnit } from '../distributions.js';
-import { philoxWords } from '../philox.js';
-
-/** Kernel name (see PhiloxDropoutAttrs). */
-export const PhiloxDropout = 'PhiloxDropout';
-
-/**
- * Input `x` (float32). Element i is kept, scaled by 1 / (1 - rate), when word i of the Philox stream
- * (key0, key1) from block `offset`, as a uniform in [0, 1), is >= rate; otherwise it is zeroed.
- */
-export interface PhiloxDropoutAttrs extends tf.NamedAttrMap {
-  rate: number;
-  key0: number;
-  key1: number;
-  offset: number;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { wordToUnit } from '../random/distributions.js';
+import { philoxWords } from '../random/philox.js';
+import { PhiloxDropout, type PhiloxDropoutAttrs } from '../kernel-names.js';
 
 export const philoxDropoutHostKernel: HostKernelImpl = ({ x }, attrs) => {
   const { rate, key0, key1, offset } = attrs as PhiloxDropoutAttrs;
@@ -30,4 +16,7 @@ export const philoxDropoutHostKernel: HostKernelImpl = ({ x }, attrs) => {
   return { values: out, shape: x!.shape };
 };
 
-registerHostKernel(PhiloxDropout, philoxDropoutHostKernel);
+export const philoxDropoutConfig: HostKernelConfig = {
+  kernelName: PhiloxDropout,
+  kernelFunc: hostKernelFunc(philoxDropoutHostKernel),
+};

@@ -1,21 +1,8 @@
 // Kernel PhiloxRandom: a tensor of samples drawn from a Philox stream. No inputs; everything that
 // decides the values is in the attrs, so a device backend computes the same numbers on the device.
-import { registerHostKernel, type HostKernelImpl } from '../../ops/kernels/js-kernel.js';
-import { sample, type Distribution } from '../distributions.js';
-
-/** Kernel name (see PhiloxRandomAttrs). */
-export const PhiloxRandom = 'PhiloxRandom';
-
-/**
- * `shape` of the output (float32); `key0`, `key1`: the Philox key; `offset`: the first block; then
- * the distribution and its parameters. Element i uses word i of the stream (see distributions.ts).
- */
-export type PhiloxRandomAttrs = {
-  shape: number[];
-  key0: number;
-  key1: number;
-  offset: number;
-} & Distribution;
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { sample, type Distribution } from '../random/distributions.js';
+import { PhiloxRandom, type PhiloxRandomAttrs } from '../kernel-names.js';
 
 export const philoxRandomHostKernel: HostKernelImpl = (_inputs, attrs) => {
   const { shape, key0, key1, offset, ...dist } = attrs as unknown as PhiloxRandomAttrs;
@@ -23,4 +10,7 @@ export const philoxRandomHostKernel: HostKernelImpl = (_inputs, attrs) => {
   return { values: sample(key0, key1, offset, size, dist as Distribution), shape };
 };
 
-registerHostKernel(PhiloxRandom, philoxRandomHostKernel);
+export const philoxRandomConfig: HostKernelConfig = {
+  kernelName: PhiloxRandom,
+  kernelFunc: hostKernelFunc(philoxRandomHostKernel),
+};

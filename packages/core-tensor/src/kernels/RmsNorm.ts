@@ -1,14 +1,5 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { rmsNormWasmKernel } from './wasm/RmsNorm.js';
-
-/** Kernel name: y = x / sqrt(mean(x^2 over the last axis) + eps) * weight. */
-export const RmsNorm = 'RmsNorm';
-
-/** Inputs: `x` float32 of any rank with last dim H, `weight` float32 [H]. Output: y, shaped like x. */
-export interface RmsNormAttrs extends tf.NamedAttrMap {
-  eps: number;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { RmsNorm, type RmsNormAttrs } from '../kernel-names.js';
 
 /** 1 / sqrt(mean(x[row]^2) + eps), accumulated in float64. */
 export function inverseRms(x: Float32Array, offset: number, width: number, eps: number): number {
@@ -33,4 +24,7 @@ export const rmsNormHostKernel: HostKernelImpl = ({ x, weight }, attrs) => {
   return { values: y, shape: x!.shape };
 };
 
-registerHostKernel(RmsNorm, rmsNormHostKernel, { wasm: rmsNormWasmKernel });
+export const rmsNormConfig: HostKernelConfig = {
+  kernelName: RmsNorm,
+  kernelFunc: hostKernelFunc(rmsNormHostKernel),
+};

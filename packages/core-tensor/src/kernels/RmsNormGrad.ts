@@ -1,13 +1,6 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { inverseRms, type RmsNormAttrs } from './RmsNorm.js';
-import { rmsNormGradWasmKernel } from './wasm/RmsNorm.js';
-
-/**
- * Kernel name: backward of RmsNorm. Inputs `dy` (shaped like x), `x`, `weight` [H]; attrs as RmsNorm.
- * Outputs [dx shaped like x, dweight [H]]. The row's 1/rms is recomputed rather than saved by the
- * forward, so the forward stays a one-output kernel.
- */
-export const RmsNormGrad = 'RmsNormGrad';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { inverseRms } from './RmsNorm.js';
+import { RmsNormGrad, type RmsNormAttrs } from '../kernel-names.js';
 
 // With r = 1/rms(x), n = x * r and g = dy * w:  dx = r * (g - n * mean(g * n)),  dw = sum_rows(dy * n).
 export const rmsNormGradHostKernel: HostKernelImpl = ({ dy, x, weight }, attrs) => {
@@ -38,4 +31,7 @@ export const rmsNormGradHostKernel: HostKernelImpl = ({ dy, x, weight }, attrs) 
   ];
 };
 
-registerHostKernel(RmsNormGrad, rmsNormGradHostKernel, { wasm: rmsNormGradWasmKernel });
+export const rmsNormGradConfig: HostKernelConfig = {
+  kernelName: RmsNormGrad,
+  kernelFunc: hostKernelFunc(rmsNormGradHostKernel),
+};

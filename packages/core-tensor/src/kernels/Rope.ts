@@ -1,22 +1,5 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-
-/**
- * Kernel name: rotary position embedding of q and k in one launch (HF `rotate_half` layout).
- * Inputs: `q` float32 [T, numHeads*headDim], `k` float32 [T, numKvHeads*headDim], `positions` int32 [T].
- * Outputs: [q rotated, k rotated], shaped like q and k. In every head, feature i < R/2 pairs with
- * i + R/2 (R = 2 * invFreq.length, the rotary dim) and turns by angle position * invFreq[i]; features
- * from R to headDim pass through. Both outputs are multiplied by `attentionScaling` (HF multiplies cos
- * and sin by it).
- */
-export const Rope = 'Rope';
-
-export interface RopeAttrs extends tf.NamedAttrMap {
-  headDim: number;
-  /** Used as float32 values, as HF's inv_freq buffer. */
-  invFreq: number[];
-  attentionScaling: number;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { Rope, type RopeAttrs } from '../kernel-names.js';
 
 /** cos and sin (times the scaling) of the angles, `half` values per row; a row per position or per token. */
 export interface RopeTable {
@@ -140,4 +123,4 @@ export const ropeHostKernel: HostKernelImpl = ({ q, k, positions }, attrs) => {
   ];
 };
 
-registerHostKernel(Rope, ropeHostKernel);
+export const ropeConfig: HostKernelConfig = { kernelName: Rope, kernelFunc: hostKernelFunc(ropeHostKernel) };

@@ -1,11 +1,6 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { ropeTable, rotateHeads, type RopeAttrs } from './Rope.js';
-
-/**
- * Kernel name: backward of Rope. Inputs `dyQ`, `dyK` (gradients of the two outputs) and `positions`;
- * attrs as Rope. Outputs [dq, dk]: each head turned back by minus its angle, times the scaling.
- */
-export const RopeGrad = 'RopeGrad';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { ropeTable, rotateHeads } from './Rope.js';
+import { RopeGrad, type RopeAttrs } from '../kernel-names.js';
 
 export const ropeGradHostKernel: HostKernelImpl = ({ dyQ, dyK, positions }, attrs) => {
   const { headDim, invFreq, attentionScaling } = attrs as RopeAttrs;
@@ -19,4 +14,7 @@ export const ropeGradHostKernel: HostKernelImpl = ({ dyQ, dyK, positions }, attr
   ];
 };
 
-registerHostKernel(RopeGrad, ropeGradHostKernel);
+export const ropeGradConfig: HostKernelConfig = {
+  kernelName: RopeGrad,
+  kernelFunc: hostKernelFunc(ropeGradHostKernel),
+};

@@ -1,24 +1,6 @@
 // Kernel SgdUpdate: one torch.optim.SGD step for one parameter tensor, in one launch.
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from '../../ops/kernels/js-kernel.js';
-
-/** Kernel name (see SgdUpdateAttrs for inputs, outputs and arithmetic). */
-export const SgdUpdate = 'SgdUpdate';
-
-/**
- * Inputs `param`, `grad` and, from the second step on when momentum != 0, `buf` (momentum_buffer).
- * Outputs [param] when momentum is 0, else [param, buf]. torch's arithmetic:
- *   d = grad + weightDecay * param
- *   buf = first step ? d : momentum * buf + (1 - dampening) * d;  d = nesterov ? d + momentum * buf : buf
- *   param -= lr * d
- */
-export interface SgdUpdateAttrs extends tf.NamedAttrMap {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-}
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { SgdUpdate, type SgdUpdateAttrs } from '../kernel-names.js';
 
 export const sgdUpdateHostKernel: HostKernelImpl = ({ param, grad, buf }, attrs) => {
   const { lr, momentum, dampening, weightDecay, nesterov } = attrs as SgdUpdateAttrs;
@@ -50,4 +32,7 @@ export const sgdUpdateHostKernel: HostKernelImpl = ({ param, grad, buf }, attrs)
     : [{ values: pOut, shape }];
 };
 
-registerHostKernel(SgdUpdate, sgdUpdateHostKernel);
+export const sgdUpdateConfig: HostKernelConfig = {
+  kernelName: SgdUpdate,
+  kernelFunc: hostKernelFunc(sgdUpdateHostKernel),
+};

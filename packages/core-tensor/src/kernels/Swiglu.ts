@@ -1,8 +1,5 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { swigluWasmKernel } from './wasm/Swiglu.js';
-
-/** Kernel name: y = silu(gate) * up = gate * sigmoid(gate) * up, elementwise. */
-export const Swiglu = 'Swiglu';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { Swiglu } from '../kernel-names.js';
 
 /** Inputs: `gate` and `up`, float32 of one shape. Output: y of that shape. No attrs. */
 export const swigluHostKernel: HostKernelImpl = ({ gate, up }) => {
@@ -16,4 +13,7 @@ export const swigluHostKernel: HostKernelImpl = ({ gate, up }) => {
   return { values: y, shape: gate!.shape };
 };
 
-registerHostKernel(Swiglu, swigluHostKernel, { wasm: swigluWasmKernel });
+export const swigluConfig: HostKernelConfig = {
+  kernelName: Swiglu,
+  kernelFunc: hostKernelFunc(swigluHostKernel),
+};

@@ -1,8 +1,5 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
-import { swigluGradWasmKernel } from './wasm/Swiglu.js';
-
-/** Kernel name: backward of Swiglu. Inputs `dy`, `gate`, `up` (one shape). Outputs [dgate, dup]. */
-export const SwigluGrad = 'SwigluGrad';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
+import { SwigluGrad } from '../kernel-names.js';
 
 // With s = sigmoid(g): d silu(g)/dg = s * (1 + g * (1 - s)).
 export const swigluGradHostKernel: HostKernelImpl = ({ dy, gate, up }) => {
@@ -23,4 +20,7 @@ export const swigluGradHostKernel: HostKernelImpl = ({ dy, gate, up }) => {
   ];
 };
 
-registerHostKernel(SwigluGrad, swigluGradHostKernel, { wasm: swigluGradWasmKernel });
+export const swigluGradConfig: HostKernelConfig = {
+  kernelName: SwigluGrad,
+  kernelFunc: hostKernelFunc(swigluGradHostKernel),
+};

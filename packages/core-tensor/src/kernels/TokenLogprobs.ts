@@ -1,17 +1,6 @@
-import type { tf } from '../../tf.js';
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { classAt, rowLogSumExp } from './logits-row.js';
-import { tokenLogprobsWasmKernel } from './wasm/Logits.js';
-
-/**
- * Kernel name: per-token log-probabilities. Inputs `logits` float32 [N, V], `labels` int32 [N]. Output
- * float32 [N]: log softmax(row)[label], and 0 where label == ignoreIndex.
- */
-export const TokenLogprobs = 'TokenLogprobs';
-
-export interface TokenLogprobsAttrs extends tf.NamedAttrMap {
-  ignoreIndex: number;
-}
+import { TokenLogprobs, type TokenLogprobsAttrs } from '../kernel-names.js';
 
 export const tokenLogprobsHostKernel: HostKernelImpl = ({ logits, labels }, attrs) => {
   const { ignoreIndex } = attrs as TokenLogprobsAttrs;
@@ -28,4 +17,7 @@ export const tokenLogprobsHostKernel: HostKernelImpl = ({ logits, labels }, attr
   return { values: out, shape: labels!.shape };
 };
 
-registerHostKernel(TokenLogprobs, tokenLogprobsHostKernel, { wasm: tokenLogprobsWasmKernel });
+export const tokenLogprobsConfig: HostKernelConfig = {
+  kernelName: TokenLogprobs,
+  kernelFunc: hostKernelFunc(tokenLogprobsHostKernel),
+};

@@ -1,13 +1,6 @@
-import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { hostKernelFunc, type HostKernelConfig, type HostKernelImpl } from './js-kernel.js';
 import { classAt, softmaxMinusOneHot } from './logits-row.js';
-import type { TokenLogprobsAttrs } from './TokenLogprobs.js';
-import { tokenLogprobsGradWasmKernel } from './wasm/Logits.js';
-
-/**
- * Kernel name: backward of TokenLogprobs. Inputs `logits` [N, V], `labels` [N], `dy` [N]; attrs as
- * TokenLogprobs. Output dlogits [N, V]: row i is dy_i * (onehot(label_i) - softmax(row i)), 0 if ignored.
- */
-export const TokenLogprobsGrad = 'TokenLogprobsGrad';
+import { TokenLogprobsGrad, type TokenLogprobsAttrs } from '../kernel-names.js';
 
 export const tokenLogprobsGradHostKernel: HostKernelImpl = ({ logits, labels, dy }, attrs) => {
   const { ignoreIndex } = attrs as TokenLogprobsAttrs;
@@ -23,4 +16,7 @@ export const tokenLogprobsGradHostKernel: HostKernelImpl = ({ logits, labels, dy
   return { values: dx, shape: logits!.shape };
 };
 
-registerHostKernel(TokenLogprobsGrad, tokenLogprobsGradHostKernel, { wasm: tokenLogprobsGradWasmKernel });
+export const tokenLogprobsGradConfig: HostKernelConfig = {
+  kernelName: TokenLogprobsGrad,
+  kernelFunc: hostKernelFunc(tokenLogprobsGradHostKernel),
+};

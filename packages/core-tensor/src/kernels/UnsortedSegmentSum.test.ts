@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { tf } from '../../index.js';
-import { stockKernel } from '../register-backend-kernels.js';
+import { tf } from '../index.js';
+import { stockKernel } from './register-all-kernels.js';
 import { scatterAddRows, segmentSumGeometry } from './scatter-add.js';
 
 /** tfjs's own cpu UnsortedSegmentSum (O(numSegments * N * D)), as the reference. */

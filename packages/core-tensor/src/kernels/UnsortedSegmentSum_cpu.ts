@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { tf } from '../../../tf.js';
-import { scatterAddRows, segmentSumGeometry } from '../scatter-add.js';
+import { tf } from '../tf.js';
+import { scatterAddRows, segmentSumGeometry } from './scatter-add.js';
 
 /**
  * cpu UnsortedSegmentSum as one scatter-add pass, O(N * D). tfjs's kernel loops over every segment

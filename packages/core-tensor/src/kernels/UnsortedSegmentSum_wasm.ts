@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../../../tf.js';
-import { scatterAddRows, segmentSumGeometry } from '../scatter-add.js';
+import { tf } from '../tf.js';
+import { scatterAddRows, segmentSumGeometry } from './scatter-add.js';
 
 /**
  * wasm UnsortedSegmentSum (missing from tfjs-backend-wasm; it is the gradient of gather, i.e. of an

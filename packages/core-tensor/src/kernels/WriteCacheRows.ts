@@ -1,9 +1,8 @@
-import { tf } from '../../tf.js';
-import { aliasInput } from '../../backends/kernels/alias-input.js';
-import { HOST_BACKENDS } from './js-kernel.js';
-
-/** Kernel name: writes rows of `rows` into `cache` at row `indices[i]`, in place where it can. */
-export const WriteCacheRows = 'WriteCacheRows';
+// WriteCacheRows on host backends: writes the rows into the cache's own buffer where the backend has one.
+import { tf } from '../tf.js';
+import { aliasInput } from './alias-input.js';
+import type { HostKernelConfig } from './js-kernel.js';
+import { WriteCacheRows } from '../kernel-names.js';
 
 interface HostBackend {
   readSync(dataId: tf.DataId): unknown;
@@ -47,7 +46,8 @@ const writeCacheRowsHost: tf.KernelFunc = ({ inputs, backend }) => {
   return { dataId: b.write(target, cache!.shape, 'float32'), shape: cache!.shape, dtype: 'float32' };
 };
 
-for (const backendName of HOST_BACKENDS) {
-  if (tf.getKernel(WriteCacheRows, backendName) != null) tf.unregisterKernel(WriteCacheRows, backendName);
-  tf.registerKernel({ kernelName: WriteCacheRows, backendName, kernelFunc: writeCacheRowsHost });
-}
+// Not a JS kernel over copies: it needs the backend's own storage to write in place.
+export const writeCacheRowsConfig: HostKernelConfig = {
+  kernelName: WriteCacheRows,
+  kernelFunc: writeCacheRowsHost,
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../index.js';
-import { stockKernel } from '../register-backend-kernels.js';
+import { tf } from '../index.js';
+import { stockKernel } from './register-all-kernels.js';
 
 /**
  * tfjs's own cpu _FusedMatMul (plain JS: matmul, add, activation), the reference on every backend. tfjs's

@@ -1,6 +1,6 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { tf } from '../../../tf.js';
-import { cpuMatMul } from './BatchMatMul.js';
+import { tf } from '../tf.js';
+import { cpuMatMul } from './BatchMatMul_cpu.js';
 
 /** tf.fused.matMul's activations and the cpu kernel that applies each. */
 const ACTIVATION_KERNELS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../../../tf.js';
-import { matMulGeometry } from '../matmul-geometry.js';
+import { tf } from '../tf.js';
+import { matMulGeometry } from './matmul-geometry.js';
 import { prefersStockLoop, wasmMatMulViaPlain } from './wasm-matmul.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoLeak, tf } from '../../index.js';
+import { expectNoLeak, tf } from '../index.js';
 
 // Bookkeeping kernels share their input's buffer on both host backends (cpu: tfjs's own kernels;
 // wasm: ours, see wasm/Identity.ts and wasm/Cast.ts), with reference-counted disposal.

@@ -1,4 +1,4 @@
-import { tf } from '../../../tf.js';
+import { tf } from '../tf.js';
 import {
   attentionDims,
   firstVisibleKey,
@@ -7,8 +7,8 @@ import {
   querySegment,
   type AttentionDims,
   type KeyFilter,
-} from '../attention-keys.js';
-import type { HostTensor } from '../js-kernel.js';
+} from './attention-keys.js';
+import type { HostTensor } from './js-kernel.js';
 import type { WasmScratch } from './wasm-scratch.js';
 
 // The block decomposition of the wasm Attention kernels. Work is cut into blocks: a run of query rows

@@ -1,6 +1,6 @@
-import type { tf } from '../../tf.js';
-import type { AttentionAttrs } from './Attention.js';
+import type { tf } from '../tf.js';
 import type { HostTensor } from './js-kernel.js';
+import type { AttentionAttrs } from '../kernel-names.js';
 
 // Sizes and key visibility of one Attention call, shared by the JS kernels and the wasm kernels.
 

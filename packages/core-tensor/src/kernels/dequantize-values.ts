@@ -1,8 +1,5 @@
-import { float32BitsToBf16, float32BitsToF16 } from '../../safetensors/half-float.js';
-
-/** The dtypes a dequantising kernel rounds its float32 products to (a quantised weight's own dtype). */
-export const DEQUANTIZE_DTYPES = ['float32', 'bfloat16', 'float16'] as const;
-export type DequantizeDtype = (typeof DEQUANTIZE_DTYPES)[number];
+import { float32BitsToBf16, float32BitsToF16 } from '../safetensors/half-float.js';
+import type { DequantizeDtype } from '../kernel-names.js';
 
 const F16_EXP = 0x1f;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tf } from '../../index.js';
+import { tf } from '../index.js';
 import { registerHostKernel } from './js-kernel.js';
 
 registerHostKernel('MedgptTestScaleAndSum', ({ x }, attrs) => {

@@ -1,4 +1,4 @@
-import { tf } from '../../tf.js';
+import { tf } from '../tf.js';
 
 /** Backends whose tensors live in host memory, where a kernel written in JS over typed arrays runs. */
 export const HOST_BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
@@ -46,10 +46,25 @@ function hostValues(b: HostBackend, t: tf.TensorInfo): HostTensor['values'] {
 export type HostBackendKernels = Partial<Record<(typeof HOST_BACKENDS)[number], tf.KernelFunc>>;
 
 /**
+ * A kernel for every host backend (cpu, wasm, tensorflow): usually `hostKernelFunc(impl)` of a JS kernel,
+ * the reference kernels (exact, simple loops in float64 arithmetic over float32 storage). Device backends
+ * (cuda) register their own kernels under the same name.
+ */
+export interface HostKernelConfig {
+  kernelName: string;
+  kernelFunc: tf.KernelFunc;
+}
+
+/** Registers `kernelFunc` under `kernelName` on `backendName`, replacing what was there. */
+export function replaceKernel(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({ kernelName, backendName, kernelFunc });
+}
+
+/**
  * Registers `impl` as kernel `kernelName` on every host backend (cpu, wasm, tensorflow), except where
- * `overrides` names a kernel for that backend. The JS kernels are the reference kernels: exact, simple
- * loops in float64 arithmetic over float32 storage. Device backends (cuda) register their own kernels
- * under the same name.
+ * `overrides` names a kernel for that backend. (Our own kernels are listed in register-all-kernels.ts;
+ * this is for kernels defined elsewhere, e.g. in tests.)
  */
 export function registerHostKernel(
   kernelName: string,
@@ -57,17 +72,12 @@ export function registerHostKernel(
   overrides: HostBackendKernels = {},
 ): void {
   for (const backendName of HOST_BACKENDS) {
-    if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: overrides[backendName] ?? hostKernelFunc(impl),
-    });
+    replaceKernel(kernelName, backendName, overrides[backendName] ?? hostKernelFunc(impl));
   }
 }
 
 /** The kernelFunc that runs a JS kernel over the backend's arrays. */
-function hostKernelFunc(impl: HostKernelImpl): tf.KernelFunc {
+export function hostKernelFunc(impl: HostKernelImpl): tf.KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const b = backend as unknown as HostBackend;
     const host: Record<string, HostTensor> = {};

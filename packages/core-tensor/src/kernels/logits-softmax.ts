@@ -1,12 +1,10 @@
-import { tf } from '../../../tf.js';
-import type { CrossEntropyAttrs } from '../CrossEntropy.js';
-import { classAt, rowLogSumExp } from '../logits-row.js';
-import type { TokenLogprobsAttrs } from '../TokenLogprobs.js';
-import { withScratch, type WasmScratch } from './wasm-scratch.js';
+import { tf } from '../tf.js';
+import { classAt, rowLogSumExp } from './logits-row.js';
+import type { WasmScratch } from './wasm-scratch.js';
 
-// CrossEntropy, TokenLogprobs and their gradients on wasm. The exp of every logit is the cost (the JS
-// kernels pay ~20 ns per Math.exp); wasm's Softmax kernel (XNNPACK: max, SIMD exp and sum, scale) does
-// it at ~1 ns per logit. Rows go through in chunks of at most CHUNK_LOGITS, so the forward still holds
+// What CrossEntropy, TokenLogprobs and their gradients share on wasm. The exp of every logit is the cost
+// (the JS kernels pay ~20 ns per Math.exp); wasm's Softmax kernel (XNNPACK: max, SIMD exp and sum,
+// scale) does it at ~1 ns per logit. Rows go through in chunks of at most CHUNK_LOGITS, so the forward still holds
 // no second [N, V] buffer, only one chunk.
 
 /** Logits per softmax chunk (4 MB). */
@@ -18,19 +16,13 @@ const CHUNK_LOGITS = 1 << 20;
  */
 const MIN_PROBABILITY = 1e-30;
 
-// Kernel names, for the label errors (the same messages as the JS kernels).
-const CROSS_ENTROPY = 'CrossEntropy';
-const CROSS_ENTROPY_GRAD = 'CrossEntropyGrad';
-const TOKEN_LOGPROBS = 'TokenLogprobs';
-const TOKEN_LOGPROBS_GRAD = 'TokenLogprobsGrad';
-
-interface LogitsInputs {
+export interface LogitsInputs {
   logits: tf.TensorInfo;
   labels: tf.TensorInfo;
 }
 
 /** Each row's class, or -1 when ignored; throws (naming `op`) on a label outside [0, V). */
-function rowClasses(s: WasmScratch, op: string, t: LogitsInputs, ignoreIndex: number): Int32Array {
+export function rowClasses(s: WasmScratch, op: string, t: LogitsInputs, ignoreIndex: number): Int32Array {
   const labels = s.i32(t.labels);
   const vocab = t.logits.shape[1]!;
   const classes = new Int32Array(labels.length);
@@ -70,7 +62,7 @@ function* softmaxChunks(s: WasmScratch, logits: tf.TensorInfo): Generator<Softma
 }
 
 /** log softmax(row)[label] of every counted row (NaN where ignored), from chunked wasm softmax. */
-function labelLogprobs(s: WasmScratch, logits: tf.TensorInfo, classes: Int32Array): Float64Array {
+export function labelLogprobs(s: WasmScratch, logits: tf.TensorInfo, classes: Int32Array): Float64Array {
   const vocab = logits.shape[1]!;
   const out = new Float64Array(classes.length).fill(NaN);
   for (const { probs, row0, rows } of softmaxChunks(s, logits)) {
@@ -91,46 +83,11 @@ function labelLogprobs(s: WasmScratch, logits: tf.TensorInfo, classes: Int32Arra
   return out;
 }
 
-/** Scalar loss: -sum of counted log-probabilities, over their count for 'mean' (0 when none counts). */
-export const crossEntropyWasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const t = inputs as unknown as LogitsInputs;
-  const { ignoreIndex, reduction } = attrs as unknown as CrossEntropyAttrs;
-  return withScratch(backend, (s) => {
-    const classes = rowClasses(s, CROSS_ENTROPY, t, ignoreIndex);
-    const logprobs = labelLogprobs(s, t.logits, classes);
-    let total = 0;
-    let count = 0;
-    for (let row = 0; row < classes.length; row++) {
-      if (classes[row]! < 0) continue;
-      total -= logprobs[row]!;
-      count++;
-    }
-    const loss = reduction === 'mean' ? (count > 0 ? total / count : 0) : total;
-    const out = s.alloc([]);
-    s.f32(out)[0] = loss;
-    return s.keep(out);
-  });
-};
-
-/** [N]: log softmax(row)[label], 0 where ignored. */
-export const tokenLogprobsWasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const t = inputs as unknown as LogitsInputs;
-  const { ignoreIndex } = attrs as unknown as TokenLogprobsAttrs;
-  return withScratch(backend, (s) => {
-    const classes = rowClasses(s, TOKEN_LOGPROBS, t, ignoreIndex);
-    const logprobs = labelLogprobs(s, t.logits, classes);
-    const out = s.alloc(t.labels.shape);
-    const o = s.f32(out);
-    for (let row = 0; row < classes.length; row++) o[row] = classes[row]! < 0 ? 0 : logprobs[row]!;
-    return s.keep(out);
-  });
-};
-
 /**
  * dlogits [N, V] = rowScale[row] * (softmax(row) - onehot(label)): the softmax chunk times the [rows, 1]
  * scale column (wasm SIMD multiply; 0 for ignored rows), then the label entries fixed up in JS.
  */
-function scaledSoftmaxMinusOneHot(
+export function scaledSoftmaxMinusOneHot(
   s: WasmScratch,
   logits: tf.TensorInfo,
   classes: Int32Array,
@@ -159,30 +116,3 @@ function scaledSoftmaxMinusOneHot(
   }
   return s.keep(out, [n, vocab]);
 }
-
-/** dlogits = (softmax - onehot) * dy / count ('mean') or * dy ('sum'); 0 on ignored rows or when none counts. */
-export const crossEntropyGradWasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const t = inputs as unknown as LogitsInputs & { dy: tf.TensorInfo };
-  const { ignoreIndex, reduction } = attrs as unknown as CrossEntropyAttrs;
-  return withScratch(backend, (s) => {
-    const classes = rowClasses(s, CROSS_ENTROPY_GRAD, t, ignoreIndex);
-    const count = classes.reduce((c, label) => c + (label >= 0 ? 1 : 0), 0);
-    if (count === 0) return s.keep(s.zeros(t.logits.shape));
-    const dy = s.f32(t.dy)[0]!;
-    const scale = reduction === 'mean' ? dy / count : dy;
-    const scales = Float32Array.from(classes, (label) => (label >= 0 ? scale : 0));
-    return scaledSoftmaxMinusOneHot(s, t.logits, classes, scales);
-  });
-};
-
-/** dlogits row i = dy_i * (onehot(label_i) - softmax(row i)); 0 where ignored. */
-export const tokenLogprobsGradWasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const t = inputs as unknown as LogitsInputs & { dy: tf.TensorInfo };
-  const { ignoreIndex } = attrs as unknown as TokenLogprobsAttrs;
-  return withScratch(backend, (s) => {
-    const classes = rowClasses(s, TOKEN_LOGPROBS_GRAD, t, ignoreIndex);
-    const dy = s.f32(t.dy);
-    const scales = Float32Array.from(classes, (label, row) => (label >= 0 ? -dy[row]! : 0));
-    return scaledSoftmaxMinusOneHot(s, t.logits, classes, scales);
-  });
-};

@@ -1,9 +1,9 @@
 // Shared host arithmetic of the LoraLinear kernels: 2-D products through our packed float32 matmul, and
 // LoRA dropout's keep mask regenerated from its Philox stream (the same words PhiloxDropout reads).
-import { batchMatMulF32 } from '../../backends/kernels/matmul-f32.js';
-import { matMulGeometry } from '../../backends/kernels/matmul-geometry.js';
-import { wordToUnit } from '../../random/distributions.js';
-import { philoxWords } from '../../random/philox.js';
+import { batchMatMulF32 } from './matmul-f32.js';
+import { matMulGeometry } from './matmul-geometry.js';
+import { wordToUnit } from '../random/distributions.js';
+import { philoxWords } from '../random/philox.js';
 
 /** a [m, k] (or [k, m] when ta) times b [k, n] (or [n, k] when tb), row-major [m, n]. */
 export function matMul2d(

@@ -1,4 +1,4 @@
-import { tf } from '../../tf.js';
+import { tf } from '../tf.js';
 
 /** Shapes of one BatchMatMul call, with each output batch mapped to the batch of `a` and `b` it reads. */
 export interface MatMulGeometry {

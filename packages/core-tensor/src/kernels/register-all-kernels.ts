@@ -1,14 +1,117 @@
+// The one list of kernels core-tensor registers on tfjs's host backends: the fused kernels of
+// kernel-names.ts (a JS kernel on cpu, wasm and tensorflow, and a faster one on wasm where we have it),
+// and our replacements of some of tfjs's own cpu/wasm kernels (KERNELS.md). Registered when
+// @medgpt/core-tensor loads; device backends (cuda) register theirs under the same names.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
-import { cpuBatchMatMulConfig } from './kernels/cpu/BatchMatMul.js';
-import { cpuUnsortedSegmentSumConfig } from './kernels/cpu/UnsortedSegmentSum.js';
-import { cpuFusedMatMulConfig } from './kernels/cpu/_FusedMatMul.js';
-import { wasmBatchMatMulConfig } from './kernels/wasm/BatchMatMul.js';
-import { wasmCastConfig } from './kernels/wasm/Cast.js';
-import { wasmIdentityConfig } from './kernels/wasm/Identity.js';
-import { wasmUnsortedSegmentSumConfig } from './kernels/wasm/UnsortedSegmentSum.js';
-import { wasmFusedMatMulConfig } from './kernels/wasm/_FusedMatMul.js';
+// fused kernels, JS on every host backend
+import { adamWUpdateConfig } from './AdamWUpdate.js';
+import { attentionConfig } from './Attention.js';
+import { attentionGradConfig } from './AttentionGrad.js';
+import { crossEntropyConfig } from './CrossEntropy.js';
+import { crossEntropyGradConfig } from './CrossEntropyGrad.js';
+import { dequantize4bitConfig } from './Dequantize4bit.js';
+import { dequantize4bitNestedConfig } from './Dequantize4bitNested.js';
+import { dequantizeInt8Config } from './DequantizeInt8.js';
+import { loraLinearConfig } from './LoraLinear.js';
+import { loraLinearGradConfig } from './LoraLinearGrad.js';
+import { multiTensorAdamWUpdateConfig } from './MultiTensorAdamWUpdate.js';
+import { philoxDropoutConfig } from './PhiloxDropout.js';
+import { philoxRandomConfig } from './PhiloxRandom.js';
+import { rmsNormConfig } from './RmsNorm.js';
+import { rmsNormGradConfig } from './RmsNormGrad.js';
+import { ropeConfig } from './Rope.js';
+import { ropeGradConfig } from './RopeGrad.js';
+import { sgdUpdateConfig } from './SgdUpdate.js';
+import { swigluConfig } from './Swiglu.js';
+import { swigluGradConfig } from './SwigluGrad.js';
+import { tokenLogprobsConfig } from './TokenLogprobs.js';
+import { tokenLogprobsGradConfig } from './TokenLogprobsGrad.js';
+import { writeCacheRowsConfig } from './WriteCacheRows.js';
+// fused kernels on wasm
+import { attentionWasmConfig } from './Attention_wasm.js';
+import { attentionGradWasmConfig } from './AttentionGrad_wasm.js';
+import { crossEntropyWasmConfig } from './CrossEntropy_wasm.js';
+import { crossEntropyGradWasmConfig } from './CrossEntropyGrad_wasm.js';
+import { loraLinearWasmConfig } from './LoraLinear_wasm.js';
+import { loraLinearGradWasmConfig } from './LoraLinearGrad_wasm.js';
+import { rmsNormWasmConfig } from './RmsNorm_wasm.js';
+import { rmsNormGradWasmConfig } from './RmsNormGrad_wasm.js';
+import { swigluWasmConfig } from './Swiglu_wasm.js';
+import { swigluGradWasmConfig } from './SwigluGrad_wasm.js';
+import { tokenLogprobsWasmConfig } from './TokenLogprobs_wasm.js';
+import { tokenLogprobsGradWasmConfig } from './TokenLogprobsGrad_wasm.js';
+// replacements of tfjs's kernels
+import { cpuBatchMatMulConfig } from './BatchMatMul_cpu.js';
+import { wasmBatchMatMulConfig } from './BatchMatMul_wasm.js';
+import { wasmCastConfig } from './Cast_wasm.js';
+import { wasmIdentityConfig } from './Identity_wasm.js';
+import { cpuUnsortedSegmentSumConfig } from './UnsortedSegmentSum_cpu.js';
+import { wasmUnsortedSegmentSumConfig } from './UnsortedSegmentSum_wasm.js';
+import { cpuFusedMatMulConfig } from './_FusedMatMul_cpu.js';
+import { wasmFusedMatMulConfig } from './_FusedMatMul_wasm.js';
+import { HOST_BACKENDS, replaceKernel, type HostKernelConfig } from './js-kernel.js';
+
+/** The fused kernels' host kernels, registered on every host backend (cpu, wasm, tensorflow). */
+export const HOST_KERNEL_CONFIGS: readonly HostKernelConfig[] = [
+  rmsNormConfig,
+  rmsNormGradConfig,
+  ropeConfig,
+  ropeGradConfig,
+  swigluConfig,
+  swigluGradConfig,
+  attentionConfig,
+  attentionGradConfig,
+  writeCacheRowsConfig, // in place: the output shares the cache's buffer
+  crossEntropyConfig,
+  crossEntropyGradConfig,
+  tokenLogprobsConfig,
+  tokenLogprobsGradConfig,
+  loraLinearConfig,
+  loraLinearGradConfig,
+  dequantize4bitConfig,
+  dequantize4bitNestedConfig,
+  dequantizeInt8Config,
+  adamWUpdateConfig,
+  multiTensorAdamWUpdateConfig,
+  sgdUpdateConfig,
+  philoxRandomConfig,
+  philoxDropoutConfig,
+];
+
+/**
+ * Fused kernels built on tfjs-wasm's own SIMD kernels (XNNPACK matMul, softmax, elementwise), which
+ * replace the JS kernel on wasm.
+ */
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
+  rmsNormWasmConfig,
+  rmsNormGradWasmConfig,
+  swigluWasmConfig,
+  swigluGradWasmConfig,
+  attentionWasmConfig,
+  attentionGradWasmConfig,
+  crossEntropyWasmConfig,
+  crossEntropyGradWasmConfig,
+  tokenLogprobsWasmConfig,
+  tokenLogprobsGradWasmConfig,
+  loraLinearWasmConfig,
+  loraLinearGradWasmConfig,
+];
+
+/**
+ * Registers every kernel of this file: the fused kernels, then our replacements of tfjs's kernels.
+ * Runs when @medgpt/core-tensor loads; calling it again registers the same kernels again.
+ */
+export function registerAllKernels(): void {
+  for (const { kernelName, kernelFunc } of HOST_KERNEL_CONFIGS) {
+    for (const backendName of HOST_BACKENDS) replaceKernel(kernelName, backendName, kernelFunc);
+  }
+  for (const { kernelName, backendName, kernelFunc } of WASM_KERNEL_CONFIGS) {
+    replaceKernel(kernelName, backendName, kernelFunc);
+  }
+  registerBackendKernels();
+}
 
 /** A kernel we install over (or next to) tfjs's; `make` receives tfjs's config when there is one. */
 interface Replacement {
@@ -17,7 +120,7 @@ interface Replacement {
   make: (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 }
 
-/** Each entry is explained in KERNELS.md. */
+/** Our replacements of tfjs's cpu/wasm kernels; each entry is explained in KERNELS.md. */
 const REPLACEMENTS: Replacement[] = [
   { kernelName: tf.UnsortedSegmentSum, backendName: 'cpu', make: () => cpuUnsortedSegmentSumConfig },
   { kernelName: tf.UnsortedSegmentSum, backendName: 'wasm', make: () => wasmUnsortedSegmentSumConfig },
@@ -52,9 +155,8 @@ const stock = new Map<string, tf.KernelConfig>();
 const installed = new Map<string, tf.KernelConfig>();
 
 /**
- * Installs our cpu/wasm kernels (KERNELS.md): UnsortedSegmentSum on both, fast matMul on both, and
- * Identity / same-dtype Cast as aliases on wasm.
- * Runs when @medgpt/core-tensor loads; calling it again is a no-op.
+ * Installs our replacements of tfjs's cpu/wasm kernels (KERNELS.md): UnsortedSegmentSum on both, fast
+ * matMul on both, and Identity / same-dtype Cast as aliases on wasm. Calling it again is a no-op.
  */
 export function registerBackendKernels(): void {
   for (const r of REPLACEMENTS) {

@@ -1,4 +1,4 @@
-import type { tf } from '../../tf.js';
+import type { tf } from '../tf.js';
 
 /** Shapes of one UnsortedSegmentSum call. */
 export interface SegmentSumGeometry {

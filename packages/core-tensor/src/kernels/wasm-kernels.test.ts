@@ -1,22 +1,37 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../../index.js';
-import { closeness } from '../../../testing/grad-check.js';
-import { attentionAttrs, type AttentionOptions } from '../../attention.js';
-import { Attention, attentionHostKernel } from '../Attention.js';
-import { AttentionGrad, attentionGradHostKernel } from '../AttentionGrad.js';
-import { CrossEntropy, crossEntropyHostKernel } from '../CrossEntropy.js';
-import { CrossEntropyGrad, crossEntropyGradHostKernel } from '../CrossEntropyGrad.js';
-import { registerHostKernel, type HostKernelImpl } from '../js-kernel.js';
-import { LoraLinear, loraLinearHostKernel } from '../LoraLinear.js';
-import { LoraLinearGrad, loraLinearGradHostKernel } from '../LoraLinearGrad.js';
-import { RmsNorm, rmsNormHostKernel } from '../RmsNorm.js';
-import { RmsNormGrad, rmsNormGradHostKernel } from '../RmsNormGrad.js';
-import { Swiglu, swigluHostKernel } from '../Swiglu.js';
-import { SwigluGrad, swigluGradHostKernel } from '../SwigluGrad.js';
-import { TokenLogprobs, tokenLogprobsHostKernel } from '../TokenLogprobs.js';
-import { TokenLogprobsGrad, tokenLogprobsGradHostKernel } from '../TokenLogprobsGrad.js';
-import { attentionGradWasmKernel, attentionWasmKernel } from './Attention.js';
-import { swigluWasmKernel } from './Swiglu.js';
+import { tf } from '../index.js';
+import { closeness } from '../testing/grad-check.js';
+import { attentionAttrs, type AttentionOptions } from '../ops/attention.js';
+import {
+  Attention,
+  AttentionGrad,
+  CrossEntropy,
+  CrossEntropyGrad,
+  LoraLinear,
+  LoraLinearGrad,
+  RmsNorm,
+  RmsNormGrad,
+  Swiglu,
+  SwigluGrad,
+  TokenLogprobs,
+  TokenLogprobsGrad,
+} from '../kernel-names.js';
+import { attentionHostKernel } from './Attention.js';
+import { attentionGradHostKernel } from './AttentionGrad.js';
+import { crossEntropyHostKernel } from './CrossEntropy.js';
+import { crossEntropyGradHostKernel } from './CrossEntropyGrad.js';
+import { registerHostKernel, type HostKernelImpl } from './js-kernel.js';
+import { loraLinearHostKernel } from './LoraLinear.js';
+import { loraLinearGradHostKernel } from './LoraLinearGrad.js';
+import { rmsNormHostKernel } from './RmsNorm.js';
+import { rmsNormGradHostKernel } from './RmsNormGrad.js';
+import { swigluHostKernel } from './Swiglu.js';
+import { swigluGradHostKernel } from './SwigluGrad.js';
+import { tokenLogprobsHostKernel } from './TokenLogprobs.js';
+import { tokenLogprobsGradHostKernel } from './TokenLogprobsGrad.js';
+import { attentionWasmKernel } from './Attention_wasm.js';
+import { attentionGradWasmKernel } from './AttentionGrad_wasm.js';
+import { swigluWasmKernel } from './Swiglu_wasm.js';
 
 // The wasm kernels (wasm's own SIMD kernels composed inside one kernel) against the JS host kernels,
 // which stay the float64 reference: the JS kernels are registered again under test names, so both run

@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../../../tf.js';
-import type { MatMulGeometry } from '../matmul-geometry.js';
+import { tf } from '../tf.js';
+import type { MatMulGeometry } from './matmul-geometry.js';
 
 /**
  * Multiplies [1, rows, k] x [1, k, n] with no transpose flags: the only case tfjs-backend-wasm sends to

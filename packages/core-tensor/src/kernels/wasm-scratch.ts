@@ -1,5 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { tf } from '../../../tf.js';
+import { tf } from '../tf.js';
 
 /**
  * The temporaries of one wasm kernel call. The fused ops' wasm kernels are built from wasm's own

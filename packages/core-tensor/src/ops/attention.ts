@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { Attention, type AttentionAttrs } from './kernels/Attention.js';
-import './kernels/AttentionGrad.js';
-import './gradients/Attention_grad.js';
+import { Attention, type AttentionAttrs } from '../kernel-names.js';
 
 export interface AttentionOptions {
   /** Query heads H; q has H * headDim columns. */

@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { CrossEntropy, type CrossEntropyAttrs } from './kernels/CrossEntropy.js';
-import './kernels/CrossEntropyGrad.js';
-import './gradients/CrossEntropy_grad.js';
+import { CrossEntropy, type CrossEntropyAttrs } from '../kernel-names.js';
 import {
   checkLogitsLabels,
   resolveIgnoreIndex,

@@ -4,8 +4,9 @@ import {
   Dequantize4bitNested,
   type Dequantize4bitAttrs,
   type Dequantize4bitNestedAttrs,
-} from './kernels/Dequantize4bit.js';
-import { DEQUANTIZE_DTYPES, type DequantizeDtype } from './kernels/dequantize-values.js';
+  type DequantizeDtype,
+  DEQUANTIZE_DTYPES,
+} from '../kernel-names.js';
 
 export interface Dequantize4bitOptions {
   /** The weight's shape (its element count n fixes the sizes of the inputs). */

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { DequantizeInt8, type DequantizeInt8Attrs } from './kernels/DequantizeInt8.js';
+import { DequantizeInt8, type DequantizeInt8Attrs } from '../kernel-names.js';
 
 /**
  * A weight quantised row-wise to int8 (LLM.int8(): bitsandbytes' `weight` int8 + `SCB`) back to float32

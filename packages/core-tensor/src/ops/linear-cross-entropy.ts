@@ -1,9 +1,7 @@
 import { tf } from '../tf.js';
+import { CrossEntropy, type CrossEntropyAttrs, CrossEntropyGrad } from '../kernel-names.js';
 import { countLabels } from './count-labels.js';
 import type { CrossEntropyOptions } from './cross-entropy.js';
-import { CrossEntropy, type CrossEntropyAttrs } from './kernels/CrossEntropy.js';
-import { CrossEntropyGrad } from './kernels/CrossEntropyGrad.js';
-import './gradients/CrossEntropy_grad.js';
 import {
   checkLinearArgs,
   customGradHW,

@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { TokenLogprobs, type TokenLogprobsAttrs } from './kernels/TokenLogprobs.js';
-import { TokenLogprobsGrad } from './kernels/TokenLogprobsGrad.js';
-import './gradients/TokenLogprobs_grad.js';
+import { TokenLogprobs, type TokenLogprobsAttrs, TokenLogprobsGrad } from '../kernel-names.js';
 import {
   checkLinearArgs,
   customGradHW,

@@ -1,9 +1,7 @@
 import { tf } from '../tf.js';
+import { LoraLinear, type LoraLinearAttrs } from '../kernel-names.js';
 import { dropout } from '../random/dropout.js';
 import type { Generator } from '../random/generator.js';
-import { LoraLinear, type LoraLinearAttrs } from './kernels/LoraLinear.js';
-import './kernels/LoraLinearGrad.js';
-import './gradients/LoraLinear_grad.js';
 
 export interface LoraLinearOptions {
   /** The base layer's bias [out]. */

@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { RmsNorm, type RmsNormAttrs } from './kernels/RmsNorm.js';
-import './kernels/RmsNormGrad.js';
-import './gradients/RmsNorm_grad.js';
+import { RmsNorm, type RmsNormAttrs } from '../kernel-names.js';
 
 function checkArgs(x: tf.Tensor, weight: tf.Tensor, eps: number): void {
   if (x.dtype !== 'float32') throw new Error(`rmsNorm: x must be float32, got ${x.dtype}`);

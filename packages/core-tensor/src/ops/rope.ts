@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { Rope, type RopeAttrs } from './kernels/Rope.js';
-import './kernels/RopeGrad.js';
-import './gradients/Rope_grad.js';
+import { Rope, type RopeAttrs } from '../kernel-names.js';
 
 /** How to rotate: the head size and the frequencies from `ropeFrequencies` (spread its result in). */
 export interface RopeOptions {

@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { Swiglu } from './kernels/Swiglu.js';
-import './kernels/SwigluGrad.js';
-import './gradients/Swiglu_grad.js';
+import { Swiglu } from '../kernel-names.js';
 
 function checkArgs(gate: tf.Tensor, up: tf.Tensor): void {
   if (gate.dtype !== 'float32') throw new Error(`swiglu: gate must be float32, got ${gate.dtype}`);

@@ -1,7 +1,5 @@
 import { tf } from '../tf.js';
-import { TokenLogprobs, type TokenLogprobsAttrs } from './kernels/TokenLogprobs.js';
-import './kernels/TokenLogprobsGrad.js';
-import './gradients/TokenLogprobs_grad.js';
+import { TokenLogprobs, type TokenLogprobsAttrs } from '../kernel-names.js';
 import { checkLogitsLabels, resolveIgnoreIndex } from './logits-labels.js';
 
 export interface TokenLogprobsOptions {

@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { WriteCacheRows } from './kernels/WriteCacheRows.js';
+import { WriteCacheRows } from '../kernel-names.js';
 
 /**
  * A KV cache written in place: returns `cache` (float32 [R, W]) with row `indices[i]` replaced by

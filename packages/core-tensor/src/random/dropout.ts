@@ -1,7 +1,6 @@
 import { tf } from '../tf.js';
+import { PhiloxDropout } from '../kernel-names.js';
 import type { Generator } from './generator.js';
-import { PhiloxDropout } from './kernels/PhiloxDropout.js';
-import './gradients/PhiloxDropout_grad.js';
 
 /**
  * Inverted dropout: zeroes each element with probability `rate` and scales the rest by

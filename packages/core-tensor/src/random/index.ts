@@ -6,6 +6,3 @@ export { Generator, type GeneratorState } from './generator.js';
 export { randomTensor, randomUniform, randomNormal, randomTruncatedNormal } from './random-tensor.js';
 export { initTensor, fanInFanOut, calculateGain, type InitSpec, type Nonlinearity } from './init-tensor.js';
 export { dropout } from './dropout.js';
-export { PhiloxRandom, philoxRandomHostKernel, type PhiloxRandomAttrs } from './kernels/PhiloxRandom.js';
-export { PhiloxDropout, philoxDropoutHostKernel, type PhiloxDropoutAttrs } from './kernels/PhiloxDropout.js';
-export { philoxDropoutGradConfig } from './gradients/PhiloxDropout_grad.js';

@@ -1,7 +1,7 @@
 import { tf } from '../tf.js';
+import { PhiloxRandom } from '../kernel-names.js';
 import { checkDistribution, type Distribution } from './distributions.js';
 import type { Generator } from './generator.js';
-import { PhiloxRandom } from './kernels/PhiloxRandom.js';
 
 function checkShape(shape: number[]): number {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {

@@ -3,6 +3,27 @@
 // gradients call, our fused ops and their backward kernels, and the optimizer kernels. A missing
 // kernel fails loudly (tfjs: "Kernel 'X' not registered for backend"), which is how the list is kept
 // complete.
+import {
+  AdamWUpdate,
+  Attention,
+  AttentionGrad,
+  CrossEntropy,
+  CrossEntropyGrad,
+  LoraLinear,
+  LoraLinearGrad,
+  MultiTensorAdamWUpdate,
+  PhiloxDropout,
+  PhiloxRandom,
+  RmsNorm,
+  RmsNormGrad,
+  Rope,
+  RopeGrad,
+  SgdUpdate,
+  Swiglu,
+  SwigluGrad,
+  TokenLogprobs,
+  TokenLogprobsGrad,
+} from '../kernel-names.js';
 import { tf } from '../tf.js';
 import type { ShapeOnlyBackend } from './shape-only-backend.js';
 
@@ -157,11 +178,11 @@ const UNARY = [
   'Softmax',
   'Cumsum',
   'Reverse',
-  'PhiloxDropout',
+  PhiloxDropout,
   // Our fused forward kernels with one output shaped like their first input.
-  'RmsNorm',
-  'Swiglu',
-  'Attention',
+  RmsNorm,
+  Swiglu,
+  Attention,
 ];
 
 export const SHAPE_ONLY_KERNELS: Record<string, ShapeOnlyKernel> = {
@@ -252,27 +273,27 @@ export const SHAPE_ONLY_KERNELS: Record<string, ShapeOnlyKernel> = {
   OneHot: ({ indices }, { depth, dtype }, be) =>
     be.allocate([...indices!.shape, depth as number], dtype as tf.DataType),
   Select: ({ t, e }, _attrs, be) => be.allocate(broadcast('Select', t!.shape, e!.shape), t!.dtype),
-  PhiloxRandom: (_inputs, { shape }, be) => be.allocate(shape as number[], 'float32'),
-  // Our fused ops (src/ops/kernels) and their backward kernels.
-  RmsNormGrad: like('x', 'weight'),
-  Rope: like('q', 'k'),
-  RopeGrad: like('dyQ', 'dyK'),
-  AttentionGrad: like('q', 'k', 'v'),
-  SwigluGrad: like('gate', 'up'),
-  CrossEntropy: (_inputs, _attrs, be) => be.allocate([], 'float32'),
-  CrossEntropyGrad: like('logits'),
-  TokenLogprobs: ({ logits }, _attrs, be) => be.allocate([logits!.shape[0]!], 'float32'),
-  TokenLogprobsGrad: like('logits'),
-  LoraLinear: ({ x, weight, loraA }, _attrs, be) => {
+  [PhiloxRandom]: (_inputs, { shape }, be) => be.allocate(shape as number[], 'float32'),
+  // Our fused ops (kernel-names.ts) and their backward kernels.
+  [RmsNormGrad]: like('x', 'weight'),
+  [Rope]: like('q', 'k'),
+  [RopeGrad]: like('dyQ', 'dyK'),
+  [AttentionGrad]: like('q', 'k', 'v'),
+  [SwigluGrad]: like('gate', 'up'),
+  [CrossEntropy]: (_inputs, _attrs, be) => be.allocate([], 'float32'),
+  [CrossEntropyGrad]: like('logits'),
+  [TokenLogprobs]: ({ logits }, _attrs, be) => be.allocate([logits!.shape[0]!], 'float32'),
+  [TokenLogprobsGrad]: like('logits'),
+  [LoraLinear]: ({ x, weight, loraA }, _attrs, be) => {
     const [t, inF] = x!.shape as [number, number];
     if (weight!.shape[1] !== inF || loraA!.shape[1] !== inF) {
-      fail('LoraLinear', `x [${x!.shape}], weight [${weight!.shape}], loraA [${loraA!.shape}]`);
+      fail(LoraLinear, `x [${x!.shape}], weight [${weight!.shape}], loraA [${loraA!.shape}]`);
     }
     return [be.allocate([t, weight!.shape[0]!]), be.allocate([t, loraA!.shape[0]!])];
   },
-  LoraLinearGrad: like('x', 'loraA', 'loraB'),
-  // Optimizers (src/train/kernels).
-  AdamWUpdate: optimizer(() => ['m', 'v']),
-  MultiTensorAdamWUpdate: optimizer(() => ['m', 'v']),
-  SgdUpdate: optimizer((attrs) => ((attrs['momentum'] as number) !== 0 ? ['buf'] : [])),
+  [LoraLinearGrad]: like('x', 'loraA', 'loraB'),
+  // Optimizers.
+  [AdamWUpdate]: optimizer(() => ['m', 'v']),
+  [MultiTensorAdamWUpdate]: optimizer(() => ['m', 'v']),
+  [SgdUpdate]: optimizer((attrs) => ((attrs['momentum'] as number) !== 0 ? ['buf'] : [])),
 };

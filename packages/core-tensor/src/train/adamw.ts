@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { AdamWUpdate, type AdamWUpdateAttrs } from './kernels/AdamWUpdate.js';
+import { AdamWUpdate, type AdamWUpdateAttrs } from '../kernel-names.js';
 import { checkOption, Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 
 /** torch.optim.AdamW's options (amsgrad off), with its defaults. */

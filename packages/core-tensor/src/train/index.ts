@@ -3,14 +3,6 @@ export { Optimizer, type ParamGroup, type ParamState, type OptimizerState } from
 export { AdamW, type AdamWOptions } from './adamw.js';
 export { MultiTensorAdamW } from './multi-tensor-adamw.js';
 export { SGD, type SgdOptions } from './sgd.js';
-export { AdamWUpdate, adamWUpdateHostKernel, type AdamWUpdateAttrs } from './kernels/AdamWUpdate.js';
-export {
-  MultiTensorAdamWUpdate,
-  multiTensorAdamWUpdateHostKernel,
-  multiTensorAdamWInputs,
-  type MultiTensorAdamWUpdateAttrs,
-} from './kernels/MultiTensorAdamWUpdate.js';
-export { SgdUpdate, sgdUpdateHostKernel, type SgdUpdateAttrs } from './kernels/SgdUpdate.js';
 export {
   NO_DECAY_NAME_PATTERNS,
   isDecayParameterName,

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { MultiTensorAdamWUpdate } from '../kernel-names.js';
 import { expectNoLeak, Generator, tf } from '../index.js';
 import { AdamW } from './adamw.js';
 import { MultiTensorAdamW } from './multi-tensor-adamw.js';
-import { MultiTensorAdamWUpdate } from './kernels/MultiTensorAdamWUpdate.js';
 import { loadFixture, makeVariables, type TorchOptimizerCase } from './optimizer-test-utils.js';
 import type { ParamGroup } from './optimizer.js';
 

@@ -1,10 +1,10 @@
 import { tf } from '../tf.js';
-import { AdamW } from './adamw.js';
 import {
   MultiTensorAdamWUpdate,
   multiTensorAdamWInputs,
   type MultiTensorAdamWUpdateAttrs,
-} from './kernels/MultiTensorAdamWUpdate.js';
+} from '../kernel-names.js';
+import { AdamW } from './adamw.js';
 import type { ParamState } from './optimizer.js';
 import type { ParamEntry } from './param-group-entries.js';
 

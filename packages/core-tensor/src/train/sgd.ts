@@ -1,5 +1,5 @@
 import { tf } from '../tf.js';
-import { SgdUpdate, type SgdUpdateAttrs } from './kernels/SgdUpdate.js';
+import { SgdUpdate, type SgdUpdateAttrs } from '../kernel-names.js';
 import { checkOption, Optimizer, type ParamGroup, type ParamState } from './optimizer.js';
 
 /** torch.optim.SGD's options, with its defaults. */
