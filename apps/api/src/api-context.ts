@@ -1,4 +1,4 @@
-import type { InferenceEngine, PromptFormat } from '@medgpt/serving';
+import type { InferenceEngine, PromptFormat, RetrievePassages } from '@medgpt/serving';
 import type { Tokenizer } from '@medgpt/tokenizer';
 import type { ApiServerOptions } from './api-server-options.js';
 import { ServedModels } from './openai/served-models.js';
@@ -16,6 +16,15 @@ export interface ApiContext {
   readonly maxBodyBytes: number;
   readonly maxTokens: number;
   readonly maxWaiting: number;
+  /** null: the server has no documents. */
+  readonly rag: RagContext | null;
+}
+
+export interface RagContext {
+  readonly retrieve: RetrievePassages;
+  readonly passages: number | null;
+  readonly topN: number;
+  readonly maxChars: number;
 }
 
 export function apiContext(options: ApiServerOptions): ApiContext {
@@ -33,5 +42,13 @@ export function apiContext(options: ApiServerOptions): ApiContext {
     maxBodyBytes: limits.maxBodyBytes ?? 1 << 20,
     maxTokens: limits.maxTokens ?? maxModelLen,
     maxWaiting: limits.maxWaiting ?? 256,
+    rag: options.rag
+      ? {
+          retrieve: options.rag.retrieve,
+          passages: options.rag.passages ?? null,
+          topN: options.rag.topN ?? 5,
+          maxChars: options.rag.maxChars ?? 2048,
+        }
+      : null,
   };
 }

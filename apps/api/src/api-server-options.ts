@@ -1,4 +1,4 @@
-import type { InferenceEngine, PromptFormat } from '@medgpt/serving';
+import type { InferenceEngine, PromptFormat, RetrievePassages } from '@medgpt/serving';
 import type { Tokenizer } from '@medgpt/tokenizer';
 
 /** What `createApiServer` serves, and its limits. */
@@ -24,6 +24,20 @@ export interface ApiServerOptions {
   readonly limits?: ApiLimits;
   /** Tokens per sequence (prompt + answer), reported in /v1/models. Default: the engine's. */
   readonly maxModelLen?: number;
+  /** Documents a chat request may ask to be answered from (`"rag"`); none: such requests get a 400. */
+  readonly rag?: ApiRagOptions;
+}
+
+/** The documents behind `"rag"` requests (MedicalGPT's chatpdf), and how many passages a prompt cites. */
+export interface ApiRagOptions {
+  /** The question's best passages, best first: BM25 today; a dense or fused retriever has the same shape. */
+  readonly retrieve: RetrievePassages;
+  /** Passages behind `retrieve`, reported by GET /v1/rag (left out: reported as null). */
+  readonly passages?: number;
+  /** Passages cited when a request does not say (`"rag": {"top_n": N}`). Default 5. */
+  readonly topN?: number;
+  /** Characters the instruction, passages and question may take (chatpdf's context_len). Default 2048. */
+  readonly maxChars?: number;
 }
 
 export interface ApiLimits {

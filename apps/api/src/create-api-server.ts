@@ -5,6 +5,7 @@ import type { ApiServerOptions } from './api-server-options.js';
 import { ApiError } from './http/api-error.js';
 import { checkApiKey } from './http/check-api-key.js';
 import { readJsonBody } from './http/read-json-body.js';
+import { ragInfo } from './openai/rag-info.js';
 import { sendWebFile, WEB_FILES } from './http/web-files.js';
 import { chatCompletions } from './openai/chat-completions.js';
 import { completions } from './openai/completions.js';
@@ -36,14 +37,15 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   ),
   '/health': { GET: async (ctx, _req, res) => json(res, 200, { status: 'ok', ...ctx.engine.stats }) },
   '/v1/models': { GET: async (ctx, _req, res) => json(res, 200, ctx.models.list()) },
+  '/v1/rag': { GET: async (ctx, _req, res) => json(res, 200, ragInfo(ctx.rag)) },
   '/v1/chat/completions': { POST: post(chatCompletions) },
   '/v1/completions': { POST: post(completions) },
 };
 
 /**
  * medgpt's OpenAI-compatible server (vLLM's behaviour) over an InferenceEngine, on node:http:
- * GET /health, GET /v1/models, POST /v1/chat/completions, POST /v1/completions, and the web chat
- * page at GET / (its assets under /static/).
+ * GET /health, GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /v1/rag (whether
+ * chats may ask for `"rag"`), and the web chat page at GET / (its assets under /static/).
  */
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const ctx = apiContext(options);

@@ -6,7 +6,7 @@ import {
   type ResolveDir,
 } from '@medgpt/serving';
 import type { PeftModel } from '@medgpt/peft';
-import type { ApiLimits } from './api-server-options.js';
+import type { ApiLimits, ApiRagOptions } from './api-server-options.js';
 import { createApiServer, type ApiServer } from './create-api-server.js';
 
 /** One `--lora_modules name=DIR`: an adapter served as the model `name`. */
@@ -28,6 +28,8 @@ export interface LoadApiServerOptions {
   readonly toolFormat?: string;
   readonly apiKey?: string;
   readonly limits?: ApiLimits;
+  /** Documents chat requests may ask to be answered from (`"rag"`); loaded by the caller. */
+  readonly rag?: ApiRagOptions;
   readonly resolveDir?: ResolveDir;
   readonly log?: (line: string) => void;
 }
@@ -107,6 +109,7 @@ export async function loadApiServer(options: LoadApiServerOptions): Promise<Load
       toolFormat: options.toolFormat,
       apiKey: options.apiKey,
       limits: options.limits,
+      rag: options.rag,
     });
     return {
       server,

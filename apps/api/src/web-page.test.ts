@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from '@medgpt/core-tensor';
 import { PeftModel } from '@medgpt/peft';
-import { createForcedReplyModel, InferenceEngine, InferenceSession } from '@medgpt/serving';
+import {
+  createForcedReplyModel,
+  InferenceEngine,
+  InferenceSession,
+  type RetrievePassages,
+} from '@medgpt/serving';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from './create-api-server.js';
@@ -20,6 +25,17 @@ if (!haveChromium)
 const KEY = 'sk-page-key';
 const SLOTS = 2;
 const SCREENSHOT = fileURLToPath(new URL('../.test-results/chat-page.png', import.meta.url));
+const RAG_SCREENSHOT = fileURLToPath(new URL('../.test-results/chat-page-rag.png', import.meta.url));
+
+// The documents of a second server over the same engine: a keyword retriever over two passages.
+const PASSAGES = [
+  { id: 0, source: '/srv/docs/fever.txt', line: 4, text: 'Fever: drink plenty of fluids and rest in bed.' },
+  { id: 1, source: '/srv/docs/cough.md', line: 12, text: 'Cough: honey in warm tea soothes the throat.' },
+];
+const retrieve: RetrievePassages = async (question, k) =>
+  PASSAGES.filter((p) => question.toLowerCase().includes(p.text.slice(0, 5).toLowerCase()))
+    .slice(0, k)
+    .map((passage) => ({ passage }));
 
 let root: string;
 let session: InferenceSession;
@@ -27,6 +43,8 @@ let peft: PeftModel;
 let engine: InferenceEngine;
 let server: ApiServer;
 let url: string;
+let ragServer: ApiServer;
+let ragUrl: string;
 let browser: Browser;
 let page: Page;
 
@@ -57,6 +75,16 @@ beforeAll(async () => {
     apiKey: KEY,
   });
   ({ url } = await server.listen({ port: 0 }));
+  ragServer = createApiServer({
+    engine,
+    tokenizer: session.tokenizer,
+    format: session.format,
+    modelName: 'tiny',
+    stopStrings: session.generateOptions.stopStrings ?? [],
+    apiKey: KEY,
+    rag: { retrieve, passages: PASSAGES.length, maxChars: 1000 },
+  });
+  ({ url: ragUrl } = await ragServer.listen({ port: 0 }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage();
 });
@@ -64,6 +92,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await ragServer?.close();
   await engine?.close();
   peft?.dispose();
   session?.dispose();
@@ -109,6 +138,8 @@ describe.skipIf(!haveChromium)('the chat page in headless Chromium', () => {
     await expect
       .poll(() => page.locator('#model option').allTextContents())
       .toEqual(['tiny', 'doctor (adapter of tiny)']);
+    // This server has no documents: no "Use documents" box.
+    expect(await page.isHidden('#rag-option')).toBe(true);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -204,5 +235,48 @@ describe.skipIf(!haveChromium)('the chat page in headless Chromium', () => {
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  it('with documents: "Use documents" sends rag, and the cited sources are listed under the answer', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${ragUrl}/`);
+    expect(await page.isHidden('#rag-option')).toBe(true); // until the key lets it ask GET /v1/rag
+    await page.fill('#api-key', KEY);
+    await page.locator('#api-key').dispatchEvent('change');
+    await expect.poll(() => page.isVisible('#rag-option')).toBe(true);
+    expect(await page.locator('#rag-option').textContent()).toMatch(/Use documents \(2 passages\)/);
+    await page.fill('#max-tokens', '12');
+    await page.check('#use-docs');
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/chat/completions')) requests.push(r.postData() ?? '');
+    });
+    await page.fill('#prompt', 'Fever and a cough?');
+    await page.click('#send');
+    await expect.poll(() => assistant(0).getAttribute('data-finish')).toBe('length');
+    expect(JSON.parse(requests[0]!)).toMatchObject({ rag: true, stream: true });
+    const cited = assistant(0).locator('.sources li');
+    expect(await cited.locator('.cite').allTextContents()).toEqual(['[1] fever.txt:4', '[2] cough.md:12']);
+    expect(await cited.locator('.snippet').allTextContents()).toEqual(PASSAGES.map((p) => p.text));
+    // The history keeps the question as asked, not the server's cited prompt.
+    await page.uncheck('#use-docs');
+    await page.fill('#prompt', 'Why?');
+    await page.click('#send');
+    await expect.poll(() => assistant(1).getAttribute('data-finish')).toBe('length');
+    const second = JSON.parse(requests[1]!) as { rag?: unknown; messages: { content: string }[] };
+    expect(second.rag).toBeUndefined();
+    expect(second.messages[0]!.content).toBe('Fever and a cough?');
+    expect(await assistant(1).locator('.sources').count()).toBe(0);
+    // A question no passage matches: the fixed reply, and a note instead of a list.
+    await page.check('#use-docs');
+    await page.fill('#prompt', 'Headache?');
+    await page.click('#send');
+    await expect.poll(() => assistant(2).getAttribute('data-finish')).toBe('stop');
+    expect(await assistant(2).locator('.sources').textContent()).toMatch(/^No passages cited/);
+    expect(errors).toEqual([]);
+    await assistant(0).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: RAG_SCREENSHOT, fullPage: true });
+    expect(existsSync(RAG_SCREENSHOT)).toBe(true);
   });
 });

@@ -1,7 +1,9 @@
 // medgpt's chat page: plain browser JavaScript served by @medgpt/api (no build step, nothing loaded from
 // another origin; the server's Content-Security-Policy allows only 'self'). It talks to the same
 // OpenAI-compatible API any client uses: GET /v1/models for the picker, POST /v1/chat/completions with
-// `stream: true`, read as server-sent events. Model output is only ever set as textContent.
+// `stream: true`, read as server-sent events; GET /v1/rag says whether the server has documents, and then
+// "Use documents" sends `"rag": true` and lists the `sources` the answer cites. Model output and
+// passages are only ever set as textContent.
 /* global document */
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +14,9 @@ const els = {
   system: $('system'),
   temperature: $('temperature'),
   maxTokens: $('max-tokens'),
+  ragOption: $('rag-option'),
+  useDocs: $('use-docs'),
+  ragCount: $('rag-count'),
   clear: $('clear'),
   log: $('log'),
   form: $('ask'),
@@ -74,6 +79,51 @@ async function loadModels() {
   } catch (err) {
     setStatus(`models: ${err.message}`, true);
   }
+}
+
+/** Shows "Use documents" when the server has documents (GET /v1/rag); hides it otherwise or on error. */
+async function loadRag() {
+  let info = null;
+  try {
+    const res = await fetch('/v1/rag', { headers: headers() });
+    if (res.ok) info = await res.json();
+  } catch {
+    // an older server, or the network: no documents to offer
+  }
+  const enabled = info?.enabled === true;
+  els.ragOption.hidden = !enabled;
+  if (!enabled) els.useDocs.checked = false;
+  els.ragCount.textContent = enabled && info.passages !== null ? `(${info.passages} passages)` : '';
+}
+
+/** Longest snippet of a passage shown under an answer; the whole text is its tooltip. */
+const SNIPPET_CHARS = 160;
+
+/** The passages an answer cites, under it: `[n] file:line` (`file p.N` for a PDF) and a snippet, or a note. */
+function showSources(li, sources) {
+  const box = document.createElement('div');
+  box.className = 'sources';
+  if (sources.length === 0) {
+    box.textContent = 'No passages cited: nothing in the documents matched.';
+  } else {
+    const list = document.createElement('ol');
+    for (const s of sources) {
+      const item = document.createElement('li');
+      const cite = document.createElement('span');
+      cite.className = 'cite';
+      // A PDF passage is cited by page, as medgpt chatpdf cites it.
+      cite.textContent = `[${s.n}] ${s.source}${s.page ? ` p.${s.page}` : `:${s.line}`}`;
+      const text = s.text.replace(/\s+/g, ' ').trim();
+      const snippet = document.createElement('span');
+      snippet.className = 'snippet';
+      snippet.textContent = text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
+      item.title = s.text;
+      item.append(cite, ' ', snippet);
+      list.append(item);
+    }
+    box.append(list);
+  }
+  li.querySelector('.content').after(box);
 }
 
 function addTurn(role, text) {
@@ -139,6 +189,7 @@ async function ask(question) {
   let answer = '';
   let finish = null;
   let answeredBy = model || 'default model'; // replaced by the model the server says answered
+  const rag = !els.ragOption.hidden && els.useDocs.checked;
   try {
     const res = await fetch('/v1/chat/completions', {
       method: 'POST',
@@ -149,6 +200,7 @@ async function ask(question) {
         stream: true,
         temperature: numberOf(els.temperature),
         max_tokens: numberOf(els.maxTokens),
+        ...(rag ? { rag: true } : {}),
       }),
       signal: controller.signal,
     });
@@ -156,6 +208,7 @@ async function ask(question) {
     for await (const chunk of sseData(res.body)) {
       if (chunk.error) throw new Error(chunk.error.message);
       if (chunk.model) answeredBy = chunk.model;
+      if (Array.isArray(chunk.sources)) showSources(li, chunk.sources); // on the first chunk only
       for (const choice of chunk.choices) {
         if (choice.delta?.content) {
           answer += choice.delta.content;
@@ -209,7 +262,11 @@ els.clear.addEventListener('click', () => {
   els.log.replaceChildren();
   setStatus('ready');
 });
-els.key.addEventListener('change', () => void loadModels());
+els.key.addEventListener('change', () => {
+  void loadModels();
+  void loadRag();
+});
 
 setBusy(false);
 void loadModels();
+void loadRag();

@@ -16,6 +16,7 @@ export { joinWrappedLines } from './join-wrapped-lines.js';
 export { jsonlRecords } from './jsonl-records.js';
 export { markdownParagraphs } from './markdown-paragraphs.js';
 export { openDenseIndex, type OpenDenseIndexOptions } from './open-dense-index.js';
+export { openBm25Index, type OpenBm25IndexOptions, type OpenedBm25Index } from './open-bm25-index.js';
 export type { LocatedText, Passage } from './passage.js';
 export { pdfParagraphs } from './pdf-paragraphs.js';
 export { pdfText } from './pdf-text.js';

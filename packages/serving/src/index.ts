@@ -26,6 +26,13 @@ export {
 } from './rag/answer-from-documents.js';
 export { embedTexts, type EmbedTextsOptions } from './rag/embed-texts.js';
 export { TextEmbedder, type LoadTextEmbedderOptions } from './rag/text-embedder.js';
+export {
+  citeLastUserTurn,
+  NO_PASSAGES_REPLY,
+  type CitedChat,
+  type CiteOptions,
+  type RetrievePassages,
+} from './rag/cite-last-user-turn.js';
 
 // Chat: multi-turn history and streamed replies
 export { ChatSession, type ChatSessionOptions } from './chat/chat-session.js';

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { encodePrompt, type GenerationStream } from '@medgpt/serving';
+import { encodePrompt } from '@medgpt/serving';
 import type { ApiContext } from '../api-context.js';
 import { ApiError } from '../http/api-error.js';
 import { SseWriter } from '../http/sse-writer.js';
 import { chatPrompt, readTools } from './chat-prompt.js';
+import { citeDocuments, type ApiSource } from './cite-documents.js';
 import { extractToolCalls, type OpenAiToolCall } from './extract-tool-calls.js';
+import { fixedReply, type ChatAnswer } from './fixed-reply.js';
+import { readRagParam } from './read-rag-param.js';
 import { readSamplingParams } from './read-sampling-params.js';
 import { includeUsage, refuse, startGeneration, streamFlag, usage } from './start-generation.js';
 
@@ -14,6 +17,8 @@ import { includeUsage, refuse, startGeneration, streamFlag, usage } from './star
  * streamed as vLLM streams it (role first, content deltas, a finish_reason chunk per choice, usage,
  * `[DONE]`). With `tools` (and tool_choice other than "none") an answer in the tool format becomes
  * `tool_calls` with finish_reason "tool_calls"; such answers are sent once complete, not token by token.
+ * With `"rag"` (medgpt's extension) the last user message asks over the server's documents' best
+ * passages, and the passages cited are returned as `sources` (on the first chunk when streamed).
  */
 export async function chatCompletions(
   ctx: ApiContext,
@@ -26,28 +31,40 @@ export async function chatCompletions(
   const withUsage = includeUsage(body);
   const toolChoice = body.tool_choice ?? 'auto';
   const tools = toolChoice === 'none' ? [] : readTools(body.tools, ctx.toolFormat);
+  const rag = readRagParam(body, ctx.rag);
+  const params = readSamplingParams(body, ctx.maxTokens, ctx.stopStrings);
+  const cited = rag && ctx.rag ? await citeDocuments(ctx.rag, body.messages, rag.topN) : null;
   const prompt = chatPrompt({
-    messages: body.messages,
+    messages: cited?.messages ?? body.messages,
     tools,
     toolFormat: ctx.toolFormat,
     format: ctx.format,
     defaultSystemPrompt: ctx.systemPrompt,
   });
-  const params = readSamplingParams(body, ctx.maxTokens, ctx.stopStrings);
-  const generation = startGeneration(
-    ctx.engine,
-    { ...params, promptIds: encodePrompt(ctx.tokenizer, prompt), adapter },
-    res,
-    ctx.maxWaiting,
-  );
+  // Nothing retrieved: chatpdf's fixed reply, without the model (the prompt was still checked above).
+  const generation: ChatAnswer =
+    cited?.reply != null
+      ? fixedReply(cited.reply, params.n ?? 1, ctx.engine.stats.slots)
+      : startGeneration(
+          ctx.engine,
+          { ...params, promptIds: encodePrompt(ctx.tokenizer, prompt), adapter },
+          res,
+          ctx.maxWaiting,
+        );
   const head = {
     id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     created: Math.floor(Date.now() / 1000),
     model: typeof body.model === 'string' ? body.model : ctx.models.base,
   };
   const toolFormat = tools.length > 0 ? ctx.toolFormat : null;
-  if (stream) await streamChat(generation, head, toolFormat, withUsage, new SseWriter(res));
-  else await answerChat(generation, head, toolFormat, res);
+  const extra = cited ? { sources: cited.sources } : {};
+  if (stream) await streamChat(generation, head, toolFormat, withUsage, extra, new SseWriter(res));
+  else await answerChat(generation, head, toolFormat, extra, res);
+}
+
+/** Fields beyond OpenAI's: `sources` of a `"rag"` answer. */
+interface Extra {
+  readonly sources?: readonly ApiSource[];
 }
 
 interface Head {
@@ -57,9 +74,10 @@ interface Head {
 }
 
 async function answerChat(
-  generation: GenerationStream,
+  generation: ChatAnswer,
   head: Head,
   toolFormat: string | null,
+  extra: Extra,
   res: ServerResponse,
 ): Promise<void> {
   const result = await generation.result;
@@ -76,14 +94,15 @@ async function answerChat(
   });
   if (res.destroyed) return;
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ ...head, object: 'chat.completion', choices, usage: usage(result) }));
+  res.end(JSON.stringify({ ...head, object: 'chat.completion', choices, usage: usage(result), ...extra }));
 }
 
 async function streamChat(
-  generation: GenerationStream,
+  generation: ChatAnswer,
   head: Head,
   toolFormat: string | null,
   withUsage: boolean,
+  extra: Extra,
   sse: SseWriter,
 ): Promise<void> {
   const chunk = (index: number, delta: object, finish: string | null = null) => ({
@@ -97,8 +116,10 @@ async function streamChat(
     for await (const c of generation) {
       if (sse.closed) break; // leaving the loop cancels the request
       if (!started.has(c.index)) {
+        // The stream's first chunk carries the extra fields (sources), once.
+        const first = started.size === 0 ? extra : {};
         started.add(c.index);
-        sse.send(chunk(c.index, { role: 'assistant', content: '' }));
+        sse.send({ ...chunk(c.index, { role: 'assistant', content: '' }), ...first });
       }
       if (toolFormat) held.set(c.index, (held.get(c.index) ?? '') + c.text);
       else if (c.text) sse.send(chunk(c.index, { content: c.text }));

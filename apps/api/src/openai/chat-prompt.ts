@@ -61,16 +61,16 @@ function toTurn(message: unknown, i: number): ShareGptTurn {
   switch (m.role) {
     case 'system':
     case 'developer':
-      return { from: 'system', value: text(m.content, param) };
+      return { from: 'system', value: messageText(m.content, param) };
     case 'user':
-      return { from: 'human', value: text(m.content, param) };
+      return { from: 'human', value: messageText(m.content, param) };
     case 'tool':
-      return { from: 'observation', value: text(m.content, param) };
+      return { from: 'observation', value: messageText(m.content, param) };
     case 'assistant': {
       const calls = m.tool_calls;
       if (Array.isArray(calls) && calls.length > 0)
         return { from: 'function_call', value: callValue(calls, param) };
-      return { from: 'gpt', value: text(m.content ?? '', param) };
+      return { from: 'gpt', value: messageText(m.content ?? '', param) };
     }
     default:
       throw new ApiError(
@@ -81,8 +81,8 @@ function toTurn(message: unknown, i: number): ShareGptTurn {
   }
 }
 
-// A string, or a list of text parts (images and audio are not supported).
-function text(content: unknown, param: string): string {
+/** A message's content as text: a string, or a list of text parts joined (images and audio are not supported). */
+export function messageText(content: unknown, param: string): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content

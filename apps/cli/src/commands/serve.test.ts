@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
@@ -47,6 +48,60 @@ describe('medgpt serve', () => {
     stop.abort();
     expect(await exit).toBe(0);
     await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+
+  it('answers "rag" chats from --corpus_files (indexed and saved to --index_file), citing sources', async () => {
+    const corpus = join(root, 'notes.txt');
+    await writeFile(corpus, 'fever: drink fluids and rest\ncough: honey in warm tea\nrash: keep it dry\n');
+    const indexFile = join(root, 'notes.bm25.json');
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), cwd: process.cwd(), env: {} };
+    const stop = new AbortController();
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => (listening = resolve));
+    const command = createServeCommand({ onListening: listening, stop: stop.signal });
+    const argv = [
+      '--model_name_or_path',
+      forced,
+      '--port',
+      '0',
+      '--backend',
+      'cpu',
+      '--corpus_files',
+      corpus,
+    ];
+    const { options } = parseArgs([...argv, '--index_file', indexFile, '--rag_topn', '2'], command.options);
+    const exit = command.run(options, { io, positionals: [] });
+    const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
+    expect(stderr).toContain(`[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25`);
+    expect(existsSync(indexFile)).toBe(true);
+    expect(await (await fetch(`${base}/v1/rag`)).json()).toMatchObject({
+      enabled: true,
+      passages: 3,
+      top_n: 2,
+    });
+    const answer = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'cough?' }], temperature: 0, rag: true }),
+    });
+    const body = (await answer.json()) as { choices: { message: { content: string } }[]; sources: object[] };
+    expect(body.choices[0]!.message.content).toBe('OK');
+    expect(body.sources).toEqual([{ n: 1, source: 'notes.txt', line: 2, text: 'cough: honey in warm tea' }]);
+    stop.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses --index_file that does not exist without --corpus_files to build it from', async () => {
+    const io: CliIo = { stdout: () => {}, stderr: () => {}, cwd: process.cwd(), env: {} };
+    const command = createServeCommand({ stop: AbortSignal.abort() });
+    const { options } = parseArgs(
+      ['--model_name_or_path', forced, '--index_file', join(root, 'none.json'), '--backend', 'cpu'],
+      command.options,
+    );
+    await expect(command.run(options, { io, positionals: [] })).rejects.toThrow(
+      /^--corpus_files: expected one or more files or directories to build .*none\.json/,
+    );
   });
 
   it('refuses a --lora_modules value that is not name=DIR, naming the flag', async () => {

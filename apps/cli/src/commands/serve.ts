@@ -53,6 +53,36 @@ const SERVE_OPTIONS = {
     metavar: 'N',
     description: 'largest request body (413 past it)',
   },
+  corpus_files: {
+    type: 'list',
+    metavar: 'FILE',
+    description:
+      'documents chats may ask to be answered from ("rag" in a request): files or directories, read as chatpdf reads them',
+  },
+  index_file: {
+    type: 'string',
+    metavar: 'FILE',
+    description: 'the BM25 index: loaded when it exists, else built from --corpus_files and saved there',
+  },
+  chunk_size: { type: 'integer', default: 100, metavar: 'N', description: 'characters per passage' },
+  chunk_overlap: {
+    type: 'integer',
+    default: 5,
+    metavar: 'N',
+    description: 'characters shared by consecutive passages',
+  },
+  rag_topn: {
+    type: 'integer',
+    default: 5,
+    metavar: 'N',
+    description: 'passages cited per question when a request says "rag": true',
+  },
+  rag_context_len: {
+    type: 'integer',
+    default: 2048,
+    metavar: 'N',
+    description: 'characters the instruction, passages and question may take in a rag prompt',
+  },
   ...SHARED,
 } as const;
 
@@ -72,10 +102,16 @@ export function createServeCommand(setup: ServeCommandOptions = {}): Command<typ
       'server-sent events when asked), GET /v1/models (the model and each --lora_modules adapter) and\n' +
       "GET /health. Chat prompts use --template_name or else the tokenizer's chat_template; the generation\n" +
       'flags are the defaults of requests that leave them out. Binds 127.0.0.1 unless --host says\n' +
-      'otherwise. Ctrl-C (SIGINT) or SIGTERM stops it.',
+      'otherwise. Ctrl-C (SIGINT) or SIGTERM stops it.\n' +
+      'With --corpus_files or --index_file the documents are indexed (BM25, as chatpdf does) at start-up, and\n' +
+      'a chat request with "rag": true (or {"top_n": N}) is answered from its question\'s best passages, which\n' +
+      'the answer cites as [1], [2] ... and which come back as "sources"; the web page at / offers this as\n' +
+      '"Use documents". Without them nothing changes.',
     examples: [
       'medgpt serve --model_name_or_path Qwen/Qwen2.5-0.5B-Instruct --port 8000',
       'medgpt serve --model_name_or_path merged --lora_modules doctor=outputs-sft --api_key sk-local',
+      'medgpt serve --model_name_or_path merged --corpus_files data/medicalgpt/rag/medical_corpus.txt \\\n' +
+        '    --index_file medical_corpus.bm25.json',
     ],
     options: SERVE_OPTIONS,
     async run(options, { io }) {

@@ -9,8 +9,9 @@ import type { ServeCommandOptions } from '../commands/serve.js';
 import { cliHubOptions } from '../hub/cli-hub-options.js';
 import type { InferenceFlags } from '../inference/inference-options.js';
 import { toCliError } from '../inference/load-inference-session.js';
+import { loadServeDocuments, type ServeDocumentFlags } from './load-serve-documents.js';
 
-export interface ServeFlags extends Omit<InferenceFlags, 'base_model'> {
+export interface ServeFlags extends Omit<InferenceFlags, 'base_model'>, ServeDocumentFlags {
   model_name_or_path: string;
   lora_modules?: string[];
   served_model_name?: string;
@@ -27,12 +28,31 @@ export interface ServeFlags extends Omit<InferenceFlags, 'base_model'> {
 export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommandOptions): Promise<number> {
   const log = (line: string) => io.stderr(`${line}\n`);
   const hub = cliHubOptions(io, log);
-  const { model_name_or_path, lora_modules, served_model_name, host, port, api_key, ...rest } = flags;
+  const {
+    model_name_or_path,
+    lora_modules,
+    served_model_name,
+    host,
+    port,
+    api_key,
+    corpus_files,
+    index_file,
+    chunk_size,
+    chunk_overlap,
+    rag_topn,
+    rag_context_len,
+    ...rest
+  } = flags;
   let loaded;
   try {
     const settings = { ...rest, base_model: model_name_or_path };
     checkGenerationFlags(settings);
     const loraModules = (lora_modules ?? []).map(parseLoraModule);
+    // Before the model: a bad document flag or file fails fast.
+    const rag = await loadServeDocuments(
+      { corpus_files, index_file, chunk_size, chunk_overlap, rag_topn, rag_context_len },
+      log,
+    );
     await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
     loaded = await loadApiServer({
       settings,
@@ -43,6 +63,7 @@ export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommand
       toolFormat: flags.tool_format,
       apiKey: api_key ?? io.env.MEDGPT_API_KEY,
       limits: { maxBodyBytes: flags.max_request_bytes },
+      rag,
       resolveDir: (id, request) => resolveModelDir(id, { ...hub, ...request }),
       log,
     });

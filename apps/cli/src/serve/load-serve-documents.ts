@@ -1,0 +1,61 @@
+import { basename } from 'node:path';
+import type { ApiRagOptions } from '@medgpt/api';
+import { UsageError } from '../args/usage-error.js';
+
+/** serve's document flags (chatpdf's names, plus the rag_ prefix where chatpdf's would be ambiguous). */
+export interface ServeDocumentFlags {
+  corpus_files?: string[];
+  index_file?: string;
+  chunk_size: number;
+  chunk_overlap: number;
+  rag_topn: number;
+  rag_context_len: number;
+}
+
+/**
+ * The documents `"rag"` chat requests are answered from, loaded at start-up as chatpdf loads them (the
+ * BM25 index file when it exists, else the corpus indexed and saved there); undefined when neither
+ * --corpus_files nor --index_file is given: the server has no documents.
+ */
+export async function loadServeDocuments(
+  flags: ServeDocumentFlags,
+  log: (line: string) => void,
+): Promise<ApiRagOptions | undefined> {
+  const corpusFiles = flags.corpus_files ?? [];
+  if (corpusFiles.length === 0 && flags.index_file === undefined) return undefined;
+  if (!(Number.isInteger(flags.rag_topn) && flags.rag_topn >= 1))
+    throw new UsageError(`--rag_topn must be a positive integer, got ${flags.rag_topn}`);
+  if (!(Number.isInteger(flags.rag_context_len) && flags.rag_context_len >= 1))
+    throw new UsageError(`--rag_context_len must be a positive integer, got ${flags.rag_context_len}`);
+  if (!(flags.chunk_size > flags.chunk_overlap && flags.chunk_overlap >= 0))
+    throw new UsageError(
+      `--chunk_size must be greater than --chunk_overlap >= 0, got ${flags.chunk_size} and ${flags.chunk_overlap}`,
+    );
+  const { openBm25Index } = await import('@medgpt/rag');
+  let opened;
+  try {
+    opened = await openBm25Index({
+      indexFile: flags.index_file,
+      corpusFiles,
+      chunk: { size: flags.chunk_size, overlap: flags.chunk_overlap },
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    throw message.startsWith('corpus_files:') ? new UsageError(`--${message}`) : err;
+  }
+  const { index, from, savedTo } = opened;
+  const origin = from === 'index-file' ? `the index ${flags.index_file}` : corpusFiles.join(', ');
+  const files = new Set(index.passages.map((p) => basename(p.source))).size;
+  log(
+    `[medgpt] documents: ${index.passages.length} passages (${files} file${files === 1 ? '' : 's'}) from ${origin}, BM25`,
+  );
+  if (savedTo !== null) log(`[medgpt] index saved to ${savedTo}`);
+  if (index.passages.length === 0)
+    log('[medgpt] warning: no passages: every "rag" request will find nothing');
+  return {
+    retrieve: async (question, k) => index.search(question, k),
+    passages: index.passages.length,
+    topN: flags.rag_topn,
+    maxChars: flags.rag_context_len,
+  };
+}
