@@ -15,3 +15,4 @@ export * from './random/index.js';
 export * from './engine/index.js';
 export * from './io/index.js';
 export * from './testing/index.js';
+export * from './conformance/index.js';

@@ -1,30 +1,23 @@
-// Conformance of the cuda backend against tfjs-backend-cpu (values and gradients), shared by the
-// vitest suite (skipped without a GPU) and the device runner (bench/cuda-conformance.ts).
-import type { ConformanceCase, ConformanceResult } from './conformance-case.js';
-import { bf16Cases } from './cases-bf16.js';
-import { dataMovementCases } from './cases-data-movement.js';
-import { elementwiseCases } from './cases-elementwise.js';
-import { fusedCases } from './cases-fused.js';
-import { reduceCases } from './cases-reduce.js';
-import { runConformance, type RunConformanceOptions } from './run-conformance.js';
+// The conformance suite lives in core-tensor (every backend runs it); this is its cuda runner, shared
+// by the vitest suite (skipped without a GPU) and the device runner (bench/cuda-conformance.ts).
+import { conformanceCases, type ConformanceCase } from '@medgpt/core-tensor';
+import {
+  runCudaConformance,
+  type CudaConformanceOptions,
+  type CudaConformanceResult,
+} from './run-cuda-conformance.js';
 
-export type { CaseInput, ConformanceCase, ConformanceResult, Tolerance } from './conformance-case.js';
+export type { CaseInput, ConformanceCase, Tolerance } from '@medgpt/core-tensor';
+export type { CudaConformanceOptions, CudaConformanceResult as ConformanceResult };
 
-/** Every conformance case, by group. */
+/** Every conformance case, by group (core-tensor's `conformanceCases`). */
 export function experimental_conformanceCases(): Record<string, ConformanceCase[]> {
-  return {
-    elementwise: elementwiseCases(),
-    'data movement': dataMovementCases(),
-    'reductions and matmul': reduceCases(),
-    'fused ops and optimizers': fusedCases(),
-    'bf16 tensor-core paths': bf16Cases(),
-  };
+  return conformanceCases();
 }
 
-/** Runs the cases (default: all) on cuda against cpu; see RunConformanceOptions. */
+/** Runs the cases (default: all) on cuda against cpu; see CudaConformanceOptions. */
 export function experimental_runConformance(
-  options: Partial<RunConformanceOptions> = {},
-): Promise<ConformanceResult[]> {
-  const cases = options.cases ?? Object.values(experimental_conformanceCases()).flat();
-  return runConformance({ ...options, cases });
+  options: CudaConformanceOptions = {},
+): Promise<CudaConformanceResult[]> {
+  return runCudaConformance(options);
 }

@@ -3,17 +3,14 @@
 // head dims. The cpu reference computes in float32, so the tolerance is that of bf16 operands
 // (8 significant bits) with fp32 accumulation, measured against the size of each result tensor (its
 // rms): a wrong index, mask or scale gives errors of the order of that size.
-import {
-  attention,
-  Generator,
-  LoraLinear,
-  LoraLinearGrad,
-  loraLinear,
-  tf,
-  writeCacheRows,
-} from '@medgpt/core-tensor';
+import { Attention, AttentionGrad, LoraLinear, LoraLinearGrad, WriteCacheRows } from '../kernel-names.js';
+import { attention } from '../ops/attention.js';
+import { loraLinear } from '../ops/lora-linear.js';
+import { writeCacheRows } from '../ops/write-cache-rows.js';
+import { Generator } from '../random/generator.js';
+import { tf } from '../tf.js';
 import { f32, values } from './case-inputs.js';
-import type { ConformanceCase } from './conformance-case.js';
+import { DEVICE_BACKENDS, type ConformanceCase } from './conformance-case.js';
 
 const BF16_TOLERANCE = { rtol: 2e-2, atol: 5e-2, atolOfRms: true };
 /**
@@ -37,12 +34,23 @@ function segments(batch: number, seq: number) {
   return values([batch, seq], 'int32', ids);
 }
 
-export const bf16Cases = (): ConformanceCase[] => [
+/** The bf16 paths are the device backends'. */
+const BF16_BACKENDS = {
+  backends: DEVICE_BACKENDS,
+  reason:
+    "checks the bf16 tensor-core paths (matmulPrecision 'bf16'); a backend without them computes in " +
+    'float32, which the other groups check at tighter tolerances',
+};
+
+export const bf16Cases = (): ConformanceCase[] =>
+  bf16PathCases().map((c) => ({ ...c, onlyOn: BF16_BACKENDS }));
+
+const bf16PathCases = (): ConformanceCase[] => [
   {
     // A matmul keeps a bf16 copy of what it reads; WriteCacheRows changes the cache in place, so it
     // must drop that copy, or the second product would still see the old rows (~rms off in 4 rows).
     name: 'WriteCacheRows drops the bf16 copy a matmul made of the cache',
-    kernels: ['WriteCacheRows', 'BatchMatMul'],
+    kernels: [WriteCacheRows, 'BatchMatMul'],
     inputs: () => [
       f32([16, 32], 420),
       f32([32, 24], 421),
@@ -102,7 +110,7 @@ export const bf16Cases = (): ConformanceCase[] => [
   },
   {
     name: 'Attention tiled (bf16): head dim 64, 4 heads / 2 kv, T=80 (tile edge), left padding',
-    kernels: ['Attention', 'AttentionGrad'],
+    kernels: [Attention, AttentionGrad],
     inputs: () => [f32([160, 256], 410), f32([160, 128], 411), f32([160, 128], 412), leftPadding(2, 80, 9)],
     run: (q, k, v, m) => attention(q!, k!, v!, { numHeads: 4, numKvHeads: 2, attentionMask: m }),
     gradOf: [0, 1, 2],
@@ -111,7 +119,7 @@ export const bf16Cases = (): ConformanceCase[] => [
   },
   {
     name: 'Attention tiled (bf16): head dim 128, 2 heads / 1 kv, T=150, sliding window 29, packed segments',
-    kernels: ['Attention', 'AttentionGrad'],
+    kernels: [Attention, AttentionGrad],
     inputs: () => [f32([300, 256], 413), f32([300, 128], 414), f32([300, 128], 415), segments(2, 150)],
     run: (q, k, v, seg) => [
       attention(q!, k!, v!, { numHeads: 2, numKvHeads: 1, batch: 2, slidingWindow: 29 }),
@@ -123,7 +131,7 @@ export const bf16Cases = (): ConformanceCase[] => [
   },
   {
     name: 'Attention tiled (bf16): head dim 64, no grouping, T=200, KV-cache form (40 queries after 160)',
-    kernels: ['Attention', 'AttentionGrad'],
+    kernels: [Attention, AttentionGrad],
     inputs: () => [f32([200, 128], 416), f32([200, 128], 417), f32([200, 128], 418), f32([40, 128], 419)],
     run: (q, k, v, qTail) => [
       attention(q!, k!, v!, { numHeads: 2, batch: 1 }),

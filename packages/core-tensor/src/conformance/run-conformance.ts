@@ -1,58 +1,61 @@
-import { tf } from '@medgpt/core-tensor';
-import { cudaRuntime } from '../cuda-provider.js';
-import type { MatmulPrecision } from '../runtime/matmul-plans.js';
-import { compareTensors, type ReadTensor } from './compare-values.js';
+import { tf } from '../tf.js';
+import { compareTensors, type ComparedBackends, type ReadTensor } from './compare-values.js';
 import type { CaseInput, ConformanceCase, ConformanceResult } from './conformance-case.js';
+import { conformanceCases } from './conformance-cases.js';
 import { normal, sizeOfShape } from './random-inputs.js';
 
 export interface RunConformanceOptions {
-  /** Cases to run; default every case. */
-  cases: readonly ConformanceCase[];
+  /** Cases to run; default every case of `conformanceCases()`. */
+  cases?: readonly ConformanceCase[];
   /** Only cases whose name or kernels match. */
   filter?: RegExp;
-  /** Backend under test; default 'cuda'. */
-  backend?: string;
   /** Reference backend; default 'cpu'. */
   reference?: string;
   /**
-   * cuBLASLt precision while the cases run; default 'fp32', so matmuls compare with the cpu backend
-   * at float32 tolerances (the precision in use before is restored afterwards).
+   * Called before each case runs: a backend's own settings for the case, e.g. cuda's matmul precision
+   * from `c.matmulPrecision`. The caller restores them afterwards.
    */
-  matmulPrecision?: MatmulPrecision;
+  prepareCase?: (c: ConformanceCase) => void;
   /** Called after each case (progress output). */
   onResult?: (result: ConformanceResult) => void;
 }
 
+/** Why `c` does not run on `backend` (its `onlyOn` excludes it), or null when it does. */
+export function conformanceSkipReason(c: ConformanceCase, backend: string): string | null {
+  if (c.onlyOn === undefined || c.onlyOn.backends.includes(backend)) return null;
+  return `${c.onlyOn.backends.join(', ')} only: ${c.onlyOn.reason}`;
+}
+
 /**
- * Runs each case on the reference backend and on the backend under test and compares outputs and
- * gradients. The active backend is restored afterwards. A case also fails if it leaves tensors or
- * device buffers behind on either backend.
+ * Runs each case on the reference backend and on `backend` and compares outputs and gradients. Cases
+ * whose `onlyOn` excludes `backend` are left out (conformanceSkipReason says why). The active backend is
+ * restored afterwards. A case also fails if it leaves tensors or buffers behind on either backend.
  */
-export async function runConformance(options: RunConformanceOptions): Promise<ConformanceResult[]> {
-  const backend = options.backend ?? 'cuda';
+export async function runConformance(
+  backend: string,
+  options: RunConformanceOptions = {},
+): Promise<ConformanceResult[]> {
   const reference = options.reference ?? 'cpu';
+  const cases = options.cases ?? Object.values(conformanceCases()).flat();
+  const filter = options.filter;
   const previous = tf.getBackend();
   const results: ConformanceResult[] = [];
-  const matmul = cudaRuntime()?.matmul;
-  const previousPrecision = matmul?.precision;
-  if (matmul) matmul.precision = options.matmulPrecision ?? 'fp32';
   try {
-    for (const c of options.cases) {
-      if (options.filter && !options.filter.test(c.name) && !c.kernels.some((k) => options.filter!.test(k)))
-        continue;
-      if (matmul) matmul.precision = c.matmulPrecision ?? options.matmulPrecision ?? 'fp32';
-      const result = await runCase(c, reference, backend);
+    for (const c of cases) {
+      if (filter && !filter.test(c.name) && !c.kernels.some((k) => filter.test(k))) continue;
+      if (conformanceSkipReason(c, backend) !== null) continue;
+      options.prepareCase?.(c);
+      const result = await runCase(c, { reference, backend });
       results.push(result);
       options.onResult?.(result);
     }
   } finally {
-    if (matmul && previousPrecision) matmul.precision = previousPrecision;
     if (previous) await tf.setBackend(previous);
   }
   return results;
 }
 
-async function runCase(c: ConformanceCase, reference: string, backend: string): Promise<ConformanceResult> {
+async function runCase(c: ConformanceCase, names: ComparedBackends): Promise<ConformanceResult> {
   const result: ConformanceResult = {
     name: c.name,
     kernels: c.kernels,
@@ -60,19 +63,19 @@ async function runCase(c: ConformanceCase, reference: string, backend: string): 
     maxAbsError: 0,
     toleranceUsed: 0,
     message: '',
-    cudaMs: 0,
+    ms: 0,
   };
   try {
     const inputs = c.inputs();
-    const want = await evaluate(reference, c, inputs);
+    const want = await evaluate(names.reference, c, inputs);
     const start = performance.now();
-    const got = await evaluate(backend, c, inputs);
-    result.cudaMs = performance.now() - start;
+    const got = await evaluate(names.backend, c, inputs);
+    result.ms = performance.now() - start;
     if (want.length !== got.length)
-      throw new Error(`${want.length} results on ${reference}, ${got.length} on ${backend}`);
+      throw new Error(`${want.length} results on ${names.reference}, ${got.length} on ${names.backend}`);
     const problems: string[] = [];
     want.forEach((w, i) => {
-      const cmp = compareTensors(w, got[i]!, c.tolerance);
+      const cmp = compareTensors(w, got[i]!, c.tolerance, names);
       result.maxAbsError = Math.max(result.maxAbsError, cmp.maxAbsError);
       result.toleranceUsed = Math.max(result.toleranceUsed, cmp.toleranceUsed);
       if (cmp.problem) problems.push(cmp.problem);

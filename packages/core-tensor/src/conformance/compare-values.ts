@@ -19,6 +19,12 @@ export interface Comparison {
 /** Default tolerance: exact for integers and bools, a few float32 ulps of slack for floats. */
 export const FLOAT_TOLERANCE: Tolerance = { rtol: 1e-5, atol: 1e-6 };
 
+/** The backends' names, for the messages. */
+export interface ComparedBackends {
+  reference: string;
+  backend: string;
+}
+
 /**
  * Compares `got` (backend under test) with `want` (reference) element by element: shapes and dtypes
  * must match; NaN must meet NaN and infinities the same infinity; finite values must satisfy
@@ -28,10 +34,12 @@ export function compareTensors(
   want: ReadTensor,
   got: ReadTensor,
   tolerance: Tolerance | undefined,
+  names: ComparedBackends = { reference: 'reference', backend: 'backend' },
 ): Comparison {
+  const [ref, be] = [names.reference, names.backend];
   const result: Comparison = { maxAbsError: 0, toleranceUsed: 0, problem: '' };
   if (want.dtype !== got.dtype || want.shape.join(',') !== got.shape.join(',')) {
-    result.problem = `${want.label}: cpu gives ${want.dtype}[${want.shape}], cuda ${got.dtype}[${got.shape}]`;
+    result.problem = `${want.label}: ${ref} gives ${want.dtype}[${want.shape}], ${be} ${got.dtype}[${got.shape}]`;
     return result;
   }
   const tol = tolerance ?? (want.dtype === 'float32' ? FLOAT_TOLERANCE : { rtol: 0, atol: 0 });
@@ -41,7 +49,7 @@ export function compareTensors(
     const g = got.values[i]!;
     if (Number.isNaN(w) || Number.isNaN(g) || !Number.isFinite(w) || !Number.isFinite(g)) {
       if (!Object.is(w, g) && !(Number.isNaN(w) && Number.isNaN(g)) && result.problem === '') {
-        result.problem = `${want.label}[${i}]: cpu ${w}, cuda ${g}`;
+        result.problem = `${want.label}[${i}]: ${ref} ${w}, ${be} ${g}`;
       }
       continue;
     }
@@ -51,7 +59,7 @@ export function compareTensors(
     const used = allowed > 0 ? abs / allowed : abs > 0 ? Infinity : 0;
     result.toleranceUsed = Math.max(result.toleranceUsed, used);
     if (used > 1 && result.problem === '') {
-      result.problem = `${want.label}[${i}]: cpu ${w}, cuda ${g} (|diff| ${abs.toExponential(2)} > ${allowed.toExponential(2)})`;
+      result.problem = `${want.label}[${i}]: ${ref} ${w}, ${be} ${g} (|diff| ${abs.toExponential(2)} > ${allowed.toExponential(2)})`;
     }
   }
   return result;

@@ -1,6 +1,8 @@
 // Data movement and constants: Reshape, Transpose, Slice, Tile, Concat, Pack, GatherV2,
 // UnsortedSegmentSum, WriteCacheRows, Fill, ZerosLike, OnesLike, Range, Cumsum.
-import { tf, writeCacheRows } from '@medgpt/core-tensor';
+import { WriteCacheRows } from '../kernel-names.js';
+import { writeCacheRows } from '../ops/write-cache-rows.js';
+import { tf } from '../tf.js';
 import { f32, i32, values } from './case-inputs.js';
 import type { ConformanceCase } from './conformance-case.js';
 
@@ -104,7 +106,7 @@ export const dataMovementCases = (): ConformanceCase[] => [
     // times (the second overwrites a row of the first; the third writes nothing); every handle must
     // be the same buffer and the first handle must show both writes, as on cpu.
     name: 'WriteCacheRows in place: two writes and an empty one, one buffer throughout',
-    kernels: ['WriteCacheRows'],
+    kernels: [WriteCacheRows],
     inputs: () => [
       f32([12, 8], 88),
       f32([3, 8], 89),
