@@ -1,4 +1,4 @@
-import type { InferenceEngine, PromptFormat, RetrievePassages } from '@medgpt/serving';
+import type { InferenceEngine, PromptFormat, Retriever } from '@medgpt/serving';
 import type { Tokenizer } from '@medgpt/tokenizer';
 import type { ApiServerOptions } from './api-server-options.js';
 import { ServedModels } from './openai/served-models.js';
@@ -21,7 +21,7 @@ export interface ApiContext {
 }
 
 export interface RagContext {
-  readonly retrieve: RetrievePassages;
+  readonly retriever: Retriever;
   readonly passages: number | null;
   readonly topN: number;
   readonly maxChars: number;
@@ -44,7 +44,7 @@ export function apiContext(options: ApiServerOptions): ApiContext {
     maxWaiting: limits.maxWaiting ?? 256,
     rag: options.rag
       ? {
-          retrieve: options.rag.retrieve,
+          retriever: options.rag.retriever,
           passages: options.rag.passages ?? null,
           topN: options.rag.topN ?? 5,
           maxChars: options.rag.maxChars ?? 2048,

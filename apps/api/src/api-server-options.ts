@@ -1,4 +1,4 @@
-import type { InferenceEngine, PromptFormat, RetrievePassages } from '@medgpt/serving';
+import type { InferenceEngine, PromptFormat, Retriever } from '@medgpt/serving';
 import type { Tokenizer } from '@medgpt/tokenizer';
 
 /** What `createApiServer` serves, and its limits. */
@@ -30,9 +30,9 @@ export interface ApiServerOptions {
 
 /** The documents behind `"rag"` requests (MedicalGPT's chatpdf), and how many passages a prompt cites. */
 export interface ApiRagOptions {
-  /** The question's best passages, best first: BM25 today; a dense or fused retriever has the same shape. */
-  readonly retrieve: RetrievePassages;
-  /** Passages behind `retrieve`, reported by GET /v1/rag (left out: reported as null). */
+  /** Ranks passages for the question, best first: a Bm25Index, or BM25 fused with dense vectors (HybridRetriever). */
+  readonly retriever: Retriever;
+  /** Passages behind `retriever`, reported by GET /v1/rag (left out: reported as null). */
   readonly passages?: number;
   /** Passages cited when a request does not say (`"rag": {"top_n": N}`). Default 5. */
   readonly topN?: number;

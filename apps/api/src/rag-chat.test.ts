@@ -9,7 +9,7 @@ import {
   InferenceEngine,
   InferenceSession,
   NO_PASSAGES_REPLY,
-  type RetrievePassages,
+  type Retriever,
 } from '@medgpt/serving';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,13 +37,16 @@ const CORPUS = [
   },
 ];
 const asked: [string, number][] = [];
-const retrieve: RetrievePassages = async (question, k) => {
+const retriever: Retriever = {
+  search: async (question, k) => retrieve(question, k),
+};
+function retrieve(question: string, k: number) {
   asked.push([question, k]);
   const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
   return CORPUS.filter((p) => words.some((w) => w.length > 3 && p.text.toLowerCase().includes(w)))
     .slice(0, k)
-    .map((passage) => ({ passage }));
-};
+    .map((passage) => ({ passage, score: 1 }));
+}
 
 let root: string;
 let session: InferenceSession;
@@ -75,7 +78,7 @@ beforeAll(async () => {
   // Two servers over one engine: one with documents, one without.
   withDocs = createApiServer({
     ...options,
-    rag: { retrieve, passages: CORPUS.length, topN: 2, maxChars: MAX_CHARS },
+    rag: { retriever, passages: CORPUS.length, topN: 2, maxChars: MAX_CHARS },
   });
   noDocs = createApiServer(options);
   url = (await withDocs.listen({ port: 0 })).url;
@@ -113,10 +116,14 @@ function promptTokens(history: [string, string][], question: string): number {
 
 /** The cited prompt the server should have put in the last user turn. */
 async function citedPrompt(messages: Message[], topn: number): Promise<string> {
-  const cited = await citeLastUserTurn(messages, async (q, k) => (await retrieve(q, k)).slice(), {
-    topn,
-    maxChars: MAX_CHARS,
-  });
+  const cited = await citeLastUserTurn(
+    messages,
+    { search: (q, k) => retrieve(q, k) },
+    {
+      topn,
+      maxChars: MAX_CHARS,
+    },
+  );
   return cited.messages.at(-1)!.content;
 }
 

@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tf } from '@medgpt/core-tensor';
 import { PeftModel } from '@medgpt/peft';
-import {
-  createForcedReplyModel,
-  InferenceEngine,
-  InferenceSession,
-  type RetrievePassages,
-} from '@medgpt/serving';
+import { createForcedReplyModel, InferenceEngine, InferenceSession, type Retriever } from '@medgpt/serving';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from './create-api-server.js';
@@ -32,10 +27,12 @@ const PASSAGES = [
   { id: 0, source: '/srv/docs/fever.txt', line: 4, text: 'Fever: drink plenty of fluids and rest in bed.' },
   { id: 1, source: '/srv/docs/cough.md', line: 12, text: 'Cough: honey in warm tea soothes the throat.' },
 ];
-const retrieve: RetrievePassages = async (question, k) =>
-  PASSAGES.filter((p) => question.toLowerCase().includes(p.text.slice(0, 5).toLowerCase()))
-    .slice(0, k)
-    .map((passage) => ({ passage }));
+const retriever: Retriever = {
+  search: (question, k) =>
+    PASSAGES.filter((p) => question.toLowerCase().includes(p.text.slice(0, 5).toLowerCase()))
+      .slice(0, k)
+      .map((passage) => ({ passage, score: 1 })),
+};
 
 let root: string;
 let session: InferenceSession;
@@ -82,7 +79,7 @@ beforeAll(async () => {
     modelName: 'tiny',
     stopStrings: session.generateOptions.stopStrings ?? [],
     apiKey: KEY,
-    rag: { retrieve, passages: PASSAGES.length, maxChars: 1000 },
+    rag: { retriever, passages: PASSAGES.length, maxChars: 1000 },
   });
   ({ url: ragUrl } = await ragServer.listen({ port: 0 }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -31,8 +31,14 @@ export {
   NO_PASSAGES_REPLY,
   type CitedChat,
   type CiteOptions,
-  type RetrievePassages,
 } from './rag/cite-last-user-turn.js';
+export {
+  openDocumentRetriever,
+  type DocumentRetrieverOptions,
+  type OpenedDocuments,
+} from './rag/open-document-retriever.js';
+// The retriever shape every answer-from-documents path takes (BM25, dense or fused), from @medgpt/rag.
+export type { Retriever, SearchHit } from '@medgpt/rag';
 
 // Chat: multi-turn history and streamed replies
 export { ChatSession, type ChatSessionOptions } from './chat/chat-session.js';

@@ -39,7 +39,7 @@ export async function citeDocuments(
       ? { ...message, content: messageText(message.content, `messages[${i}]`) }
       : message;
   });
-  const cited = await citeLastUserTurn(asText as { role: unknown; content?: unknown }[], rag.retrieve, {
+  const cited = await citeLastUserTurn(asText as { role: unknown; content?: unknown }[], rag.retriever, {
     topn: topN,
     maxChars: rag.maxChars,
   });

@@ -97,33 +97,17 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
     ],
     options: CHATPDF_OPTIONS,
     async run(options, { io }) {
-      const { Bm25Index, HybridRetriever, openDenseIndex, readPassages } = await import('@medgpt/rag');
-      const { answerFromDocuments } = await import('@medgpt/serving');
+      const { answerFromDocuments, openDocumentRetriever } = await import('@medgpt/serving');
       const { loadInferenceSession } = await import('../inference/load-inference-session.js');
       const { loadTextEmbedder } = await import('../inference/load-text-embedder.js');
       const { createLineReader } = await import('../chat/line-reader.js');
       const { UsageError } = await import('../args/usage-error.js');
       const log = (line: string) => io.stderr(`${line}\n`);
-      let index;
-      if (options.index_file && existsSync(options.index_file)) {
-        index = await Bm25Index.load(options.index_file);
-        log(`[medgpt] index: ${options.index_file}`);
-      } else {
-        if (!options.corpus_files || options.corpus_files.length === 0)
-          throw new UsageError(
-            '--corpus_files is required (or an existing --index_file)',
-            'documents to answer from',
-          );
-        const passages = await readPassages(options.corpus_files, {
-          chunk: { size: options.chunk_size, overlap: options.chunk_overlap },
-        });
-        index = new Bm25Index(passages);
-        log(`[medgpt] ${passages.length} passages from ${options.corpus_files.join(', ')}`);
-        if (options.index_file) {
-          await index.save(options.index_file);
-          log(`[medgpt] index saved to ${options.index_file}`);
-        }
-      }
+      if (!options.corpus_files?.length && !(options.index_file && existsSync(options.index_file)))
+        throw new UsageError(
+          '--corpus_files is required (or an existing --index_file)',
+          'documents to answer from',
+        );
       const session = await loadInferenceSession(
         {
           base_model: options.gen_model,
@@ -139,11 +123,11 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
         io,
         log,
       );
-      let retriever: Retriever = index;
+      let retriever: Retriever | undefined;
       let embedder: TextEmbedder | undefined;
       const ask = async (question: string) => {
         io.stdout(`Q: ${question}\nA: `);
-        const answer = await answerFromDocuments(session, retriever, question, {
+        const answer = await answerFromDocuments(session, retriever!, question, {
           topn: options.topn,
           onText: (t) => io.stdout(t),
         });
@@ -154,17 +138,22 @@ export function createChatPdfCommand(setup: ChatPdfCommandOptions = {}): Command
           );
       };
       try {
-        if (options.sim_model) {
-          // On the backend the session started; the vectors sit beside the BM25 index.
-          const sim = (embedder = await loadTextEmbedder(options.sim_model, io, log));
-          const dense = await openDenseIndex(index.passages, {
-            model: sim.id,
-            embed: (texts) => sim.embed(texts),
-            path: options.index_file === undefined ? undefined : `${options.index_file}.dense`,
-            log,
-          });
-          retriever = new HybridRetriever(index, dense, (q) => sim.embedQuery(q));
-        }
+        // On the backend the session started; dense vectors sit beside the BM25 index (`.dense`).
+        if (options.sim_model) embedder = await loadTextEmbedder(options.sim_model, io, log);
+        const docs = await openDocumentRetriever({
+          indexFile: options.index_file,
+          corpusFiles: options.corpus_files,
+          chunk: { size: options.chunk_size, overlap: options.chunk_overlap },
+          embedder,
+          log,
+        });
+        retriever = docs.retriever;
+        log(
+          docs.from === 'index-file'
+            ? `[medgpt] index: ${options.index_file}`
+            : `[medgpt] ${docs.bm25.passages.length} passages from ${options.corpus_files!.join(', ')}`,
+        );
+        if (docs.savedTo !== null) log(`[medgpt] index saved to ${docs.savedTo}`);
         if (options.query && options.query.length > 0) for (const q of options.query) await ask(q);
         else {
           const reader = createLineReader(setup.input ?? process.stdin, io);

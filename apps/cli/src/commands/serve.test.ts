@@ -92,6 +92,58 @@ describe('medgpt serve', () => {
     expect(await exit).toBe(0);
   });
 
+  it('fuses BM25 with --sim_model vectors (saved beside the index) for "rag" chats', async () => {
+    const corpus = join(root, 'dense.txt');
+    await writeFile(corpus, 'fever: drink fluids and rest\ncough: honey in warm tea\nrash: keep it dry\n');
+    const indexFile = join(root, 'dense.bm25.json');
+    let stderr = '';
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), cwd: process.cwd(), env: {} };
+    const stop = new AbortController();
+    let listening!: (url: string) => void;
+    const url = new Promise<string>((resolve) => (listening = resolve));
+    const command = createServeCommand({ onListening: listening, stop: stop.signal });
+    const argv = [
+      '--model_name_or_path',
+      forced,
+      '--port',
+      '0',
+      '--backend',
+      'cpu',
+      '--corpus_files',
+      corpus,
+    ];
+    const { options } = parseArgs(
+      [...argv, '--index_file', indexFile, '--rag_topn', '2', '--sim_model', forced],
+      command.options,
+    );
+    const exit = command.run(options, { io, positionals: [] });
+    const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
+    expect(stderr).toContain(`[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25 + dense vectors`);
+    expect(existsSync(`${indexFile}.dense`)).toBe(true);
+    const answer = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'cough?' }], temperature: 0, rag: true }),
+    });
+    const body = (await answer.json()) as { sources: { line: number }[] };
+    // BM25 alone finds one passage for "cough"; the dense ranking ranks every passage, so two are cited.
+    expect(body.sources).toHaveLength(2);
+    stop.abort();
+    expect(await exit).toBe(0);
+  });
+
+  it('refuses --sim_model without documents', async () => {
+    const io: CliIo = { stdout: () => {}, stderr: () => {}, cwd: process.cwd(), env: {} };
+    const command = createServeCommand({ stop: AbortSignal.abort() });
+    const { options } = parseArgs(
+      ['--model_name_or_path', forced, '--sim_model', forced, '--backend', 'cpu'],
+      command.options,
+    );
+    await expect(command.run(options, { io, positionals: [] })).rejects.toThrow(
+      '--sim_model needs documents: give --corpus_files or --index_file',
+    );
+  });
+
   it('refuses --index_file that does not exist without --corpus_files to build it from', async () => {
     const io: CliIo = { stdout: () => {}, stderr: () => {}, cwd: process.cwd(), env: {} };
     const command = createServeCommand({ stop: AbortSignal.abort() });

@@ -83,6 +83,13 @@ const SERVE_OPTIONS = {
     metavar: 'N',
     description: 'characters the instruction, passages and question may take in a rag prompt',
   },
+  sim_model: {
+    type: 'string',
+    metavar: 'DIR',
+    description:
+      "chatpdf's similarity model for the documents: a causal LM (directory or Hub id) whose mean-pooled hidden " +
+      'states rank passages by cosine, fused with BM25; vectors saved in --index_file.dense',
+  },
   ...SHARED,
 } as const;
 
@@ -103,7 +110,8 @@ export function createServeCommand(setup: ServeCommandOptions = {}): Command<typ
       "GET /health. Chat prompts use --template_name or else the tokenizer's chat_template; the generation\n" +
       'flags are the defaults of requests that leave them out. Binds 127.0.0.1 unless --host says\n' +
       'otherwise. Ctrl-C (SIGINT) or SIGTERM stops it.\n' +
-      'With --corpus_files or --index_file the documents are indexed (BM25, as chatpdf does) at start-up, and\n' +
+      'With --corpus_files or --index_file the documents are indexed (BM25, fused with --sim_model vectors when\n' +
+      'given, as chatpdf does) at start-up, and\n' +
       'a chat request with "rag": true (or {"top_n": N}) is answered from its question\'s best passages, which\n' +
       'the answer cites as [1], [2] ... and which come back as "sources"; the web page at / offers this as\n' +
       '"Use documents". Without them nothing changes.',

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { ApiRagOptions } from '@medgpt/api';
+import type { TextEmbedder } from '@medgpt/serving';
 import { UsageError } from '../args/usage-error.js';
 
 /** serve's document flags (chatpdf's names, plus the rag_ prefix where chatpdf's would be ambiguous). */
@@ -10,19 +11,17 @@ export interface ServeDocumentFlags {
   chunk_overlap: number;
   rag_topn: number;
   rag_context_len: number;
+  sim_model?: string;
 }
 
-/**
- * The documents `"rag"` chat requests are answered from, loaded at start-up as chatpdf loads them (the
- * BM25 index file when it exists, else the corpus indexed and saved there); undefined when neither
- * --corpus_files nor --index_file is given: the server has no documents.
- */
-export async function loadServeDocuments(
-  flags: ServeDocumentFlags,
-  log: (line: string) => void,
-): Promise<ApiRagOptions | undefined> {
+/** Whether serve was given documents (--corpus_files or --index_file); if so, checks the document flags. */
+export function checkServeDocumentFlags(flags: ServeDocumentFlags): boolean {
   const corpusFiles = flags.corpus_files ?? [];
-  if (corpusFiles.length === 0 && flags.index_file === undefined) return undefined;
+  if (corpusFiles.length === 0 && flags.index_file === undefined) {
+    if (flags.sim_model !== undefined)
+      throw new UsageError('--sim_model needs documents: give --corpus_files or --index_file');
+    return false;
+  }
   if (!(Number.isInteger(flags.rag_topn) && flags.rag_topn >= 1))
     throw new UsageError(`--rag_topn must be a positive integer, got ${flags.rag_topn}`);
   if (!(Number.isInteger(flags.rag_context_len) && flags.rag_context_len >= 1))
@@ -31,29 +30,48 @@ export async function loadServeDocuments(
     throw new UsageError(
       `--chunk_size must be greater than --chunk_overlap >= 0, got ${flags.chunk_size} and ${flags.chunk_overlap}`,
     );
-  const { openBm25Index } = await import('@medgpt/rag');
+  return true;
+}
+
+/**
+ * The documents `"rag"` chat requests are answered from, loaded at start-up as chatpdf loads them (the
+ * BM25 index file when it exists, else the corpus indexed and saved there; with an embedder, the
+ * passages' vectors fused with it); undefined when neither --corpus_files nor --index_file is given:
+ * the server has no documents.
+ */
+export async function loadServeDocuments(
+  flags: ServeDocumentFlags,
+  log: (line: string) => void,
+  embedder?: TextEmbedder,
+): Promise<ApiRagOptions | undefined> {
+  if (!checkServeDocumentFlags(flags)) return undefined;
+  const corpusFiles = flags.corpus_files ?? [];
+  const { openDocumentRetriever } = await import('@medgpt/serving');
   let opened;
   try {
-    opened = await openBm25Index({
+    opened = await openDocumentRetriever({
       indexFile: flags.index_file,
       corpusFiles,
       chunk: { size: flags.chunk_size, overlap: flags.chunk_overlap },
+      embedder,
+      log,
     });
   } catch (err) {
     const message = (err as Error).message;
     throw message.startsWith('corpus_files:') ? new UsageError(`--${message}`) : err;
   }
-  const { index, from, savedTo } = opened;
+  const { bm25: index, from, savedTo, retriever, dense } = opened;
   const origin = from === 'index-file' ? `the index ${flags.index_file}` : corpusFiles.join(', ');
   const files = new Set(index.passages.map((p) => basename(p.source))).size;
   log(
-    `[medgpt] documents: ${index.passages.length} passages (${files} file${files === 1 ? '' : 's'}) from ${origin}, BM25`,
+    `[medgpt] documents: ${index.passages.length} passages (${files} file${files === 1 ? '' : 's'}) from ${origin}, ` +
+      (dense ? 'BM25 + dense vectors' : 'BM25'),
   );
   if (savedTo !== null) log(`[medgpt] index saved to ${savedTo}`);
   if (index.passages.length === 0)
     log('[medgpt] warning: no passages: every "rag" request will find nothing');
   return {
-    retrieve: async (question, k) => index.search(question, k),
+    retriever,
     passages: index.passages.length,
     topN: flags.rag_topn,
     maxChars: flags.rag_context_len,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { loadApiServer, parseLoraModule } from '@medgpt/api';
 import { resolveModelDir } from '@medgpt/hub';
-import { checkGenerationFlags } from '@medgpt/serving';
+import { checkGenerationFlags, type TextEmbedder } from '@medgpt/serving';
 import { initCliBackend } from '../backend-init.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_OK } from '../command.js';
@@ -9,7 +9,12 @@ import type { ServeCommandOptions } from '../commands/serve.js';
 import { cliHubOptions } from '../hub/cli-hub-options.js';
 import type { InferenceFlags } from '../inference/inference-options.js';
 import { toCliError } from '../inference/load-inference-session.js';
-import { loadServeDocuments, type ServeDocumentFlags } from './load-serve-documents.js';
+import { loadTextEmbedder } from '../inference/load-text-embedder.js';
+import {
+  checkServeDocumentFlags,
+  loadServeDocuments,
+  type ServeDocumentFlags,
+} from './load-serve-documents.js';
 
 export interface ServeFlags extends Omit<InferenceFlags, 'base_model'>, ServeDocumentFlags {
   model_name_or_path: string;
@@ -41,19 +46,32 @@ export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommand
     chunk_overlap,
     rag_topn,
     rag_context_len,
+    sim_model,
     ...rest
   } = flags;
   let loaded;
+  let embedder: TextEmbedder | undefined;
   try {
     const settings = { ...rest, base_model: model_name_or_path };
     checkGenerationFlags(settings);
     const loraModules = (lora_modules ?? []).map(parseLoraModule);
-    // Before the model: a bad document flag or file fails fast.
-    const rag = await loadServeDocuments(
-      { corpus_files, index_file, chunk_size, chunk_overlap, rag_topn, rag_context_len },
-      log,
-    );
+    const docFlags = {
+      corpus_files,
+      index_file,
+      chunk_size,
+      chunk_overlap,
+      rag_topn,
+      rag_context_len,
+      sim_model,
+    };
+    // Before the model: a bad document flag or file fails fast. Dense vectors need the backend first.
+    let rag = sim_model === undefined ? await loadServeDocuments(docFlags, log) : undefined;
+    if (sim_model !== undefined) checkServeDocumentFlags(docFlags);
     await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
+    if (sim_model !== undefined) {
+      embedder = await loadTextEmbedder(sim_model, io, log);
+      rag = await loadServeDocuments(docFlags, log, embedder);
+    }
     loaded = await loadApiServer({
       settings,
       loraModules,
@@ -68,6 +86,7 @@ export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommand
       log,
     });
   } catch (err) {
+    embedder?.dispose();
     throw toCliError(err);
   }
   try {
@@ -79,6 +98,7 @@ export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommand
     return EXIT_OK;
   } finally {
     await loaded.close();
+    embedder?.dispose();
   }
 }
 

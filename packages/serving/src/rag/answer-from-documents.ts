@@ -1,6 +1,7 @@
 import { streamText } from '@medgpt/models';
 import { buildCitedPrompt, type CitedSource, type Retriever } from '@medgpt/rag';
 import type { InferenceSession } from '../session/inference-session.js';
+import { NO_PASSAGES_REPLY } from './cite-last-user-turn.js';
 
 export interface DocumentAnswerOptions {
   /** Passages retrieved and cited (chatpdf.py's topn, default 5). */
@@ -34,7 +35,7 @@ export async function answerFromDocuments(
 ): Promise<DocumentAnswer> {
   const hits = await retriever.search(question, options.topn ?? 5);
   if (hits.length === 0) {
-    const text = '没有提供足够的相关信息';
+    const text = NO_PASSAGES_REPLY;
     options.onText?.(text);
     return { text, sources: [], retrieved: 0 };
   }

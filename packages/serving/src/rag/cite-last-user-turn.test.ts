@@ -1,7 +1,7 @@
 import { Bm25Index, buildCitedPrompt, type Passage } from '@medgpt/rag';
 import { describe, expect, it } from 'vitest';
 import { ServingError } from '../serving-error.js';
-import { citeLastUserTurn, NO_PASSAGES_REPLY, type RetrievePassages } from './cite-last-user-turn.js';
+import { citeLastUserTurn, NO_PASSAGES_REPLY } from './cite-last-user-turn.js';
 
 const passage = (id: number, text: string): Passage => ({
   id,
@@ -14,7 +14,7 @@ const index = new Bm25Index([
   passage(1, 'cough: honey'),
   passage(2, 'rash'),
 ]);
-const bm25: RetrievePassages = async (q, k) => index.search(q, k);
+const bm25 = index; // a Bm25Index is a Retriever
 
 describe('citeLastUserTurn', () => {
   it('puts the last question over its passages in that message, keeping the earlier turns', async () => {
@@ -25,9 +25,8 @@ describe('citeLastUserTurn', () => {
       { role: 'user', content: 'fever or cough?' },
     ];
     const asked: [string, number][] = [];
-    const cited = await citeLastUserTurn(messages, async (q, k) => (asked.push([q, k]), bm25(q, k)), {
-      topn: 2,
-    });
+    const spy = { search: (q: string, k: number) => (asked.push([q, k]), bm25.search(q, k)) };
+    const cited = await citeLastUserTurn(messages, spy, { topn: 2 });
     expect(asked).toEqual([['fever or cough?', 2]]);
     const expected = buildCitedPrompt('fever or cough?', index.search('fever or cough?', 2), {
       maxChars: 2048,

@@ -1,14 +1,5 @@
-import { buildCitedPrompt, type CitedSource, type Passage } from '@medgpt/rag';
+import { buildCitedPrompt, type CitedSource, type Retriever } from '@medgpt/rag';
 import { ServingError } from '../serving-error.js';
-
-/**
- * A retriever: the question's best `k` passages, best first. BM25 (`(q, k) => index.search(q, k)`), a
- * dense or a fused ranking all fit, so callers such as the API server need not know which it is.
- */
-export type RetrievePassages = (
-  question: string,
-  k: number,
-) => Promise<readonly { passage: Passage }[]> | readonly { passage: Passage }[];
 
 /** chatpdf.py's answer when no passage matches the question; sent as is, without generating. */
 export const NO_PASSAGES_REPLY = '没有提供足够的相关信息';
@@ -39,7 +30,7 @@ export interface CitedChat<M> {
  */
 export async function citeLastUserTurn<M extends { readonly role: unknown; readonly content?: unknown }>(
   messages: readonly M[],
-  retrieve: RetrievePassages,
+  retriever: Retriever,
   { topn = 5, maxChars = 2048 }: CiteOptions = {},
 ): Promise<CitedChat<M>> {
   if (!Number.isInteger(topn) || topn < 1)
@@ -58,7 +49,7 @@ export async function citeLastUserTurn<M extends { readonly role: unknown; reado
       `messages[${at}].content must be the question as a string`,
       'messages',
     );
-  const hits = await retrieve(question, topn);
+  const hits = await retriever.search(question, topn);
   if (hits.length === 0)
     return { messages: [...messages], sources: [], retrieved: 0, reply: NO_PASSAGES_REPLY };
   let cited: { prompt: string; sources: CitedSource[] };
