@@ -1,7 +1,7 @@
 // AddN: the sum of same-shaped tensors (tf.addN; chunked losses sum their parts with it), as a chain
 // of in-place elementwise adds into one output.
 import { tf } from '@medgpt/core-tensor';
-import { ARITHMETIC_OPS, binaryOp } from './Binary.js';
+import { ARITHMETIC_OPS, binaryOp } from './binary-op.js';
 import { cudaBackend } from './launch-config.js';
 
 export const addNConfig: tf.KernelConfig = {

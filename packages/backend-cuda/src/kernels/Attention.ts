@@ -1,4 +1,5 @@
-// Attention and AttentionGrad (core-tensor's fused causal GQA attention). Two implementations:
+// Attention, and AttentionGrad in AttentionGrad.ts (core-tensor's fused causal GQA attention). Two
+// implementations:
 // - csrc/FlashAttention.cu (bf16 tensor cores, fp32 accumulation; tiled, deterministic backward) when
 //   the matmul precision is bf16 or tf32, the head dim is 64 or 128 and there are at least
 //   FLASH_MIN_QUERIES query rows: training and prompt prefill;
@@ -6,15 +7,15 @@
 //   recomputes the probabilities and accumulates dk/dv with atomics): conformance at fp32, decoding
 //   (one query row per step) and other head dims.
 // Neither stores anything of size [B, H, Tq, S].
-import { Attention, AttentionGrad, type AttentionAttrs, tf } from '@medgpt/core-tensor';
+import { Attention, type AttentionAttrs, tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf } from './launch-config.js';
 
 /** csrc/Attention.cu's MAX_HEAD_DIM. */
 const MAX_HEAD_DIM = 256;
-const WARPS_PER_BLOCK = 4;
+export const WARPS_PER_BLOCK = 4;
 
-type Inputs = {
+export type Inputs = {
   q: tf.TensorInfo;
   k: tf.TensorInfo;
   v: tf.TensorInfo;
@@ -26,10 +27,10 @@ type Inputs = {
 
 /** Query rows from which the tiled kernels pay off (a tile holds 64; decoding has 1). */
 export const FLASH_MIN_QUERIES = 16;
-const FLASH_TILE = 64;
+export const FLASH_TILE = 64;
 
 /** The head dim of the tiled kernels to use, or null for the exact ones. */
-function flashHeadDim(backend: CudaBackend, q: tf.TensorInfo, attrs: AttentionAttrs): 64 | 128 | null {
+export function flashHeadDim(backend: CudaBackend, q: tf.TensorInfo, attrs: AttentionAttrs): 64 | 128 | null {
   if (backend.runtime.matmul.precision === 'fp32') return null;
   const headDim = q.shape[1]! / attrs.numHeads;
   if (headDim !== 64 && headDim !== 128) return null;
@@ -43,22 +44,22 @@ function forwardShared(d: number): number {
   const bk = 64;
   return (bk * (d / 2 + 4) + d * (bk / 2 + 4) + 2 * bk) * 4;
 }
-function dqShared(d: number): number {
+export function dqShared(d: number): number {
   const bk = d === 64 ? 64 : 32;
   return (2 * bk * (d / 2 + 4) + d * (bk / 2 + 4) + 2 * bk) * 4;
 }
-function dkdvShared(d: number): number {
+export function dkdvShared(d: number): number {
   const bq = d === 64 ? 64 : 32;
   return bq * 24 + (2 * 64 * (d / 2 + 4) + 2 * bq * (d / 2 + 4) + 2 * d * (bq / 2 + 4)) * 4;
 }
 
 /** The sidecar key of the forward's log2-sum-exp: the call's shape and every attr that changes it. */
-function lseKey(a: AttentionAttrs, tq: number): string {
+export function lseKey(a: AttentionAttrs, tq: number): string {
   return `attention-lse:${a.batch},${a.numHeads},${a.numKvHeads},${tq},${a.scale},${a.slidingWindow},${a.queryOffset},${a.hasSegmentIds}`;
 }
 
 /** csrc/Attention.cu's AttentionShape fields and the launch size (one warp per query row). */
-function shapeOf(
+export function shapeOf(
   kernel: string,
   q: tf.TensorInfo,
   k: tf.TensorInfo,
@@ -83,11 +84,11 @@ function shapeOf(
   return { fields, rows: attrs.batch * attrs.numHeads * tq };
 }
 
-function launchGrid(rows: number): number {
+export function launchGrid(rows: number): number {
   return gridFor(rows * 32, 32 * WARPS_PER_BLOCK);
 }
 
-function pointers(backend: CudaBackend, infos: tf.TensorInfo[]): number[] {
+export function pointers(backend: CudaBackend, infos: tf.TensorInfo[]): number[] {
   return infos.map((t) => backend.pointer(t));
 }
 
@@ -129,110 +130,3 @@ export const attentionConfig: tf.KernelConfig = {
     return out;
   },
 };
-
-export const attentionGradConfig: tf.KernelConfig = {
-  kernelName: AttentionGrad,
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { q, k, v, attentionMask, segmentIds, out, dy } = inputs as Required<Inputs>;
-    const a = attrs as AttentionAttrs;
-    const dq = backend.makeTensorInfo(q.shape, 'float32');
-    const dk = backend.makeTensorInfo(k.shape, 'float32');
-    const dv = backend.makeTensorInfo(v.shape, 'float32');
-    const runtime = backend.runtime;
-    const flash = sizeOf(q) === 0 ? null : flashHeadDim(backend, q, a);
-    if (flash !== null) {
-      flashBackward(backend, flash, { q, k, v, attentionMask, segmentIds, out, dy }, a, [dq, dk, dv]);
-      return [dq, dk, dv];
-    }
-    // dk and dv are accumulated with atomics.
-    runtime.fill32(backend.pointer(dk), 0, sizeOf(dk), 'AttentionGrad dk');
-    runtime.fill32(backend.pointer(dv), 0, sizeOf(dv), 'AttentionGrad dv');
-    if (sizeOf(q) === 0) return [dq, dk, dv];
-    const { fields, rows } = shapeOf(AttentionGrad, q, k, a);
-    runtime
-      .fn('Attention', 'attention_backward')
-      .launch(runtime.stream, launchGrid(rows), 32 * WARPS_PER_BLOCK, 0, [
-        ...pointers(backend, [q, k, v, attentionMask, segmentIds, out, dy, dq, dk, dv]),
-        fields,
-        a.scale,
-      ]);
-    return [dq, dk, dv];
-  },
-};
-
-/**
- * The tiled backward: flash_attention_dq_* (dq plus each query row's log2-sum-exp and rowsum(dO o O)
- * into scratch), then flash_attention_dkdv_* per key tile and query head; with grouped-query heads the
- * per-head slices are summed per group. Deterministic: no atomics.
- */
-function flashBackward(
-  backend: CudaBackend,
-  d: 64 | 128,
-  t: Required<Inputs>,
-  a: AttentionAttrs,
-  [dq, dk, dv]: tf.TensorInfo[],
-): void {
-  const runtime = backend.runtime;
-  const { fields } = shapeOf(AttentionGrad, t.q, t.k, a);
-  const tq = t.q.shape[0]! / a.batch;
-  const s = t.k.shape[0]! / a.batch;
-  const stats = [a.batch * a.numHeads * tq];
-  const lse = backend.makeTensorInfo(stats, 'float32');
-  const delta = backend.makeTensorInfo(stats, 'float32');
-  // The forward's log2-sum-exp when this output came from the tiled forward of the same call (0: the
-  // dq kernel computes it in a first pass).
-  const forwardLse = backend.sidecar(t.out, lseKey(a, tq)) ?? 0;
-  runtime
-    .fn('FlashAttention', `flash_attention_dq_d${d}`)
-    .launch(runtime.stream, Math.ceil(tq / FLASH_TILE) * a.batch * a.numHeads, 128, dqShared(d), [
-      ...pointers(backend, [t.q, t.k, t.v, t.attentionMask, t.segmentIds, t.out, t.dy]),
-      forwardLse,
-      ...pointers(backend, [dq!, lse, delta]),
-      fields,
-      a.scale,
-    ]);
-  const group = a.numHeads / a.numKvHeads;
-  const partialShape = [a.batch * s, a.numHeads * d];
-  const dkHeads = group > 1 ? backend.makeTensorInfo(partialShape, 'float32') : dk!;
-  const dvHeads = group > 1 ? backend.makeTensorInfo(partialShape, 'float32') : dv!;
-  runtime
-    .fn('FlashAttention', `flash_attention_dkdv_d${d}`)
-    .launch(runtime.stream, Math.ceil(s / FLASH_TILE) * a.batch * a.numHeads, 128, dkdvShared(d), [
-      ...pointers(backend, [
-        t.q,
-        t.k,
-        t.v,
-        t.attentionMask,
-        t.segmentIds,
-        t.dy,
-        lse,
-        delta,
-        dkHeads,
-        dvHeads,
-      ]),
-      fields,
-      a.scale,
-    ]);
-  if (group > 1) {
-    const sum = runtime.fn('FlashAttention', 'flash_attention_group_sum');
-    const n = a.batch * s * a.numKvHeads * d;
-    for (const [from, to] of [
-      [dkHeads, dk!],
-      [dvHeads, dv!],
-    ] as const) {
-      sum.launch(runtime.stream, gridFor(n), 256, 0, [
-        backend.pointer(from),
-        backend.pointer(to),
-        a.batch * s,
-        a.numKvHeads,
-        group,
-        d,
-      ]);
-      backend.disposeIntermediateTensorInfo(from);
-    }
-  }
-  backend.disposeIntermediateTensorInfo(lse);
-  backend.disposeIntermediateTensorInfo(delta);
-}

@@ -6,7 +6,7 @@ import type { CudaBackend } from '../backend/cuda-backend.js';
 import { filled } from './Fill.js';
 import { cudaBackend, requireFloat32 } from './launch-config.js';
 import { broadcastStrides, collapseDims } from './strided-view.js';
-import { stridedCopy } from './Transpose.js';
+import { stridedCopy } from './strided-copy.js';
 
 const product = (dims: readonly number[]) => dims.reduce((a, d) => a * d, 1);
 

@@ -1,11 +1,16 @@
-// Concat and Pack (tf.stack): each input is viewed as [outer, inner] and copied into its column range
-// of the output viewed as [outer, total inner], one csrc/Copy.cu launch per input.
+// Concat: each input is viewed as [outer, inner] and copied into its column range of the output viewed
+// as [outer, total inner], one csrc/Copy.cu launch per input.
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, gridFor, sizeOf, BLOCK } from './launch-config.js';
 
 /** Writes each input's [outer, inner_i] block side by side into `out` viewed as [outer, sum inner_i]. */
-function concatInto(backend: CudaBackend, inputs: tf.TensorInfo[], outer: number, out: tf.TensorInfo): void {
+export function concatInto(
+  backend: CudaBackend,
+  inputs: tf.TensorInfo[],
+  outer: number,
+  out: tf.TensorInfo,
+): void {
   const total = sizeOf(out) / Math.max(outer, 1);
   let offset = 0;
   for (const input of inputs) {
@@ -27,7 +32,7 @@ function concatInto(backend: CudaBackend, inputs: tf.TensorInfo[], outer: number
   }
 }
 
-function checkSameDtype(kernel: string, inputs: tf.TensorInfo[]): tf.DataType {
+export function checkSameDtype(kernel: string, inputs: tf.TensorInfo[]): tf.DataType {
   const dtype = inputs[0]!.dtype;
   for (const t of inputs) {
     if (t.dtype !== dtype) throw new TypeError(`cuda ${kernel}: inputs mix ${dtype} and ${t.dtype}`);
@@ -36,13 +41,13 @@ function checkSameDtype(kernel: string, inputs: tf.TensorInfo[]): tf.DataType {
 }
 
 export const concatConfig: tf.KernelConfig = {
-  kernelName: 'Concat',
+  kernelName: tf.Concat,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);
     const all = Object.values(inputs) as tf.TensorInfo[];
     const axis = tf.util.parseAxisParam((attrs as unknown as tf.ConcatAttrs).axis, all[0]!.shape)[0]!;
-    const dtype = checkSameDtype('Concat', all);
+    const dtype = checkSameDtype(tf.Concat, all);
     // Empty inputs add nothing and may differ in their other dimensions (tfjs-backend-cpu drops them too).
     const nonEmpty = all.filter((t) => sizeOf(t) > 0);
     const tensors = nonEmpty.length > 0 ? nonEmpty : all;
@@ -52,28 +57,6 @@ export const concatConfig: tf.KernelConfig = {
     );
     const out = backend.makeTensorInfo(shape, dtype);
     const outer = shape.slice(0, axis).reduce((a, d) => a * d, 1);
-    concatInto(backend, tensors, outer, out);
-    return out;
-  },
-};
-
-export const packConfig: tf.KernelConfig = {
-  kernelName: 'Pack',
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const tensors = Object.values(inputs) as tf.TensorInfo[];
-    const first = tensors[0]!;
-    const axis = tf.util.parseAxisParam((attrs as unknown as tf.PackAttrs).axis, [...first.shape, 1])[0]!;
-    const dtype = checkSameDtype('Pack', tensors);
-    for (const t of tensors) {
-      if (!tf.util.arraysEqual(t.shape, first.shape)) {
-        throw new RangeError(`cuda Pack: shapes [${first.shape}] and [${t.shape}] differ`);
-      }
-    }
-    const shape = [...first.shape.slice(0, axis), tensors.length, ...first.shape.slice(axis)];
-    const out = backend.makeTensorInfo(shape, dtype);
-    const outer = first.shape.slice(0, axis).reduce((a, d) => a * d, 1);
     concatInto(backend, tensors, outer, out);
     return out;
   },

@@ -1,12 +1,12 @@
-// CrossEntropy and CrossEntropyGrad (core-tensor's fused loss) over csrc/CrossEntropy.cu: per-row
-// losses into scratch, then one block sums them; the backward counts the labels on the device and
-// reads dy there, so nothing syncs with the host.
-import { CrossEntropy, CrossEntropyGrad, type CrossEntropyAttrs, tf } from '@medgpt/core-tensor';
+// CrossEntropy, and CrossEntropyGrad in CrossEntropyGrad.ts (core-tensor's fused loss) over
+// csrc/CrossEntropy.cu: per-row losses into scratch, then one block sums them; the backward counts the
+// labels on the device and reads dy there, so nothing syncs with the host.
+import { CrossEntropy, type CrossEntropyAttrs, tf } from '@medgpt/core-tensor';
 import { filled } from './Fill.js';
 import { cudaBackend, requireFloat32, rowGrid, WIDE_BLOCK } from './launch-config.js';
 import { withScratch } from './scratch.js';
 
-type Inputs = { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
+export type Inputs = { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
 
 export const crossEntropyConfig: tf.KernelConfig = {
   kernelName: CrossEntropy,
@@ -46,38 +46,5 @@ export const crossEntropyConfig: tf.KernelConfig = {
         ]);
     });
     return out;
-  },
-};
-
-export const crossEntropyGradConfig: tf.KernelConfig = {
-  kernelName: CrossEntropyGrad,
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { logits, labels, dy } = inputs as Required<Inputs>;
-    const { ignoreIndex, reduction } = attrs as CrossEntropyAttrs;
-    const [rows, vocab] = logits.shape as [number, number];
-    const dx = backend.makeTensorInfo(logits.shape, 'float32');
-    if (rows === 0) return dx;
-    const runtime = backend.runtime;
-    withScratch(backend, 4, 'CrossEntropyGrad label count', (count) => {
-      runtime
-        .fn('CrossEntropy', 'cross_entropy_count')
-        .launch(runtime.stream, 1, WIDE_BLOCK, 0, [backend.pointer(labels), count, rows, ignoreIndex]);
-      runtime
-        .fn('CrossEntropy', 'cross_entropy_backward')
-        .launch(runtime.stream, rowGrid(rows), WIDE_BLOCK, 0, [
-          backend.pointer(logits),
-          backend.pointer(labels),
-          backend.pointer(dy),
-          count,
-          backend.pointer(dx),
-          rows,
-          vocab,
-          ignoreIndex,
-          reduction === 'mean' ? 1 : 0,
-        ]);
-    });
-    return dx;
   },
 };

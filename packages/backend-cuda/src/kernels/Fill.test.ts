@@ -1,6 +1,7 @@
 import { tf } from '@medgpt/core-tensor';
 import { describe, expect, it } from 'vitest';
-import { rangeValues, storedBits } from './Fill.js';
+import { storedBits } from './Fill.js';
+import { rangeValues } from './Range.js';
 
 describe('constants', () => {
   it('stores values as their 32-bit words', () => {

@@ -1,6 +1,4 @@
-// Tensors made from attributes alone: Fill, ZerosLike, OnesLike (cuMemsetD32 with the value's bit
-// pattern, no kernel) and Range (computed on the host as tfjs-backend-cpu does, then uploaded: its
-// sequential float additions are part of its result).
+// Fill: cuMemsetD32 with the value's bit pattern, no kernel (ZerosLike and OnesLike too).
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, sizeOf } from './launch-config.js';
@@ -28,7 +26,7 @@ export function filled(
 }
 
 export const fillConfig: tf.KernelConfig = {
-  kernelName: 'Fill',
+  kernelName: tf.Fill,
   backendName: 'cuda',
   kernelFunc: ({ backend, attrs }) => {
     const { shape, value, dtype } = attrs as unknown as tf.FillAttrs;
@@ -38,7 +36,8 @@ export const fillConfig: tf.KernelConfig = {
   },
 };
 
-function likeConfig(kernelName: string, value: number): tf.KernelConfig {
+/** A kernel whose output is shaped like its input `x` with every element `value`. */
+export function filledLikeConfig(kernelName: string, value: number): tf.KernelConfig {
   return {
     kernelName,
     backendName: 'cuda',
@@ -48,33 +47,3 @@ function likeConfig(kernelName: string, value: number): tf.KernelConfig {
     },
   };
 }
-
-export const zerosLikeConfig = likeConfig('ZerosLike', 0);
-export const onesLikeConfig = likeConfig('OnesLike', 1);
-
-/** tfjs-backend-cpu's rangeImpl: start, then repeated additions of step. */
-export function rangeValues(
-  start: number,
-  stop: number,
-  step: number,
-  dtype: 'float32' | 'int32',
-): Float32Array | Int32Array {
-  const empty = start === stop || (start < stop && step < 0) || (stop < start && step > 1);
-  const count = empty ? 0 : Math.abs(Math.ceil((stop - start) / step));
-  const values = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
-  if (count === 0) return values;
-  const $step = stop < start && step === 1 ? -1 : step;
-  values[0] = start;
-  for (let i = 1; i < count; i++) values[i] = values[i - 1]! + $step;
-  return values;
-}
-
-export const rangeConfig: tf.KernelConfig = {
-  kernelName: 'Range',
-  backendName: 'cuda',
-  kernelFunc: ({ backend, attrs }) => {
-    const { start, stop, step, dtype } = attrs as unknown as tf.RangeAttrs;
-    const values = rangeValues(start, stop, step, dtype);
-    return cudaBackend(backend).makeTensorInfo([values.length], dtype, values);
-  },
-};

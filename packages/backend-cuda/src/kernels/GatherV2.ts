@@ -1,13 +1,11 @@
-// GatherV2 (tf.gather, the embedding lookup) and UnsortedSegmentSum (its gradient), over
-// csrc/GatherV2.cu and csrc/UnsortedSegmentSum.cu.
+// GatherV2 (tf.gather, the embedding lookup) over csrc/GatherV2.cu.
 import { tf } from '@medgpt/core-tensor';
-import { filled } from './Fill.js';
-import { cudaBackend, gridFor, isIntStorage, sizeOf, BLOCK } from './launch-config.js';
+import { cudaBackend, gridFor, sizeOf, BLOCK } from './launch-config.js';
 
 const product = (dims: number[]) => dims.reduce((a, d) => a * d, 1);
 
 export const gatherV2Config: tf.KernelConfig = {
-  kernelName: 'GatherV2',
+  kernelName: tf.GatherV2,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);
@@ -34,39 +32,6 @@ export const gatherV2Config: tf.KernelConfig = {
         x.shape[$axis]!,
         sizeOf(indices),
         inner,
-      ]);
-    return out;
-  },
-};
-
-export const unsortedSegmentSumConfig: tf.KernelConfig = {
-  kernelName: 'UnsortedSegmentSum',
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-    const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
-    const idRank = segmentIds.shape.length;
-    if (!tf.util.arraysEqual(x.shape.slice(0, idRank), segmentIds.shape)) {
-      throw new RangeError(
-        `cuda UnsortedSegmentSum: segmentIds [${segmentIds.shape}] do not lead x [${x.shape}]`,
-      );
-    }
-    const int = isIntStorage(x.dtype);
-    const shape = [numSegments, ...x.shape.slice(idRank)];
-    const out = filled(backend, shape, int ? 'int32' : 'float32', 0);
-    const rows = sizeOf(segmentIds);
-    const inner = product(x.shape.slice(idRank));
-    if (rows * inner === 0) return out;
-    backend.runtime
-      .fn('UnsortedSegmentSum', int ? 'segment_sum_i32' : 'segment_sum_f32')
-      .launch(backend.runtime.stream, gridFor(rows * inner), BLOCK, 0, [
-        backend.pointer(x),
-        backend.pointer(segmentIds),
-        backend.pointer(out),
-        rows,
-        inner,
-        numSegments,
       ]);
     return out;
   },

@@ -1,10 +1,10 @@
-// LoraLinear and LoraLinearGrad (core-tensor's fused LoRA layer): the three GEMMs of the forward and the
-// five of the backward run in cuBLASLt with the LoRA scale (alpha), the accumulation of the low-rank
-// path into the base product (beta = 1) and the bias (epilogue) folded in; only dropout needs
+// LoraLinear, and LoraLinearGrad in LoraLinearGrad.ts (core-tensor's fused LoRA layer): the three GEMMs of
+// the forward and the five of the backward run in cuBLASLt with the LoRA scale (alpha), the accumulation of
+// the low-rank path into the base product (beta = 1) and the bias (epilogue) folded in; only dropout needs
 // csrc/LoraLinear.cu. With dropout on, the keep mask is regenerated on the device from the op's Philox
-// stream (csrc/philox.cuh: the same mask to the bit as core-tensor's host reference), in the forward
-// and again in the backward; nothing of size [T, in] is uploaded or stored.
-import { LoraLinear, LoraLinearGrad, tf, type LoraLinearAttrs } from '@medgpt/core-tensor';
+// stream (csrc/philox.cuh: the same mask to the bit as core-tensor's host reference), in the forward and
+// again in the backward; nothing of size [T, in] is uploaded or stored.
+import { LoraLinear, tf, type LoraLinearAttrs } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { gemm } from './BatchMatMul.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
@@ -13,7 +13,7 @@ import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-co
  * Dropout of `x` with the op's Philox stream: into the new `out` (csrc/PhiloxDropout.cu, the kernel of
  * core-tensor's PhiloxDropout), or accumulated into `out` (csrc/LoraLinear.cu).
  */
-function dropout(
+export function dropout(
   backend: CudaBackend,
   mode: 'write' | 'accumulate',
   x: tf.TensorInfo,
@@ -40,7 +40,7 @@ function dropout(
   ]);
 }
 
-function checkShapes(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): number[] {
+export function checkShapes(kernel: string, inputs: Record<string, tf.TensorInfo | undefined>): number[] {
   const { x, weight, loraA, loraB } = inputs as Record<'x' | 'weight' | 'loraA' | 'loraB', tf.TensorInfo>;
   for (const [name, t] of Object.entries(inputs)) if (t != null) requireFloat32(kernel, name, t);
   const [t, inF] = x.shape as [number, number];
@@ -84,38 +84,5 @@ export const loraLinearConfig: tf.KernelConfig = {
     const y = gemm(backend, x!, weight!, false, true, { bias });
     gemm(backend, xa, loraB!, false, true, { alpha: a.scale, into: y });
     return [y, xa];
-  },
-};
-
-// With h = drop(x), xa = h Aᵀ and y = x Wᵀ + s · xa Bᵀ (core-tensor's LoraLinearGrad):
-//   dxa = s · dy B,  dB = s · dyᵀ xa,  dA = dxaᵀ h,  dx = dy W + drop(dxa A)
-export const loraLinearGradConfig: tf.KernelConfig = {
-  kernelName: LoraLinearGrad,
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { dy, x, weight, loraA, loraB, xa } = inputs as Record<string, tf.TensorInfo>;
-    checkShapes(LoraLinearGrad, { x, weight, loraA, loraB, dy, xa });
-    const a = attrs as LoraLinearAttrs;
-    const dxa = gemm(backend, dy!, loraB!, false, false, { alpha: a.scale });
-    const dB = gemm(backend, dy!, xa!, true, false, { alpha: a.scale });
-    let h = x!;
-    if (a.dropoutRate > 0) {
-      h = backend.makeTensorInfo(x!.shape, 'float32');
-      dropout(backend, 'write', x!, h, a);
-    }
-    const dA = gemm(backend, dxa, h, true, false);
-    if (h !== x) backend.disposeIntermediateTensorInfo(h);
-    const dx = gemm(backend, dy!, weight!, false, false);
-    if (a.dropoutRate === 0) {
-      gemm(backend, dxa, loraA!, false, false, { into: dx });
-    } else {
-      // dx += drop(dxa A): the product, then the masked accumulate.
-      const dhRaw = gemm(backend, dxa, loraA!, false, false);
-      dropout(backend, 'accumulate', dhRaw, dx, a);
-      backend.disposeIntermediateTensorInfo(dhRaw);
-    }
-    backend.disposeIntermediateTensorInfo(dxa);
-    return [dx, dA, dB];
   },
 };

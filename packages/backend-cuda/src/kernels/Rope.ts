@@ -1,10 +1,11 @@
-// Rope and RopeGrad (core-tensor's fused op) over csrc/Rope.cu. The inverse frequencies (an attribute,
-// float32 as HF's buffer) are uploaded once per distinct table and kept on the device by the backend.
+// Rope, and RopeGrad in RopeGrad.ts (core-tensor's fused op) over csrc/Rope.cu. The inverse frequencies (an
+// attribute, float32 as HF's buffer) are uploaded once per distinct table and kept on the device by the
+// backend.
 import { Rope, RopeGrad, type RopeAttrs, tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
 
-function rotate(
+export function rotate(
   backend: CudaBackend,
   x: tf.TensorInfo,
   positions: tf.TensorInfo,
@@ -42,23 +43,6 @@ export const ropeConfig: tf.KernelConfig = {
     return [
       rotate(backend, q, positions, attrs as RopeAttrs, 1),
       rotate(backend, k, positions, attrs as RopeAttrs, 1),
-    ];
-  },
-};
-
-export const ropeGradConfig: tf.KernelConfig = {
-  kernelName: RopeGrad,
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { dyQ, dyK, positions } = inputs as {
-      dyQ: tf.TensorInfo;
-      dyK: tf.TensorInfo;
-      positions: tf.TensorInfo;
-    };
-    return [
-      rotate(backend, dyQ, positions, attrs as RopeAttrs, -1),
-      rotate(backend, dyK, positions, attrs as RopeAttrs, -1),
     ];
   },
 };

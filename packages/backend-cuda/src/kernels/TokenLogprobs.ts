@@ -1,8 +1,9 @@
-// TokenLogprobs and TokenLogprobsGrad (core-tensor's fused op) over csrc/TokenLogprobs.cu.
-import { TokenLogprobs, TokenLogprobsGrad, type TokenLogprobsAttrs, tf } from '@medgpt/core-tensor';
+// TokenLogprobs, and TokenLogprobsGrad in TokenLogprobsGrad.ts (core-tensor's fused op) over
+// csrc/TokenLogprobs.cu.
+import { TokenLogprobs, type TokenLogprobsAttrs, tf } from '@medgpt/core-tensor';
 import { cudaBackend, requireFloat32, rowGrid, WIDE_BLOCK } from './launch-config.js';
 
-type Inputs = { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
+export type Inputs = { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
 
 export const tokenLogprobsConfig: tf.KernelConfig = {
   kernelName: TokenLogprobs,
@@ -25,29 +26,5 @@ export const tokenLogprobsConfig: tf.KernelConfig = {
         (attrs as TokenLogprobsAttrs).ignoreIndex,
       ]);
     return out;
-  },
-};
-
-export const tokenLogprobsGradConfig: tf.KernelConfig = {
-  kernelName: TokenLogprobsGrad,
-  backendName: 'cuda',
-  kernelFunc: ({ inputs, backend: b, attrs }) => {
-    const backend = cudaBackend(b);
-    const { logits, labels, dy } = inputs as Required<Inputs>;
-    const [rows, vocab] = logits.shape as [number, number];
-    const dx = backend.makeTensorInfo(logits.shape, 'float32');
-    if (rows === 0) return dx;
-    backend.runtime
-      .fn('TokenLogprobs', 'token_logprobs_backward')
-      .launch(backend.runtime.stream, rowGrid(rows), WIDE_BLOCK, 0, [
-        backend.pointer(logits),
-        backend.pointer(labels),
-        backend.pointer(dy),
-        backend.pointer(dx),
-        rows,
-        vocab,
-        (attrs as TokenLogprobsAttrs).ignoreIndex,
-      ]);
-    return dx;
   },
 };

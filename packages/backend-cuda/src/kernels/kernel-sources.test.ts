@@ -42,7 +42,7 @@ describe('CUDA sources and launches', () => {
     expect(launches.length).toBeGreaterThan(20);
     for (const [file, name] of launches)
       expect(signatures[file]?.[name], `${name} in csrc/${file}.cu`).toBeDefined();
-    // Names built from parts (Binary.ts, Unary.ts).
+    // Names built from parts (binary-op.ts, unary-op.ts).
     for (const family of ['binary', 'compare'])
       for (const form of ['same', 'bcast2', 'bcast'])
         for (const type of ['f32', 'i32'])

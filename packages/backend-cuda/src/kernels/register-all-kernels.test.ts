@@ -1,4 +1,5 @@
-import { tf } from '@medgpt/core-tensor';
+import { existsSync } from 'node:fs';
+import { FUSED_KERNELS, tf } from '@medgpt/core-tensor';
 import { describe, expect, it } from 'vitest';
 import { CUDA_KERNEL_CONFIGS, registerCudaKernels } from './register-all-kernels.js';
 import {
@@ -14,6 +15,17 @@ describe('cuda kernel registry', () => {
     const names = CUDA_KERNEL_CONFIGS.map((c) => c.kernelName);
     expect(new Set(names).size).toBe(names.length);
     for (const config of CUDA_KERNEL_CONFIGS) expect(config.backendName).toBe('cuda');
+  });
+
+  it('keeps each kernel in its own file, named after it', () => {
+    const missing = CUDA_KERNEL_CONFIGS.map((c) => c.kernelName).filter(
+      (name) => !existsSync(new URL(`./${name}.ts`, import.meta.url)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("implements every fused kernel of core-tensor's kernel-names.ts", () => {
+    expect(FUSED_KERNELS.filter((name) => tf.getKernel(name, 'cuda') == null)).toEqual([]);
   });
 
   it('covers every kernel a training step and generation dispatch', () => {

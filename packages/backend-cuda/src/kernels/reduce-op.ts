@@ -1,5 +1,5 @@
-// Reductions over axes (Sum, Mean, Prod, Max, Min, Any, All) and ArgMax/ArgMin over one axis, over
-// csrc/Reduce.cu. The input is viewed as [outer, len, inner] with the reduced axes in the middle;
+// What the reduction kernels share (Sum.ts, ArgMax.ts...): reductions over axes (Sum, Mean, Prod, Max,
+// Min, Any, All) and ArgMax/ArgMin over one axis, over csrc/Reduce.cu. The input is viewed as [outer, len, inner] with the reduced axes in the middle;
 // reduced axes that are not one contiguous run are first moved to the end by a transpose.
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
@@ -12,7 +12,7 @@ import { transposeOp } from './Transpose.js';
 
 /** Match csrc/Reduce.cu's ReduceOp. */
 const REDUCE_OPS = { Sum: 0, Mean: 1, Prod: 2, Max: 3, Min: 4, Any: 5, All: 6 } as const;
-type ReduceKernel = keyof typeof REDUCE_OPS;
+export type ReduceKernel = keyof typeof REDUCE_OPS;
 
 /** The value of a reduction over nothing. */
 const EMPTY_VALUE: Record<ReduceKernel, number> = {
@@ -174,7 +174,8 @@ function launchReduce(backend: CudaBackend, op: number, p: Plan, out: tf.TensorI
   }
 }
 
-function reduceConfig(kernel: ReduceKernel): tf.KernelConfig {
+/** The cuda kernel of reduction `kernel` (Sum, Mean...), over the axes of its attrs. */
+export function reduceKernelConfig(kernel: ReduceKernel): tf.KernelConfig {
   return {
     kernelName: kernel,
     backendName: 'cuda',
@@ -206,7 +207,8 @@ function reduceConfig(kernel: ReduceKernel): tf.KernelConfig {
 /** Rows at least this long take the one-block-per-row ArgMax/ArgMin. */
 const ROW_ARG_MIN_LEN = 1024;
 
-function argReduceConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.KernelConfig {
+/** The cuda kernel ArgMax or ArgMin, over the axis of its attrs. */
+export function argReduceKernelConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.KernelConfig {
   return {
     kernelName,
     backendName: 'cuda',
@@ -239,9 +241,3 @@ function argReduceConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.KernelConfig {
     },
   };
 }
-
-export const reduceKernelConfigs: tf.KernelConfig[] = [
-  ...(Object.keys(REDUCE_OPS) as ReduceKernel[]).map(reduceConfig),
-  argReduceConfig('ArgMax'),
-  argReduceConfig('ArgMin'),
-];

@@ -6,7 +6,7 @@ import { cudaBackend, gridFor, sizeOf, BLOCK } from './launch-config.js';
 import { collapseDims, rowMajorStrides, stridedViewFields } from './strided-view.js';
 
 export const padV2Config: tf.KernelConfig = {
-  kernelName: 'PadV2',
+  kernelName: tf.PadV2,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);

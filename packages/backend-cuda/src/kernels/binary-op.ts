@@ -1,6 +1,7 @@
-// Elementwise binary kernels with numpy broadcasting: arithmetic (Add, Sub, Multiply, RealDiv, Maximum,
-// Minimum, Pow, SquaredDifference, FloorDiv, Mod) and comparisons / logic that return bool. One
-// launcher over csrc/Binary.cu; the op codes below match its BinaryOp enum. The broadcast is collapsed
+// What the elementwise binary kernels share (Add.ts, Equal.ts...): numpy broadcasting for arithmetic
+// (Add, Sub, Multiply, RealDiv, Maximum, Minimum, Pow, SquaredDifference, FloorDiv, Mod) and for
+// comparisons / logic that return bool. One launcher over csrc/Binary.cu; the op codes below match its
+// BinaryOp enum. The broadcast is collapsed
 // to the fewest dimensions first, then picks the kernel form: `_same` (vectorised) when both operands
 // are laid out like the output, `_bcast2` for rank <= 2 (bias rows, columns, scalars), `_bcast` else.
 import { tf } from '@medgpt/core-tensor';
@@ -124,7 +125,8 @@ function launchSame(backend: CudaBackend, name: string, pointers: number[], n: n
     .launch(runtime.stream, gridFor(Math.ceil(n / 4)), BLOCK, 0, [...pointers, n, op]);
 }
 
-function binaryConfig(kernelName: string, op: number): tf.KernelConfig {
+/** The cuda kernel `kernelName`: binaryOp with `op`. */
+export function binaryKernelConfig(kernelName: string, op: number): tf.KernelConfig {
   return {
     kernelName,
     backendName: 'cuda',
@@ -140,8 +142,3 @@ function binaryConfig(kernelName: string, op: number): tf.KernelConfig {
     },
   };
 }
-
-export const binaryKernelConfigs: tf.KernelConfig[] = [
-  ...Object.entries(ARITHMETIC_OPS),
-  ...Object.entries(COMPARISON_OPS),
-].map(([name, op]) => binaryConfig(name, op));

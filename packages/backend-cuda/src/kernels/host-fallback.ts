@@ -1,17 +1,11 @@
 // Kernels that run on the host for now: their inputs are read back, core-tensor's reference
 // implementation runs in JS, and the outputs are uploaded. Correct but slow; each is listed as
-// "host" in the README's kernel table until it gets a CUDA kernel. PhiloxRandom only runs at
-// initialisation (weight init); per-step dropout has its own kernel (PhiloxDropout.ts).
-import {
-  philoxRandomHostKernel,
-  PhiloxRandom,
-  tf,
-  type HostKernelImpl,
-  type HostTensor,
-} from '@medgpt/core-tensor';
+// "host" in the README's kernel table until it gets a CUDA kernel.
+import { tf, type HostKernelImpl, type HostTensor } from '@medgpt/core-tensor';
 import { cudaBackend } from './launch-config.js';
 
-function hostFallbackConfig(kernelName: string, impl: HostKernelImpl): tf.KernelConfig {
+/** A cuda kernel that runs `impl` on the host over read-back inputs and uploads its outputs. */
+export function hostFallbackConfig(kernelName: string, impl: HostKernelImpl): tf.KernelConfig {
   return {
     kernelName,
     backendName: 'cuda',
@@ -39,7 +33,3 @@ function hostFallbackConfig(kernelName: string, impl: HostKernelImpl): tf.Kernel
     },
   };
 }
-
-export const hostFallbackConfigs: tf.KernelConfig[] = [
-  hostFallbackConfig(PhiloxRandom, philoxRandomHostKernel),
-];

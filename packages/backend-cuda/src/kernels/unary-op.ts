@@ -1,5 +1,6 @@
-// Elementwise unary kernels over csrc/Unary.cu: float32 math, the int32 subset (Neg, Abs, Square,
-// Sign, LogicalNot) and float predicates returning bool. Op codes match Unary.cu's UnaryOp enum.
+// What the elementwise unary kernels share (Exp.ts, IsNan.ts...), over csrc/Unary.cu: float32 math,
+// the int32 subset (Neg, Abs, Square, Sign, LogicalNot) and float predicates returning bool. Op codes
+// match Unary.cu's UnaryOp enum.
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { castTo } from './Cast.js';
@@ -68,7 +69,7 @@ export function unaryOp(backend: CudaBackend, op: number, x: tf.TensorInfo, p0 =
   return out;
 }
 
-function predicate(backend: CudaBackend, op: number, x: tf.TensorInfo): tf.TensorInfo {
+function predicateOp(backend: CudaBackend, op: number, x: tf.TensorInfo): tf.TensorInfo {
   const out = backend.makeTensorInfo(x.shape, 'bool');
   const n = sizeOf(x);
   if (x.dtype !== 'float32') {
@@ -89,7 +90,7 @@ function predicate(backend: CudaBackend, op: number, x: tf.TensorInfo): tf.Tenso
   return out;
 }
 
-function logicalNot(backend: CudaBackend, x: tf.TensorInfo): tf.TensorInfo {
+export function logicalNotOp(backend: CudaBackend, x: tf.TensorInfo): tf.TensorInfo {
   const out = backend.makeTensorInfo(x.shape, 'bool');
   const n = sizeOf(x);
   if (n > 0) {
@@ -105,49 +106,22 @@ function logicalNot(backend: CudaBackend, x: tf.TensorInfo): tf.TensorInfo {
   return out;
 }
 
-type XInput = { x: tf.TensorInfo };
-
-export const unaryKernelConfigs: tf.KernelConfig[] = [
-  ...Object.entries(FLOAT_OPS)
-    .filter(([name]) => name !== 'ClipByValue' && name !== 'Step')
-    .map(([kernelName, op]): tf.KernelConfig => ({
-      kernelName,
-      backendName: 'cuda',
-      kernelFunc: ({ inputs, backend }) => unaryOp(cudaBackend(backend), op, (inputs as XInput).x),
-    })),
-  {
-    kernelName: 'ClipByValue',
-    backendName: 'cuda',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { clipValueMin, clipValueMax } = attrs as unknown as tf.ClipByValueAttrs;
-      return unaryOp(
-        cudaBackend(backend),
-        FLOAT_OPS.ClipByValue,
-        (inputs as XInput).x,
-        clipValueMin,
-        clipValueMax,
-      );
-    },
-  },
-  {
-    kernelName: 'Step',
-    backendName: 'cuda',
-    kernelFunc: ({ inputs, backend, attrs }) =>
-      unaryOp(
-        cudaBackend(backend),
-        FLOAT_OPS.Step,
-        (inputs as XInput).x,
-        (attrs as unknown as tf.StepAttrs).alpha,
-      ),
-  },
-  ...Object.entries(PREDICATE_OPS).map(([kernelName, op]): tf.KernelConfig => ({
+/** The cuda kernel `kernelName`: unaryOp with `op` on input `x`. */
+export function unaryKernelConfig(kernelName: string, op: number): tf.KernelConfig {
+  return {
     kernelName,
     backendName: 'cuda',
-    kernelFunc: ({ inputs, backend }) => predicate(cudaBackend(backend), op, (inputs as XInput).x),
-  })),
-  {
-    kernelName: 'LogicalNot',
+    kernelFunc: ({ inputs, backend }) =>
+      unaryOp(cudaBackend(backend), op, (inputs as { x: tf.TensorInfo }).x),
+  };
+}
+
+/** The cuda kernel `kernelName`: the float predicate `op` (bool output) on input `x`. */
+export function predicateKernelConfig(kernelName: string, op: number): tf.KernelConfig {
+  return {
+    kernelName,
     backendName: 'cuda',
-    kernelFunc: ({ inputs, backend }) => logicalNot(cudaBackend(backend), (inputs as XInput).x),
-  },
-];
+    kernelFunc: ({ inputs, backend }) =>
+      predicateOp(cudaBackend(backend), op, (inputs as { x: tf.TensorInfo }).x),
+  };
+}

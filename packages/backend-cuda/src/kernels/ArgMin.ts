@@ -1,0 +1,4 @@
+import { tf } from '@medgpt/core-tensor';
+import { argReduceKernelConfig } from './reduce-op.js';
+
+export const argMinConfig = argReduceKernelConfig(tf.ArgMin);
