@@ -13,7 +13,8 @@
 // --case batch: `streams` requests submitted in one tick (the engine prefills them together, then
 // decodes all of them each step): aggregate tokens/s = streams x new tokens / (last token - submit),
 // time to first token per stream (p50 / p99), decode tokens/s after every stream's first token. Each
-// case warms up first with the same shapes and 4 new tokens (cuBLASLt plans, kernel modules). Prompts
+// case warms up first with the same shapes and as many new tokens (cuBLASLt plans, kernel modules, and the
+// decode graphs of every key span; --warmup-tokens N shortens it; --capture off decodes eagerly). Prompts
 // are the same ids as the PyTorch side's (promptIds below, also in gpu_serve_torch.py). --tiny: a small
 // shape for checking the program on the cpu backend.
 import { appendFileSync } from 'node:fs';
@@ -41,6 +42,8 @@ const { values: args } = parseArgs({
     heads: { type: 'string' },
     'kv-heads': { type: 'string' },
     json: { type: 'string' },
+    capture: { type: 'string', default: 'auto' },
+    'warmup-tokens': { type: 'string' },
   },
 });
 
@@ -123,11 +126,22 @@ const engine = new InferenceEngine(model, {
   tokenizer,
   maxSequences: streams,
   maxModelLen: promptTokens + newTokens,
+  // auto: greedy decode steps recorded as CUDA graphs on cuda (one per padded batch and key span);
+  // off: every step launched op by op.
+  captureDecode: args.capture === 'off' ? false : 'auto',
 });
+// The warm-up runs as long as the timed run by default, so every decode graph (one per key span) is
+// recorded before timing, as cuBLASLt plans are; --warmup-tokens 4 times a cold start instead.
+const warmupTokens = Number(args['warmup-tokens'] ?? newTokens);
 const warm = performance.now();
-await runRequests(engine, Math.min(4, newTokens));
+await runRequests(engine, Math.min(warmupTokens, newTokens));
 const warmMs = performance.now() - warm;
 const { times, wallMs } = await runRequests(engine, newTokens);
+const capturedDecode = engine.stats.capturedDecode;
+console.log(
+  `decode steps: ${capturedDecode.enabled ? 'recorded and replayed (CUDA graphs)' : 'eager'}` +
+    (capturedDecode.error ? ` (recording failed: ${capturedDecode.error})` : ''),
+);
 await engine.close();
 const leaked = tf.memory().numTensors - tensorsBefore;
 
@@ -159,7 +173,7 @@ if (kase === 'single') {
 }
 const mem = memoryMiB();
 
-console.log(`warm-up (same shapes, 4 new tokens) ${warmMs.toFixed(0)} ms`);
+console.log(`warm-up (same shapes, ${warmupTokens} new tokens) ${warmMs.toFixed(0)} ms`);
 console.log(
   `${total} tokens in ${(wallMs / 1000).toFixed(2)} s: ${tokensPerSec.toFixed(1)} tokens/s aggregate; ` +
     `decode ${decodeTokensPerSec.toFixed(1)} tokens/s (${((streams / decodeTokensPerSec) * 1000).toFixed(2)} ms per step ` +
@@ -189,6 +203,9 @@ const line = JSON.stringify({
   ttftMsP99: round(quantile(ttft, 0.99)),
   interTokenMsP50: gaps.length ? round(quantile(gaps, 0.5), 2) : null,
   warmupMs: Math.round(warmMs),
+  warmupTokens,
+  capturedDecode: capturedDecode.enabled,
+  captureError: capturedDecode.error,
   matchesGenerate,
   peakMiB: mem.poolPeakMiB,
   liveMiB: mem.liveMiB,

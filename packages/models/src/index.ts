@@ -41,6 +41,7 @@ export {
   type EmbeddingHook,
   type LossOptions,
   type StoreStepInputs,
+  type StoreStepTensors,
 } from './model/causal-lm.js';
 export { KvCache } from './model/kv-cache.js';
 export type { KvStore } from './model/kv-store.js';

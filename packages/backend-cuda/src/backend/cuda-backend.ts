@@ -1,8 +1,9 @@
-import { tf } from '@medgpt/core-tensor';
+import { tf, type CapturedStep, type StepFunction, type StepInputSpec } from '@medgpt/core-tensor';
 import type { CudaRuntime } from '../runtime/cuda-runtime.js';
 import { BLOCK, gridFor } from '../kernels/launch-config.js';
 import { checkStorableDtype, hostBuffer, toDeviceBytes } from './host-values.js';
 import { ELEMENT_BYTES, type TensorData } from './tensor-data.js';
+import { CudaCapturedStep } from './cuda-captured-step.js';
 
 /** The tfjs backend name. */
 export const CUDA_BACKEND_NAME = 'cuda';
@@ -190,6 +191,13 @@ export class CudaBackend extends tf.KernelBackend {
       if (record.released && record.pendingReads === 0)
         this.runtime.allocator.free(record.pointer, record.bytes);
     }
+  }
+
+  // ---- captured steps -------------------------------------------------------------------------
+
+  /** core-tensor's captureStep on this backend: the step recorded as a CUDA graph and replayed. */
+  captureStep(specs: readonly StepInputSpec[], fn: StepFunction): CapturedStep {
+    return new CudaCapturedStep(this, specs, fn);
   }
 
   // ---- engine queries -------------------------------------------------------------------------

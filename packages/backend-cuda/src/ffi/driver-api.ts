@@ -56,6 +56,14 @@ export interface DriverApi {
   cuEventDestroy(event: Handle): number;
   cuGetErrorName(status: number, name: Out<string | null>): number;
   cuGetErrorString(status: number, text: Out<string | null>): number;
+  // CUDA graphs: a stream's work recorded once, replayed by one launch (captured decode steps).
+  cuStreamBeginCapture(stream: Handle, mode: number): number;
+  cuStreamEndCapture(stream: Handle, graph: Out<Handle | null>): number;
+  cuGraphInstantiateWithFlags(exec: Out<Handle | null>, graph: Handle, flags: number): number;
+  cuGraphUpload(exec: Handle, stream: Handle): number;
+  cuGraphLaunch(exec: Handle, stream: Handle): number;
+  cuGraphExecDestroy(exec: Handle): number;
+  cuGraphDestroy(graph: Handle): number;
 }
 
 /** C prototypes, by the name the backend calls them; the symbol is the name inside the prototype. */
@@ -101,6 +109,14 @@ export const DRIVER_PROTOTYPES: Record<keyof DriverApi, string> = {
   cuEventDestroy: 'int cuEventDestroy_v2(void *event)',
   cuGetErrorName: 'int cuGetErrorName(int status, _Out_ const char **name)',
   cuGetErrorString: 'int cuGetErrorString(int status, _Out_ const char **text)',
+  cuStreamBeginCapture: 'int cuStreamBeginCapture_v2(void *stream, int mode)',
+  cuStreamEndCapture: 'int cuStreamEndCapture(void *stream, _Out_ void **graph)',
+  cuGraphInstantiateWithFlags:
+    'int cuGraphInstantiateWithFlags(_Out_ void **exec, void *graph, unsigned long long flags)',
+  cuGraphUpload: 'int cuGraphUpload(void *exec, void *stream)',
+  cuGraphLaunch: 'int cuGraphLaunch(void *exec, void *stream)',
+  cuGraphExecDestroy: 'int cuGraphExecDestroy(void *exec)',
+  cuGraphDestroy: 'int cuGraphDestroy(void *graph)',
 };
 
 /**
@@ -135,6 +151,9 @@ export const CU_DEVICE_ATTRIBUTE = {
   COMPUTE_CAPABILITY_MAJOR: 75,
   COMPUTE_CAPABILITY_MINOR: 76,
 } as const;
+
+/** CUstreamCaptureMode (cuda.h): thread-local refuses unsafe calls from this thread while capturing. */
+export const CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
 
 /** CUmemPool_attribute values used here (cuda.h; all cuuint64_t). */
 export const CU_MEMPOOL_ATTR = {

@@ -1,6 +1,7 @@
 import { check } from '../ffi/check.js';
 import { CU_MEMPOOL_ATTR, type DriverApi } from '../ffi/driver-api.js';
 import type { Handle } from '../ffi/koffi-types.js';
+import { StepArena } from './step-arena.js';
 
 /** Device memory counters, in bytes. */
 export interface DeviceMemoryStats {
@@ -22,6 +23,12 @@ export interface DeviceMemoryStats {
 export class DeviceAllocator {
   private readonly out = new Uint32Array(2);
   private live = 0;
+  private peak = 0;
+  /** Arenas of captured steps that still exist; `recording` is the one allocations come from now. */
+  private readonly arenas: StepArena[] = [];
+  private recording: StepArena | null = null;
+  /** Frees of pool memory asked for while recording: done once recording ends, not inside the graph. */
+  private deferred: [number, number][] = [];
 
   private constructor(
     private readonly driver: DriverApi,
@@ -44,6 +51,15 @@ export class DeviceAllocator {
   /** A device address of `bytes` bytes (0 for an empty request), valid in stream order from now on. */
   alloc(bytes: number, context = ''): number {
     if (bytes === 0) return 0;
+    if (this.recording !== null) {
+      const pointer = this.recording.alloc(bytes);
+      if (pointer === null)
+        throw new Error(
+          `captured step: its arena of ${this.recording.bytes} bytes has no room for ${bytes} bytes` +
+            `${context ? ` for ${context}` : ''} (${this.recording.inUseBytes} in use)`,
+        );
+      return pointer;
+    }
     const status = this.driver.cuMemAllocAsync(this.out, bytes, this.stream);
     if (status !== 0) {
       check(
@@ -53,14 +69,60 @@ export class DeviceAllocator {
       );
     }
     this.live += bytes;
+    this.peak = Math.max(this.peak, this.live);
     return this.out[0]! + this.out[1]! * 2 ** 32;
   }
 
   /** Returns `pointer` (of `bytes` bytes) to the pool once the stream's queued work is done with it. */
   free(pointer: number, bytes: number): void {
     if (pointer === 0) return;
+    const arena = this.arenas.find((a) => a.owns(pointer));
+    if (arena !== undefined) {
+      // Space in a captured step's arena: the graph owns the addresses; only the bookkeeping changes.
+      arena.free(pointer);
+      return;
+    }
+    if (this.recording !== null) {
+      this.deferred.push([pointer, bytes]);
+      return;
+    }
     check(this.driver.cuMemFreeAsync(pointer, this.stream), 'cuMemFreeAsync');
     this.live -= bytes;
+  }
+
+  /** A new arena of `bytes` bytes from the pool, for a step about to be recorded. */
+  createArena(bytes: number): StepArena {
+    const arena = new StepArena(this.alloc(bytes, 'captured step arena'), bytes);
+    this.arenas.push(arena);
+    return arena;
+  }
+
+  /** Gives an arena's block back to the pool (its graph is gone). */
+  destroyArena(arena: StepArena): void {
+    const at = this.arenas.indexOf(arena);
+    if (at < 0) return;
+    this.arenas.splice(at, 1);
+    this.free(arena.base, arena.bytes);
+  }
+
+  /** From now on allocations come from `arena` (null: from the pool again, and deferred frees run). */
+  record(arena: StepArena | null): void {
+    this.recording = arena;
+    if (arena !== null) return;
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const [pointer, bytes] of deferred) this.free(pointer, bytes);
+  }
+
+  /** Restarts the high-water mark of live bytes at the current figure, and returns that figure. */
+  resetPeak(): number {
+    this.peak = this.live;
+    return this.live;
+  }
+
+  /** The most live bytes since the last resetPeak (or ever). */
+  get peakLiveBytes(): number {
+    return this.peak;
   }
 
   stats(): DeviceMemoryStats {

@@ -24,6 +24,8 @@ interface Slot {
 export class PinnedStaging {
   private slots: Slot[] | null = null;
   private next = 0;
+  /** While a step is recorded: where uploads go instead (their bytes must outlive the graph). */
+  private recording: ((dst: number, src: Uint8Array) => void) | null = null;
 
   constructor(
     private readonly koffi: Koffi,
@@ -32,6 +34,7 @@ export class PinnedStaging {
 
   /** Queues the copy of `src` to device address `dst`; `src` may be reused as soon as this returns. */
   upload(dst: number, src: Uint8Array): void {
+    if (this.recording !== null) return this.recording(dst, src);
     const { driver, stream } = this.cuda;
     if (src.byteLength <= DIRECT_COPY_BYTES) {
       check(driver.cuMemcpyHtoDAsync(dst, src, src.byteLength, stream), 'cuMemcpyHtoDAsync', 'tensor upload');
@@ -52,6 +55,11 @@ export class PinnedStaging {
 
   /** Copies device memory at `src` into `dst`, after everything queued before; blocks until done. */
   download(src: number, dst: Uint8Array): void {
+    if (this.recording !== null)
+      throw new Error(
+        'captured step: a tensor was read back to the host while the step was recorded; a captured step ' +
+          'may not read values (an op without a cuda kernel falls back to the host this way)',
+      );
     const { driver, stream } = this.cuda;
     if (dst.byteLength <= DIRECT_COPY_BYTES) {
       // A device-to-pageable copy returns only once the data has arrived.
@@ -70,6 +78,14 @@ export class PinnedStaging {
       check(driver.cuEventSynchronize(slot.done), 'cuEventSynchronize', 'tensor read');
       dst.set(slot.bytes.subarray(0, bytes), offset);
     }
+  }
+
+  /**
+   * While a step is recorded, uploads (constants the step makes, e.g. a scalar) go to `sink`, which keeps
+   * their bytes in memory that lives with the graph; null restores normal uploads. Reads are refused.
+   */
+  record(sink: ((dst: number, src: Uint8Array) => void) | null): void {
+    this.recording = sink;
   }
 
   /** Frees the pinned slots (after the stream has drained). */

@@ -12,3 +12,13 @@ export {
 } from './gradient-sink.js';
 export type { TapeNode } from './engine-internals.js';
 export { noGrad, stopGradient } from './no-grad.js';
+export {
+  backendReplaysSteps,
+  captureStep,
+  checkStepInputs,
+  type CapturedStep,
+  type StepCapturingBackend,
+  type StepFunction,
+  type StepInputSpec,
+  type StepInputValues,
+} from './capture-step.js';

@@ -57,6 +57,21 @@ export interface StoreStepInputs {
   lastIndex?: readonly number[];
 }
 
+/** `CausalLM.stepWithStoreTensors`' inputs: StoreStepInputs with the per-step values as tensors. */
+export interface StoreStepTensors {
+  /** int32 [batch * T], row-major. */
+  inputIds: tf.Tensor1D;
+  /** int32 [batch * T]. */
+  positions: tf.Tensor1D;
+  /** int32 [batch, S]. */
+  keyMask: tf.Tensor2D;
+  queryOffset: number;
+  /** T: new tokens per row. */
+  tokensPerRow: number;
+  /** int32 [batch]: flat index (b * T + i) of each row's returned token. */
+  lastRows: tf.Tensor1D;
+}
+
 /**
  * Rewrites the input embeddings of a forward (NEFTune's noise): token ids int32 [N] and their
  * embeddings float32 [N, hidden] -> [N, hidden]. Runs inside the forward's tidy and on the tape.
@@ -366,17 +381,40 @@ export class CausalLM {
     const last = inputs.lastIndex ?? new Array<number>(batch).fill(t - 1);
     if (last.length !== batch || last.some((i) => !Number.isInteger(i) || i < 0 || i >= t))
       throw new RangeError(`stepWithStore: lastIndex must hold ${batch} indices in [0, ${t})`);
+    return tf.tidy(() =>
+      this.stepWithStoreTensors(store, {
+        inputIds: tf.tensor1d(inputs.inputIds.flat(), 'int32'),
+        positions: tf.tensor1d(inputs.positions.flat(), 'int32'),
+        keyMask: inputs.keyMask,
+        queryOffset: inputs.queryOffset,
+        tokensPerRow: t,
+        lastRows: tf.tensor1d(
+          last.map((i, b) => b * t + i),
+          'int32',
+        ),
+      }),
+    );
+  }
+
+  /**
+   * stepWithStore with every per-step value already a tensor, so a step of fixed shapes can be recorded
+   * once and replayed with new values (core-tensor's captureStep): no host value is read or made here.
+   * `inputIds` and `positions` are int32 [batch * T] (row-major), `lastRows` int32 [batch] the flat
+   * index of each row's returned token. Returns float32 [batch, vocab].
+   */
+  stepWithStoreTensors(store: KvStore, inputs: StoreStepTensors): tf.Tensor2D {
+    requireLmHead(this.config, 'stepWithStoreTensors');
+    const batch = inputs.keyMask.shape[0];
     return tf.tidy(() => {
-      const ids = tf.tensor1d(inputs.inputIds.flat(), 'int32');
-      const pos = tf.tensor1d(inputs.positions.flat(), 'int32');
-      const ctx = this.context(batch, pos, inputs.keyMask, inputs.queryOffset + t);
-      ctx.cache = { kv: store, offset: inputs.queryOffset };
-      const hidden = runDecoder(ctx, ids);
-      const rows = tf.tensor1d(
-        last.map((i, b) => b * t + i),
-        'int32',
+      const ctx = this.context(
+        batch,
+        inputs.positions,
+        inputs.keyMask,
+        inputs.queryOffset + inputs.tokensPerRow,
       );
-      return this.logits(tf.gather(hidden, rows) as tf.Tensor2D);
+      ctx.cache = { kv: store, offset: inputs.queryOffset };
+      const hidden = runDecoder(ctx, inputs.inputIds);
+      return this.logits(tf.gather(hidden, inputs.lastRows) as tf.Tensor2D);
     });
   }
 

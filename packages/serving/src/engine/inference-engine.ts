@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { tf } from '@medgpt/core-tensor';
+import { backendReplaysSteps, type tf } from '@medgpt/core-tensor';
 import {
   resolveGenerationSettings,
   type CausalLM,
@@ -10,7 +10,8 @@ import type { PeftModel } from '@medgpt/peft';
 import type { Tokenizer } from '@medgpt/tokenizer';
 import { ServingError } from '../serving-error.js';
 import { EngineSequence } from './engine-sequence.js';
-import { selectNextTokens } from './select-next-tokens.js';
+import { argmaxOnly, selectNextTokens } from './select-next-tokens.js';
+import { CapturedDecode } from './captured-decode.js';
 import type { GenerationRequest, GenerationResult } from './generation-request.js';
 import { GenerationStream } from './generation-stream.js';
 import { SlotKvCache, type SlotRow } from './slot-kv-cache.js';
@@ -28,6 +29,13 @@ export interface EngineOptions {
   readonly defaultAdapter?: string | null;
   /** Sampling defaults under every request (an InferenceSession's `generateOptions`). */
   readonly defaults?: GenerateOptions;
+  /**
+   * Greedy decode steps recorded once and replayed (CapturedDecode: a CUDA graph per adapter, padded
+   * batch and key span), which removes the per-op launch cost that bounds small-batch decoding.
+   * 'auto' (default): on a backend that replays steps (cuda); true: always (elsewhere the padded step
+   * just runs eagerly, which tests use); false: never. Sampled rows always take the eager step.
+   */
+  readonly captureDecode?: boolean | 'auto';
 }
 
 /** How busy the engine is (for health checks and load tests). */
@@ -38,6 +46,8 @@ export interface EngineStats {
   readonly running: number;
   /** Sequences waiting for one. */
   readonly waiting: number;
+  /** Whether greedy decode steps are recorded and replayed, and why not if recording failed. */
+  readonly capturedDecode: { readonly enabled: boolean; readonly error: string | null };
 }
 
 interface Job {
@@ -70,6 +80,8 @@ export class InferenceEngine {
   private readonly jobs = new Map<EngineSequence, Job>();
   private loop: Promise<void> | null = null;
   private closed = false;
+  private captured: CapturedDecode | null = null;
+  private captureError: string | null = null;
 
   constructor(
     readonly model: CausalLM,
@@ -90,6 +102,9 @@ export class InferenceEngine {
         'maxModelLen',
       );
     this.cache = new SlotKvCache(model.config, slots, this.maxModelLen);
+    const capture = options.captureDecode ?? 'auto';
+    if (capture === true || (capture === 'auto' && backendReplaysSteps()))
+      this.captured = new CapturedDecode(model, this.cache, (adapter, fn) => this.withAdapter(adapter, fn));
   }
 
   get stats(): EngineStats {
@@ -98,6 +113,7 @@ export class InferenceEngine {
       freeSlots: this.cache.freeSlots,
       running: this.running.length,
       waiting: this.waiting.length,
+      capturedDecode: { enabled: this.captured !== null, error: this.captureError },
     };
   }
 
@@ -159,6 +175,7 @@ export class InferenceEngine {
     this.closed = true;
     for (const job of new Set(this.jobs.values())) this.cancel(job);
     await this.loop;
+    this.captured?.dispose();
     this.cache.dispose();
   }
 
@@ -206,6 +223,14 @@ export class InferenceEngine {
   // One new token for every sequence of the group, each at its own position.
   private async decode(adapter: string | null, group: EngineSequence[]): Promise<void> {
     const rows: SlotRow[] = group.map((s) => ({ slot: s.slot!, start: s.cached, length: 1 }));
+    if (this.captured !== null && group.every(argmaxOnly)) {
+      const tokens = await this.capturedNext(adapter, group, rows);
+      if (tokens !== null) {
+        this.deliver(group, tokens);
+        for (const s of group) s.cached += 1;
+        return;
+      }
+    }
     await this.step(adapter, group, rows, 1, {
       inputIds: group.map((s) => [s.tokenIds.at(-1)!]),
       positions: group.map((s) => [s.cached]),
@@ -234,13 +259,7 @@ export class InferenceEngine {
       } finally {
         step.dispose();
       }
-      const tokens = await selectNextTokens(logits, group);
-      group.forEach((s, b) => {
-        if (s.finished) return; // cancelled while the step ran
-        const job = this.jobs.get(s)!;
-        job.stream.push(s.add(tokens[b]!));
-        if (s.finished) this.retire(s, job);
-      });
+      this.deliver(group, await selectNextTokens(logits, group));
     } catch (err) {
       for (const s of group) {
         const job = this.jobs.get(s);
@@ -249,6 +268,37 @@ export class InferenceEngine {
     } finally {
       logits?.dispose();
     }
+  }
+
+  // The captured step's tokens, or null when recording it failed: then decoding stays eager from now on
+  // (the error is kept in stats), and the caller runs this step eagerly.
+  private async capturedNext(
+    adapter: string | null,
+    group: EngineSequence[],
+    rows: SlotRow[],
+  ): Promise<number[] | null> {
+    try {
+      return await this.captured!.next(
+        adapter,
+        rows,
+        group.map((s) => s.tokenIds.at(-1)!),
+      );
+    } catch (err) {
+      this.captureError = (err as Error).message;
+      this.captured!.dispose();
+      this.captured = null;
+      return null;
+    }
+  }
+
+  // Each sequence's new token, streamed; a sequence cancelled while the step ran is skipped.
+  private deliver(group: EngineSequence[], tokens: readonly number[]): void {
+    group.forEach((s, b) => {
+      if (s.finished) return;
+      const job = this.jobs.get(s)!;
+      job.stream.push(s.add(tokens[b]!));
+      if (s.finished) this.retire(s, job);
+    });
   }
 
   private withAdapter<T>(adapter: string | null, fn: () => T): T {

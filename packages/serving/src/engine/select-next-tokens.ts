@@ -3,7 +3,7 @@ import { selectNextToken } from '@medgpt/models';
 import type { EngineSequence } from './engine-sequence.js';
 
 /** Greedy decoding without a repetition penalty needs only the argmax of the raw logits. */
-function argmaxOnly(s: EngineSequence): boolean {
+export function argmaxOnly(s: EngineSequence): boolean {
   return !s.settings.doSample && s.settings.repetitionPenalty === 1;
 }
 
