@@ -1,5 +1,4 @@
-import type { SafetensorsCheckpoint } from '@medgpt/core-tensor';
-import type { WeightReader } from '@medgpt/models';
+import type { CheckpointSource, WeightReader } from '@medgpt/models';
 import { bnbQuantizedWeight } from '../bnb/bnb-quantized-weight.js';
 import { dequantizeBnbWeight } from '../bnb/bnb-weight.js';
 import { bnbFormatOf, readBnbWeight, type BnbTensorSource } from '../bnb/read-bnb-weight.js';
@@ -9,7 +8,7 @@ const STATISTICS =
   /\.weight\.(absmax|quant_map|nested_absmax|nested_quant_map|quant_state\.bitsandbytes__(nf4|fp4))$|\.(SCB|weight_format)$/;
 
 /** A view of a (sharded) checkpoint that names the file of weight `name` in errors. */
-function sourceFor(ckpt: SafetensorsCheckpoint, name: string): BnbTensorSource {
+function sourceFor(ckpt: CheckpointSource, name: string): BnbTensorSource {
   return {
     path: ckpt.fileFor(name),
     names: ckpt.names,
