@@ -5,7 +5,7 @@ import { ARITHMETIC_OPS, binaryOp } from './binary-op.js';
 import { cudaBackend } from './launch-config.js';
 
 export const addNConfig: tf.KernelConfig = {
-  kernelName: 'AddN',
+  kernelName: tf.AddN,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b }) => {
     const backend = cudaBackend(b);

@@ -31,8 +31,8 @@ export function batchMatMul(
   transposeA: boolean,
   transposeB: boolean,
 ): tf.TensorInfo {
-  requireFloat32('BatchMatMul', 'a', a);
-  requireFloat32('BatchMatMul', 'b', b);
+  requireFloat32(tf.BatchMatMul, 'a', a);
+  requireFloat32(tf.BatchMatMul, 'b', b);
   const [ra, rb] = [a.shape.length, b.shape.length];
   if (ra < 2 || rb < 2) throw new RangeError(`cuda BatchMatMul: ranks ${ra} and ${rb}; both must be >= 2`);
   const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
@@ -65,7 +65,7 @@ export function batchMatMul(
 }
 
 export const batchMatMulConfig: tf.KernelConfig = {
-  kernelName: 'BatchMatMul',
+  kernelName: tf.BatchMatMul,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };

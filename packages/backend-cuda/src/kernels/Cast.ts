@@ -33,7 +33,7 @@ export function castTo(backend: CudaBackend, x: tf.TensorInfo, dtype: tf.DataTyp
 }
 
 export const castConfig: tf.KernelConfig = {
-  kernelName: 'Cast',
+  kernelName: tf.Cast,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend, attrs }) =>
     castTo(

@@ -4,7 +4,7 @@ import { tf } from '@medgpt/core-tensor';
 import { cudaBackend, gridFor, isIntStorage, sizeOf, BLOCK } from './launch-config.js';
 
 export const cumsumConfig: tf.KernelConfig = {
-  kernelName: 'Cumsum',
+  kernelName: tf.Cumsum,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);

@@ -4,7 +4,7 @@ import { tf } from '@medgpt/core-tensor';
 import { cudaBackend, gridFor, sizeOf, BLOCK } from './launch-config.js';
 
 export const selectConfig: tf.KernelConfig = {
-  kernelName: 'Select',
+  kernelName: tf.Select,
   backendName: 'cuda',
   kernelFunc: ({ inputs, backend: b }) => {
     const backend = cudaBackend(b);

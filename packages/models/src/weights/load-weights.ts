@@ -10,7 +10,6 @@ import { ModelError } from '../model-error.js';
 import { isQuantizableParameter, LM_HEAD, parameterSpecs } from './parameter-specs.js';
 import { isQuantizedWeight, type QuantizedWeight } from '../model/quantized-weight.js';
 import type { WeightReader } from './weight-reader.js';
-import { fusedExpertsView } from './fused-experts-view.js';
 
 export interface LoadWeightsOptions {
   /** Precision the weights are rounded to (compute stays float32). */
@@ -88,9 +87,7 @@ export async function loadParameters(
     const made = new Set(options.newParameters ?? []);
     const specs = parameterSpecs(config).filter((s) => !made.has(s.name));
     const expected = new Set([...specs.map((s) => s.name), ...(options.ignoreTensors ?? [])]);
-    // Fused MoE experts (transformers 5) read as the per-expert parameters the model has.
-    const source = fusedExpertsView(ckpt, config);
-    const missing = specs.filter((s) => !source.has(s.name)).map((s) => s.name);
+    const missing = specs.filter((s) => !ckpt.has(s.name)).map((s) => s.name);
     if (missing.length > 0) {
       throw new ModelError(
         dir,
@@ -99,7 +96,7 @@ export async function loadParameters(
       );
     }
     const reader = options.weightReader;
-    const unexpected = source.names.filter(
+    const unexpected = ckpt.names.filter(
       (n) => !expected.has(n) && !ignorable(n, config) && !(reader?.ownsTensor(n) ?? false),
     );
     if (unexpected.length > 0 && !options.allowUnexpectedWeights) {
@@ -111,8 +108,8 @@ export async function loadParameters(
     }
     const target = STORAGE_DTYPE[options.dtype];
     for (const spec of specs) {
-      const file = source.fileFor(spec.name);
-      const read = await reader?.read(spec.name, source, spec);
+      const file = ckpt.fileFor(spec.name);
+      const read = await reader?.read(spec.name, ckpt, spec);
       if (isQuantizedWeight(read)) {
         quantized.set(spec.name, read);
         if (!isQuantizableParameter(spec))
@@ -125,7 +122,7 @@ export async function loadParameters(
           );
         continue;
       }
-      const array = read ?? (await source.readArray(spec.name));
+      const array = read ?? (await ckpt.readArray(spec.name));
       if (!FLOATS.includes(array.dtype)) {
         throw new ModelError(
           file,

@@ -1,6 +1,5 @@
-import type { SafetensorsArray } from '@medgpt/core-tensor';
+import type { SafetensorsArray, SafetensorsCheckpoint } from '@medgpt/core-tensor';
 import type { QuantizedWeight } from '../model/quantized-weight.js';
-import type { CheckpointSource } from './checkpoint-source.js';
 import type { ParameterSpec } from './parameter-specs.js';
 
 /**
@@ -21,7 +20,7 @@ export interface WeightReader {
    */
   read(
     name: string,
-    checkpoint: CheckpointSource,
+    checkpoint: SafetensorsCheckpoint,
     spec: ParameterSpec,
   ): Promise<SafetensorsArray | QuantizedWeight | undefined>;
 }
