@@ -1,4 +1,5 @@
 import { getScheduler, SCHEDULER_TYPES } from '@medgpt/core-tensor';
+import { checkZeroStage, deepSpeedMismatches, readDeepSpeedConfig } from '@medgpt/distributed';
 import { ConfigError } from './config-error.js';
 import {
   DEFAULT_TRAINING_ARGUMENTS,
@@ -31,7 +32,45 @@ export function resolveTrainingArguments(input: TrainingArgumentsInput): Trainin
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const args = { ...DEFAULT_TRAINING_ARGUMENTS, ...defined } as TrainingArguments;
   checkArguments(args);
+  applyDeepSpeed(args, input.zero_stage !== undefined);
   return args;
+}
+
+/**
+ * --deepspeed: its zero_optimization.stage becomes zero_stage (an explicit --zero_stage must agree), and
+ * its batch and clipping values that are not "auto" must equal the training arguments, as transformers
+ * checks them.
+ */
+function applyDeepSpeed(args: TrainingArguments, zeroStageGiven: boolean): void {
+  if (args.deepspeed === null) return;
+  let config;
+  try {
+    config = readDeepSpeedConfig(args.deepspeed);
+  } catch (err) {
+    throw new ConfigError(
+      'deepspeed',
+      args.deepspeed,
+      'a DeepSpeed config medgpt can run',
+      (err as Error).message,
+    );
+  }
+  if (zeroStageGiven && args.zero_stage !== config.zeroStage) {
+    throw new ConfigError(
+      'zero_stage',
+      args.zero_stage,
+      `${config.zeroStage}, the zero_optimization.stage of --deepspeed ${config.source}`,
+      'give one of them',
+    );
+  }
+  const mismatches = deepSpeedMismatches(config, args as unknown as Record<string, unknown>);
+  if (mismatches.length > 0)
+    throw new ConfigError(
+      'deepspeed',
+      args.deepspeed,
+      'values that agree with the training arguments',
+      mismatches.join('; '),
+    );
+  args.zero_stage = config.zeroStage;
 }
 
 function checkArguments(a: TrainingArguments): void {
@@ -112,6 +151,24 @@ function checkArguments(a: TrainingArguments): void {
   if (a.bf16 && a.fp16)
     throw new ConfigError('fp16', true, 'false when --bf16 is set', 'choose one precision');
   oneOf('nan_inf_policy', a.nan_inf_policy, NAN_INF_POLICIES);
+  check('ddp_timeout', a.ddp_timeout, finite(a.ddp_timeout) && a.ddp_timeout > 0, 'a number of seconds > 0');
+  check('zero_stage', a.zero_stage, Number.isSafeInteger(a.zero_stage), 'an integer (0 or 1)');
+  try {
+    checkZeroStage(a.zero_stage, '--zero_stage');
+  } catch (err) {
+    throw new ConfigError(
+      'zero_stage',
+      a.zero_stage,
+      '0 or 1',
+      (err as Error).message.replace(/^--zero_stage is \d+: /, ''),
+    );
+  }
+  check(
+    'deepspeed',
+    a.deepspeed,
+    a.deepspeed === null || (typeof a.deepspeed === 'string' && a.deepspeed !== ''),
+    'a DeepSpeed JSON file or inline JSON',
+  );
   check(
     'resume_from_checkpoint',
     a.resume_from_checkpoint,

@@ -103,4 +103,19 @@ export const TRAINING_ARGUMENT_DOCS: Record<keyof TrainingArguments, OptionDoc> 
     help: 'on a NaN/inf loss or gradient: skip the step, or save and stop',
   },
   disable_tqdm: { kind: 'boolean', help: 'no progress bar' },
+  ddp_timeout: {
+    kind: 'number',
+    metavar: 'SECONDS',
+    help: 'multi-process runs: how long a rank waits for the slowest one in a collective before failing with its name',
+  },
+  zero_stage: {
+    kind: 'integer',
+    metavar: 'N',
+    help: 'multi-process runs: 0 keeps the optimizer state on every rank, 1 shards it across ranks (ZeRO-1)',
+  },
+  deepspeed: {
+    kind: 'string',
+    metavar: 'JSON',
+    help: 'a DeepSpeed config (file or inline JSON): its zero_optimization.stage (0 or 1) sets --zero_stage',
+  },
 };

@@ -90,6 +90,18 @@ export interface TrainingArguments {
   nan_inf_policy: NanInfPolicy;
   /** No progress bar even on a terminal (default false). */
   disable_tqdm: boolean;
+  /**
+   * Seconds a rank of a multi-process run waits in a collective for the slowest rank before failing
+   * with an error naming it (HF's default 1800). A rank that dies is noticed at once, not after this.
+   */
+  ddp_timeout: number;
+  /**
+   * ZeRO stage of a multi-process run: 0 (default) keeps the whole optimizer state on every rank, 1
+   * shards it across ranks (DeepSpeed ZeRO-1). Set by --deepspeed's zero_optimization.stage too.
+   */
+  zero_stage: number;
+  /** A DeepSpeed JSON config (path or inline JSON); medgpt reads its zero_optimization.stage (0 or 1). */
+  deepspeed: string | null;
 }
 
 /** transformers' defaults for every option but output_dir. */
@@ -131,6 +143,9 @@ export const DEFAULT_TRAINING_ARGUMENTS: Readonly<Omit<TrainingArguments, 'outpu
   resume_from_checkpoint: null,
   nan_inf_policy: 'skip',
   disable_tqdm: false,
+  ddp_timeout: 1800,
+  zero_stage: 0,
+  deepspeed: null,
 };
 
 /** The valid choices of the options that have a fixed set, for errors and --help. */

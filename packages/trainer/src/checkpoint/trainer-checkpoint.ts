@@ -21,6 +21,25 @@ export const SCHEDULER_FILE = 'scheduler.json';
 export const RNG_STATE_FILE = 'rng_state.json';
 export const DATA_STATE_FILE = 'data_state.json';
 export const TRAINING_ARGS_FILE = 'training_args.json';
+/** A multi-process run's world size and ZeRO stage (resume needs the same world size). */
+export const DISTRIBUTED_FILE = 'distributed.json';
+/** Rank r's random state (r >= 1; rank 0's is rng_state.json), as HF's rng_state_<r>.pth. */
+export const rankRngStateFile = (rank: number): string => `rng_state_${rank}.json`;
+
+/** What each rank's randomness is at a checkpoint. */
+export interface RankRandomState {
+  generator: GeneratorState;
+  precision: PrecisionState;
+  task?: unknown;
+}
+
+/** The multi-process part of a checkpoint. */
+export interface DistributedCheckpoint {
+  worldSize: number;
+  zeroStage: number;
+  /** Every rank's random state, rank order. */
+  ranks: RankRandomState[];
+}
 
 /** The learning-rate schedule as torch's LambdaLR state_dict describes it, for the record. */
 export interface SchedulerRecord {
@@ -51,6 +70,8 @@ export interface SaveCheckpointParts extends RunState {
   saveWeights(dir: string): Promise<void>;
   optimizer: StatefulOptimizer;
   optimizerHyperparameters: Record<string, unknown>;
+  /** Set by multi-process runs (rank 0 writes for every rank). */
+  distributed?: DistributedCheckpoint;
 }
 
 /** Fills checkpoint directory `dir` (being written; see writeCheckpointDir). */
@@ -65,6 +86,12 @@ export async function writeTrainerCheckpoint(dir: string, parts: SaveCheckpointP
       task: parts.task,
     });
     await writeJson(join(dir, DATA_STATE_FILE), parts.data);
+    for (const [rank, random] of (parts.distributed?.ranks ?? []).entries())
+      if (rank > 0) await writeJson(join(dir, rankRngStateFile(rank)), random);
+  }
+  if (parts.distributed) {
+    const { worldSize, zeroStage } = parts.distributed;
+    await writeJson(join(dir, DISTRIBUTED_FILE), { world_size: worldSize, zero_stage: zeroStage });
   }
   await writeJson(join(dir, TRAINING_ARGS_FILE), parts.args);
   await writeTextAtomic(join(dir, TRAINER_STATE_FILE), trainerStateJson(parts.state));
@@ -97,6 +124,26 @@ export async function readTrainerCheckpoint(
   await parts.loadWeights(dir);
   await loadOptimizerState(dir, parts.optimizer);
   return { state, generator: rng.generator, data, precision: rng.precision, task: rng.task };
+}
+
+/**
+ * The world size a checkpoint was written by (1 without distributed.json), and rank `rank`'s own
+ * random state when it was a multi-process run (undefined for rank 0: rng_state.json is its own).
+ */
+export async function readDistributedCheckpoint(
+  dir: string,
+  rank: number,
+): Promise<{ worldSize: number; zeroStage: number; random?: RankRandomState }> {
+  const file = join(dir, DISTRIBUTED_FILE);
+  if (!(await exists(file))) return { worldSize: 1, zeroStage: 0 };
+  const { world_size: worldSize, zero_stage: zeroStage } = JSON.parse(await readText(file, dir)) as {
+    world_size: number;
+    zero_stage: number;
+  };
+  const own = join(dir, rankRngStateFile(rank));
+  const random =
+    rank > 0 && (await exists(own)) ? (JSON.parse(await readText(own, dir)) as RankRandomState) : undefined;
+  return { worldSize, zeroStage, random };
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

@@ -1,16 +1,11 @@
 // The steps of one train() call: forward/backward over an accumulation group, clipping, the NaN
-// guard, the AdamW step at the schedule's learning rate, then HF's flow (log, evaluate, save).
+// guard, the AdamW step at the schedule's learning rate, then HF's flow (log, evaluate, save). In a
+// multi-process run each rank takes its rows of every global micro-batch, the gradients are combined
+// across ranks (ParameterUpdate), and rank 0 alone logs, evaluates and writes, the others waiting.
 import { join } from 'node:path';
-import {
-  clipGradNorm,
-  tf,
-  type Generator,
-  type LrSchedule,
-  type MultiTensorAdamW,
-  writeTextAtomic,
-} from '@medgpt/core-tensor';
+import { tf, type Generator, type LrSchedule, writeTextAtomic } from '@medgpt/core-tensor';
 import type { ResumableBatchIterator } from '@medgpt/data';
-import { rotateCheckpoints, writeCheckpointDir } from '../checkpoint/checkpoint-dirs.js';
+import { CHECKPOINT_PREFIX, rotateCheckpoints, writeCheckpointDir } from '../checkpoint/checkpoint-dirs.js';
 import { writeTrainerCheckpoint } from '../checkpoint/trainer-checkpoint.js';
 import { formatLogLine } from '../logging/format-log-line.js';
 import { memoryUsage } from '../logging/memory-usage.js';
@@ -25,9 +20,11 @@ import type { TrainingPlan } from '../training-plan.js';
 import type { TrainingTask } from '../training-task.js';
 import { nextAccumulationGroup } from './accumulation-groups.js';
 import { evaluateLoss } from './evaluate-loss.js';
+import type { ParameterUpdate } from './parameter-update.js';
 import type { PrecisionPolicy } from './precision-policy.js';
 import { stepGradients } from './step-gradients.js';
 import type { StopSignal, StopSignals } from './stop-signals.js';
+import type { World } from './world.js';
 
 /** Why train() returned. */
 export type StopReason = 'completed' | 'callback' | 'signal';
@@ -53,8 +50,11 @@ export interface RunParts<E, B> {
   plan: TrainingPlan;
   schedule: LrSchedule;
   precision: PrecisionPolicy;
-  optimizer: MultiTensorAdamW;
+  /** AdamW, with the gradients combined across ranks in a multi-process run. */
+  update: ParameterUpdate;
+  /** The iterator of global micro-batches (per_device_train_batch_size x world size rows). */
   iterator: ResumableBatchIterator<E>;
+  world: World;
   generator: Generator;
   evalDataset: readonly E[] | undefined;
   callbacks: readonly TrainerCallback[];
@@ -91,6 +91,8 @@ export class RunLoop<E, B> {
   private stepsRun = 0;
   private lastSaved: string | undefined;
   private lastSavedStep = -1;
+  /** A SIGINT/SIGTERM seen by any rank (every rank stops at the same step). */
+  private signalled = false;
 
   constructor(private readonly p: RunParts<E, B>) {
     this.startStep = p.state.global_step;
@@ -101,14 +103,14 @@ export class RunLoop<E, B> {
   }
 
   async execute(): Promise<TrainResult> {
-    const { state, plan, signals } = this.p;
+    const { state, plan } = this.p;
     await this.p.task.onTrainBegin?.();
     await this.emit('onTrainBegin');
     if (this.p.args.eval_on_start && state.global_step === 0) await this.evaluate();
     let stopReason: StopReason = 'completed';
     while (state.global_step < plan.maxSteps) {
       const control = await this.step();
-      if (signals.requested) {
+      if (this.signalled) {
         await this.save();
         stopReason = 'signal';
         break;
@@ -125,31 +127,41 @@ export class RunLoop<E, B> {
 
   /** One optimizer step, then what the flow asks for: log, evaluate, save. */
   private async step(): Promise<TrainerControl> {
-    const { args, state, schedule, precision, optimizer, task } = this.p;
+    const { args, state, schedule, precision, update, task, world } = this.p;
     const group = nextAccumulationGroup(this.p.iterator, args.gradient_accumulation_steps);
-    const collated = group.batches.map((examples) => task.collate(examples));
-    const batches = task.prepare
-      ? await task.prepare(collated, { generator: this.p.generator, step: state.global_step })
-      : collated;
+    const collated = world.shard(group.batches).map((examples) => task.collate(examples));
+    const batches =
+      task.prepare && collated.length > 0
+        ? await task.prepare(collated, { generator: this.p.generator, step: state.global_step })
+        : collated;
+    // The loss is a token mean over every rank's micro-batches: each rank divides by the global count.
+    const localItems = batches.reduce((n, b) => n + task.lossItems(b), 0);
+    const globalItems = world.size > 1 ? (await world.sum([localItems]))[0]! : undefined;
     const step = stepGradients(
       task as TrainingTask<unknown, B>,
       batches,
       this.p.generator,
       precision.lossScale,
+      globalItems,
     );
     const lr = schedule.lr(state.global_step);
     let gradNorm: number;
     try {
-      const clip = clipGradNorm(step.grads, args.max_grad_norm > 0 ? args.max_grad_norm : Infinity);
+      if (world.size > 1) [step.loss, step.tokens] = await world.sum([step.loss, step.tokens]);
+      const clip = await update.reduceAndClip(
+        step.grads,
+        args.max_grad_norm > 0 ? args.max_grad_norm : Infinity,
+      );
       gradNorm = clip.totalNorm;
       if (precision.update(Number.isFinite(step.loss) && clip.finite)) {
-        optimizer.setLearningRate(lr);
-        optimizer.step(step.grads);
+        await update.step(step.grads, lr);
       } else if (precision.name === 'fp16') {
+        update.skip();
         this.p.print(
           `fp16: step ${state.global_step + 1} overflowed and was skipped; loss scale now ${precision.lossScale}`,
         );
       } else {
+        update.skip();
         this.nonFinite(step.loss, clip.totalNorm, clip.nonFinite, group.epoch);
       }
     } finally {
@@ -162,6 +174,11 @@ export class RunLoop<E, B> {
 
     const control = this.flow(group.endsEpoch);
     await this.emit('onStepEnd', control);
+    // A callback's stop or a signal on any rank stops every rank after this same step.
+    [control.shouldTrainingStop, this.signalled] = await world.any([
+      control.shouldTrainingStop,
+      this.p.signals.requested !== null,
+    ]);
     if (control.shouldLog) await this.logTraining();
     if (control.shouldEvaluate) await this.evaluate();
     if (control.shouldSave) await this.save();
@@ -206,6 +223,8 @@ export class RunLoop<E, B> {
     const w = this.window;
     const seconds = (performance.now() - w.since) / 1000;
     this.window = emptyWindow();
+    const taskMetrics = await this.p.world.mean(this.p.task.takeMetrics?.('train') ?? {});
+    if (!this.p.world.isMain) return;
     await this.record({
       loss: w.lossSum / w.steps,
       grad_norm: w.gradNorm,
@@ -213,17 +232,26 @@ export class RunLoop<E, B> {
       epoch: this.p.state.epoch,
       step: this.p.state.global_step,
       tokens_per_second: seconds > 0 ? w.tokens / seconds : 0,
-      ...this.p.task.takeMetrics?.('train'),
+      ...taskMetrics,
       ...memoryUsage(),
     });
   }
 
+  /** On rank 0 (the others wait at a barrier): every rank holds the same weights. */
   private async evaluate(): Promise<void> {
-    const { evalDataset, args, state } = this.p;
+    const { evalDataset, args, state, world } = this.p;
     if (!evalDataset) return;
-    const metrics = evaluateLoss(this.p.task, evalDataset, args.per_device_eval_batch_size, this.p.generator);
-    await this.record({ ...metrics, epoch: state.epoch, step: state.global_step });
-    for (const cb of this.p.callbacks) await cb.onEvaluate?.(this.context(), metrics);
+    if (world.isMain) {
+      const metrics = evaluateLoss(
+        this.p.task,
+        evalDataset,
+        args.per_device_eval_batch_size,
+        this.p.generator,
+      );
+      await this.record({ ...metrics, epoch: state.epoch, step: state.global_step });
+      for (const cb of this.p.callbacks) await cb.onEvaluate?.(this.context(), metrics);
+    }
+    await world.barrier();
   }
 
   private async record(entry: LogEntry): Promise<void> {
@@ -233,19 +261,39 @@ export class RunLoop<E, B> {
     for (const cb of this.p.callbacks) await cb.onLog?.(this.context(), entry);
   }
 
-  /** Writes checkpoint-<global_step> atomically, then drops checkpoints beyond save_total_limit. */
+  /**
+   * Writes checkpoint-<global_step> atomically, then drops checkpoints beyond save_total_limit. In a
+   * multi-process run every rank hands rank 0 its random state (and, under ZeRO-1, its shard of the
+   * optimizer state); rank 0 writes, the others wait at a barrier.
+   */
   private async save(): Promise<void> {
-    const { args, state, generator, task, optimizer, iterator, precision, schedule, plan } = this.p;
+    const { args, state, generator, task, update, iterator, precision, schedule, plan, world } = this.p;
     if (this.lastSavedStep === state.global_step) return;
+    const optimizer = await update.checkpointState();
+    const random = {
+      generator: generator.getState(),
+      precision: precision.state(),
+      task: task.randomState?.(),
+    };
+    const ranks = world.comm ? await world.comm.allGatherObject(random) : [random];
+    if (!world.isMain) {
+      optimizer.release();
+      await world.barrier();
+      this.lastSaved = join(args.output_dir, `${CHECKPOINT_PREFIX}-${state.global_step}`);
+      this.lastSavedStep = state.global_step;
+      return;
+    }
     const dir = await writeCheckpointDir(args.output_dir, state.global_step, (d) =>
       writeTrainerCheckpoint(d, {
         args,
         state,
-        generator: generator.getState(),
+        generator: random.generator,
         data: iterator.state(),
-        precision: precision.state(),
-        task: task.randomState?.(),
+        precision: random.precision,
+        task: random.task,
         optimizer,
+        distributed:
+          world.size > 1 ? { worldSize: world.size, zeroStage: args.zero_stage, ranks } : undefined,
         optimizerHyperparameters: {
           betas: [args.adam_beta1, args.adam_beta2],
           eps: args.adam_epsilon,
@@ -262,7 +310,7 @@ export class RunLoop<E, B> {
         },
         saveWeights: (into) => task.saveWeights(into),
       }),
-    );
+    ).finally(() => optimizer.release());
     this.lastSaved = dir;
     this.lastSavedStep = state.global_step;
     const deleted = await rotateCheckpoints(args.output_dir, args.save_total_limit);
@@ -271,6 +319,7 @@ export class RunLoop<E, B> {
       : '';
     this.p.print(`saved ${dir}${note}`);
     for (const cb of this.p.callbacks) await cb.onSave?.(this.context(), dir);
+    await world.barrier();
   }
 
   private nonFinite(loss: number, norm: number, params: string[], epoch: number): void {
@@ -287,11 +336,11 @@ export class RunLoop<E, B> {
   }
 
   private async finish(stopReason: StopReason): Promise<TrainResult> {
-    const { args, state } = this.p;
+    const { args, state, world } = this.p;
     const runtime = (performance.now() - this.started) / 1000;
     const steps = state.global_step - this.startStep;
     const trainLoss = this.stepsRun > 0 ? this.lossTotal / this.stepsRun : NaN;
-    const samples = steps * args.per_device_train_batch_size * args.gradient_accumulation_steps;
+    const samples = steps * args.per_device_train_batch_size * args.gradient_accumulation_steps * world.size;
     const summary: LogEntry = {
       train_runtime: round(runtime, 4),
       train_samples_per_second: round(samples / runtime, 3),
@@ -299,10 +348,14 @@ export class RunLoop<E, B> {
       total_flos: 0,
       train_loss: trainLoss,
       // What the task measured since the last log (TRL adds its leftover metrics to this entry too).
-      ...this.p.task.takeMetrics?.('train'),
+      ...(await world.mean(this.p.task.takeMetrics?.('train') ?? {})),
       epoch: state.epoch,
       step: state.global_step,
     };
+    if (!world.isMain) {
+      await this.emit('onTrainEnd');
+      return this.result(summary, trainLoss, stopReason);
+    }
     await this.record(summary);
     const out = args.output_dir;
     await writeTextAtomic(join(out, 'trainer_state.json'), trainerStateJson(state));
@@ -312,6 +365,11 @@ export class RunLoop<E, B> {
       renderLossPlot(state.log_history, { title: `loss — ${out}` }),
     );
     await this.emit('onTrainEnd');
+    return this.result(summary, trainLoss, stopReason);
+  }
+
+  private result(summary: LogEntry, trainLoss: number, stopReason: StopReason): TrainResult {
+    const { state } = this.p;
     return {
       globalStep: state.global_step,
       trainLoss,

@@ -17,15 +17,18 @@ export interface StepGradients {
  * Forward and backward over the micro-batches of one optimizer step, as transformers' Trainer does
  * it: every micro-batch's summed token loss is divided by the step's total num_items_in_batch, so
  * the accumulated gradient is that of the token-mean loss over the whole step. `lossScale` is the
- * precision policy's (fp16); the gradients come back unscaled.
+ * precision policy's (fp16); the gradients come back unscaled. In a multi-process run
+ * `globalLossItems` is the total over every rank's micro-batches (transformers'
+ * average_tokens_across_devices): the ranks' gradients and losses then sum to the single-process ones.
  */
 export function stepGradients<B>(
   task: TrainingTask<unknown, B>,
   batches: readonly B[],
   generator: Generator,
   lossScale = 1,
+  globalLossItems?: number,
 ): StepGradients {
-  const lossItems = batches.reduce((sum, b) => sum + task.lossItems(b), 0);
+  const lossItems = globalLossItems ?? batches.reduce((sum, b) => sum + task.lossItems(b), 0);
   const tokens = batches.reduce((sum, b) => sum + task.tokens(b), 0);
   // A step whose labels are all ignored has a zero summed loss: divide by 1 rather than by 0.
   const factor = lossScale / Math.max(lossItems, 1);

@@ -33,7 +33,7 @@ export interface StageResult {
   train: TrainResult;
   /** --output_dir: checkpoints, metrics.jsonl, loss.svg, trainer_state.json, and the final model. */
   outputDir: string;
-  /** 'model' (full fine-tuning) or 'adapter' (LoRA) written to outputDir; none if training stopped early. */
+  /** 'model' (full fine-tuning) or 'adapter' (LoRA) written to outputDir; none if training stopped early, and on every rank but 0 of a multi-process run (rank 0 writes). */
   saved: 'model' | 'adapter' | null;
   /** The final evaluation (when there is evaluation data and training completed). */
   evalMetrics?: EvalMetrics;
@@ -110,6 +110,8 @@ export async function runStage<E, B>(parts: StageParts<E, B>): Promise<StageResu
     const result = await trainer.train();
     const outputDir = config.output_dir;
     const done = result.stopReason === 'completed';
+    // In a multi-process run every rank holds the same weights: rank 0 writes them and evaluates.
+    if (!trainer.isWorldProcessZero) return stageResult(result, outputDir, null, undefined, parts);
     if (!done) {
       log(
         `training stopped (${result.signal ?? result.stopReason}) at step ${result.globalStep}; resume with --resume_from_checkpoint ${result.lastCheckpoint ?? 'true'}`,
@@ -132,17 +134,26 @@ export async function runStage<E, B>(parts: StageParts<E, B>): Promise<StageResu
       const line = parts.describeEval?.(evalMetrics) ?? `loss ${evalMetrics.eval_loss.toFixed(4)}`;
       log(`eval: ${line} (${parts.eval.length} rows)`);
     }
-    return {
-      train: result,
+    return stageResult(
+      result,
       outputDir,
-      saved: done ? (weights.kind === 'lora' ? 'adapter' : 'model') : null,
+      done ? (weights.kind === 'lora' ? 'adapter' : 'model') : null,
       evalMetrics,
-      trainRows: parts.train.length,
-      evalRows: parts.eval.length,
-    };
+      parts,
+    );
   } finally {
     weights.dispose();
   }
+}
+
+function stageResult<E, B>(
+  train: TrainResult,
+  outputDir: string,
+  saved: StageResult['saved'],
+  evalMetrics: EvalMetrics | undefined,
+  parts: StageParts<E, B>,
+): StageResult {
+  return { train, outputDir, saved, evalMetrics, trainRows: parts.train.length, evalRows: parts.eval.length };
 }
 
 /** "LoRA r=8 alpha=16 on all: 1,234 trainable parameters" */

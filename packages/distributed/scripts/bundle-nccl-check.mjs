@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Bundles scripts/nccl-check.ts for a GPU machine, which has no node_modules: bench/cuda-bundle.mjs
+// makes .device/cuda/ (koffi with its linux-x64 binary, the compiled kernels), then this bundles the
+// check beside them as .device/cuda/nccl-check.mjs with the workspace packages inlined from source.
+//
+//   node packages/distributed/scripts/bundle-nccl-check.mjs [--no-cuda-bundle]   (keeps an existing .device/cuda)
+//
+// On the device, from the repository root (carry .device/node.xz and .device/cuda):
+//   bash packages/distributed/scripts/nccl-check.sh                    world size 1
+//   bash packages/distributed/scripts/nccl-check.sh --nproc_per_node 2  one rank per GPU (2 GPUs)
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const out = join(root, '.device', 'cuda');
+const packages = join(root, 'packages');
+
+if (!process.argv.includes('--no-cuda-bundle')) {
+  execFileSync(process.execPath, [join(root, 'bench', 'cuda-bundle.mjs')], { stdio: 'inherit' });
+}
+await build({
+  entryPoints: {
+    'nccl-check': join(packages, 'distributed', 'scripts', 'nccl-check.ts'),
+    'medgpt-launch': join(packages, 'distributed', 'scripts', 'launch-main.ts'),
+  },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['koffi'],
+  alias: Object.fromEntries(
+    ['core-tensor', 'backend-cuda', 'distributed', 'json-preview'].map((p) => [
+      `@medgpt/${p}`,
+      join(packages, p, 'src', 'index.ts'),
+    ]),
+  ),
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
+  },
+  logLevel: 'warning',
+});
+console.log(`bundled nccl-check.mjs and medgpt-launch.mjs into ${out}`);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the NCCL check on the device, from the repository root (carry .device/node.xz and .device/cuda,
+# made on the dev machine by `node packages/distributed/scripts/bundle-nccl-check.mjs`):
+#
+#   bash packages/distributed/scripts/nccl-check.sh                      one process, world size 1
+#   bash packages/distributed/scripts/nccl-check.sh --nproc_per_node 2   one rank per GPU
+#
+# Finds cuBLASLt 13 (the CUDA toolkit's) and libnccl.so.2 (the loader path, the toolkit, or the
+# nvidia-nccl wheel that PyTorch installs), then runs .device/cuda/nccl-check.mjs, under the bundled
+# launcher when --nproc_per_node is given. Output: one JSON line per check; $OUT/nccl-check.log.
+set -u
+root=$(pwd)
+if ! command -v node >/dev/null; then
+  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
+fi
+cublas_dir=
+if command -v nvcc >/dev/null; then
+  cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
+fi
+if [[ -z ${MEDGPT_LIBNCCL:-} ]]; then
+  nccl=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}')
+  if [[ -z $nccl ]]; then
+    nccl=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null)
+  fi
+  if [[ -z $nccl || ! -e $nccl ]]; then
+    nccl=$(find / -name 'libnccl.so.2*' -not -path '*/proc/*' 2>/dev/null | head -n 1)
+  fi
+  [[ -n $nccl ]] && export MEDGPT_LIBNCCL=$nccl
+fi
+echo "libnccl: ${MEDGPT_LIBNCCL:-not found (the check will say so)}"
+nvidia-smi -L
+cd "$root/.device/cuda" || exit 2
+log=${OUT:-/tmp}/nccl-check.log
+if [[ ${1:-} == --nproc_per_node* ]]; then
+  LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" timeout 300 node medgpt-launch.mjs "$@" nccl-check.mjs 2>&1 | tee "$log"
+else
+  LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}" timeout 300 node nccl-check.mjs 2>&1 | tee "$log"
+fi
+exit "${PIPESTATUS[0]}"
