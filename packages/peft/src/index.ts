@@ -20,6 +20,7 @@ export {
   expandAllTargets,
   allLinearNames,
   linearModules,
+  type LinearModule,
   LM_HEAD_MODULE,
   type TargetModule,
 } from './config/resolve-targets.js';

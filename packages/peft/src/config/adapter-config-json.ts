@@ -87,6 +87,13 @@ export function parseAdapterConfig(json: unknown, file: string): LoraConfig {
       `is ${jsonPreview(raw.init_lora_weights)}: that initialisation rewrites the base model's weights, so the adapter does not apply to the original base; convert it to plain LoRA in peft (save_pretrained(path_initial_model_for_weight_conversion=...)) first`,
     );
   }
+  if (!isUnset(raw.target_parameters)) {
+    throw new PeftError(
+      file,
+      'target_parameters',
+      `is ${jsonPreview(raw.target_parameters)}: LoRA on parameters (peft's ParamWrapper, e.g. transformers 5's fused MoE experts) is not implemented; @medgpt/models holds experts per expert, so adapt them as modules by name (target_modules w1, w2, w3 for Mixtral; gate_proj, up_proj, down_proj for Qwen3-MoE), the per-expert layout peft converts for transformers 5`,
+    );
+  }
   for (const [key, value] of Object.entries(raw)) {
     if ((READ_KEYS as readonly string[]).includes(key) || INERT_KEYS.has(key)) continue;
     if (isUnset(value) || (Object.hasOwn(INERT_DEFAULTS, key) && INERT_DEFAULTS[key] === value)) continue;

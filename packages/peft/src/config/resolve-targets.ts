@@ -23,19 +23,40 @@ export const LM_HEAD_MODULE = 'lm_head';
  */
 const HEAD_MODULES = new Set([LM_HEAD_MODULE, 'score']);
 
-/** Every linear layer of the model (name, [out, in]) including lm_head when it is its own parameter. */
-export function linearModules(config: ModelConfig): { module: string; shape: [number, number] }[] {
-  return parameterSpecs(config)
-    .filter((s) => s.kind === 'linear')
-    .map((s) => ({ module: s.name.slice(0, -'.weight'.length), shape: s.shape as [number, number] }));
+/** One linear layer of the model: its module name, [out, in], and its role in a mixture of experts. */
+export interface LinearModule {
+  module: string;
+  shape: [number, number];
+  /** A MoE router (`gate`) or expert projection; absent elsewhere. */
+  moe?: 'router' | 'expert';
 }
 
-/** MedicalGPT's `find_all_linear_names`: the leaf names of every linear layer but the heads, sorted. */
+/** Every linear layer of the model (name, [out, in]) including lm_head when it is its own parameter. */
+export function linearModules(config: ModelConfig): LinearModule[] {
+  return parameterSpecs(config)
+    .filter((s) => s.kind === 'linear')
+    .map((s) => ({
+      module: s.name.slice(0, -'.weight'.length),
+      shape: s.shape as [number, number],
+      ...(s.moe ? { moe: s.moe } : {}),
+    }));
+}
+
+const leafName = (module: string) => module.slice(module.lastIndexOf('.') + 1);
+
+/**
+ * MedicalGPT's `find_all_linear_names`: the leaf names of every linear layer but the heads, sorted. On a
+ * mixture of experts the experts and routers are left out, as MedicalGPT advises (LoRA on attention;
+ * under transformers 5 they are not nn.Linear, so its `all` never reaches them); a dense MLP layer whose
+ * leaf name an expert shares (Qwen3-MoE's mlp_only_layers) is listed by its full name, which peft's
+ * suffix rule matches alone.
+ */
 export function allLinearNames(config: ModelConfig): string[] {
-  const names = linearModules(config)
-    .map((l) => l.module)
-    .filter((m) => !HEAD_MODULES.has(m))
-    .map((m) => m.slice(m.lastIndexOf('.') + 1));
+  const modules = linearModules(config).filter((l) => !HEAD_MODULES.has(l.module));
+  const expertLeaves = new Set(modules.filter((l) => l.moe !== undefined).map((l) => leafName(l.module)));
+  const names = modules
+    .filter((l) => l.moe === undefined)
+    .map((l) => (expertLeaves.has(leafName(l.module)) ? l.module : leafName(l.module)));
   return [...new Set(names)].sort();
 }
 
@@ -62,13 +83,15 @@ function insideSavedModule(key: string, modulesToSave: string[] | null): boolean
   return (modulesToSave ?? []).some((m) => `.${key}.`.includes(`.${m}.`));
 }
 
-function isTarget(c: LoraConfig, key: string): boolean {
+function isTarget(c: LoraConfig, key: string, moe: LinearModule['moe']): boolean {
   const ex = c.exclude_modules;
   if (ex !== null && (typeof ex === 'string' ? fullMatch(ex, key) : listMatch(ex, key))) return false;
   if (insideSavedModule(key, c.modules_to_save)) return false;
   const t = c.target_modules;
   if (typeof t === 'string' && t !== 'all-linear') return fullMatch(t, key);
-  const found = t === 'all-linear' ? !HEAD_MODULES.has(key) : listMatch(t as string[], key);
+  // all-linear leaves a mixture of experts' experts and routers out, as `all` does (see allLinearNames).
+  const found =
+    t === 'all-linear' ? !HEAD_MODULES.has(key) && moe === undefined : listMatch(t as string[], key);
   if (!found || c.layers_to_transform === null || c.layers_to_transform.length === 0) return found;
   const layer = layerIndex(key, c.layers_pattern);
   return layer !== undefined && c.layers_to_transform.includes(layer);
@@ -84,11 +107,14 @@ function patternValue(pattern: Record<string, number>, key: string, fallback: nu
  * The linear layers `config` adapts on a model of `modelConfig`, by peft's matching rules (exclusions,
  * modules_to_save, list suffixes, full-match regex, 'all-linear', layers_to_transform), each with its
  * rank and scale. `target_modules: 'all'` (MedicalGPT) must have been expanded by `expandAllTargets`.
+ * A mixture of experts' experts and routers are adapted only when named (a list entry such as `w1`,
+ * `experts.0.w1`, `gate_proj` or `gate`, or a regex): their per-expert module names are those of peft's
+ * adapters for transformers 4, which peft converts to its fused form when loading into transformers 5.
  */
 export function resolveTargets(c: LoraConfig, modelConfig: ModelConfig, where: string): TargetModule[] {
   const targets: TargetModule[] = [];
-  for (const { module, shape } of linearModules(modelConfig)) {
-    if (!isTarget(c, module)) continue;
+  for (const { module, shape, moe } of linearModules(modelConfig)) {
+    if (!isTarget(c, module, moe)) continue;
     if (HEAD_MODULES.has(module)) {
       throw new PeftError(
         where,
