@@ -6,6 +6,7 @@ export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-
 export { writeModelConfig } from './config/write-model-config.js';
 export { configJsonText } from './config/config-json-text.js';
 export { MODEL_DTYPES, type ModelConfig, type ModelDtype } from './config/model-config.js';
+export type { MoeConfig } from './config/moe-config.js';
 export {
   parseGenerationConfig,
   defaultGenerationConfig,
@@ -30,6 +31,9 @@ export {
   type LoadedParameters,
 } from './weights/load-weights.js';
 export type { WeightReader } from './weights/weight-reader.js';
+export type { CheckpointSource } from './weights/checkpoint-source.js';
+export { fusedExpertsView } from './weights/fused-experts-view.js';
+export { moeModuleNames, type ExpertModules, type MoeModules } from './weights/moe-module-names.js';
 export { loadModel, type LoadModelOptions } from './io/load-model.js';
 export { saveModel, type SaveModelOptions } from './io/save-model.js';
 

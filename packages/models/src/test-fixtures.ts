@@ -5,7 +5,16 @@ import { fileURLToPath } from 'node:url';
 export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** Fixture models: one per architecture, plus llama3 RoPE scaling and Qwen2 stored in bf16. */
-export const FIXTURE_NAMES = ['llama', 'llama3-rope', 'qwen2', 'qwen3', 'mistral', 'qwen2-bf16'] as const;
+export const FIXTURE_NAMES = [
+  'llama',
+  'llama3-rope',
+  'qwen2',
+  'qwen3',
+  'mistral',
+  'qwen2-bf16',
+  'mixtral',
+  'qwen3-moe',
+] as const;
 export type FixtureName = (typeof FIXTURE_NAMES)[number];
 
 /** expected.json: inputs and transformers' outputs for them. */

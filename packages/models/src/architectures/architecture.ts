@@ -1,5 +1,6 @@
 import type { ConfigReader, JsonObject } from '../config/config-reader.js';
 import type { ModelConfig } from '../config/model-config.js';
+import type { MoeConfig } from '../config/moe-config.js';
 
 /** The config fields in which the supported decoders differ from Llama. */
 export interface ArchitectureDifferences {
@@ -9,6 +10,8 @@ export interface ArchitectureDifferences {
   qkNorm: boolean;
   /** Per layer: sliding window or null. */
   slidingWindows: (number | null)[];
+  /** Mixture-of-experts routing and expert names (Mixtral, Qwen3-MoE); absent for dense decoders. */
+  moe?: MoeConfig;
 }
 
 /**
@@ -30,4 +33,9 @@ export interface Architecture {
   readDifferences(r: ConfigReader, numHiddenLayers: number): ArchitectureDifferences;
   /** The architecture's own keys for a new config.json, in transformers' spelling. */
   writeDifferences(config: ModelConfig): JsonObject;
+  /**
+   * The family's distinctive settings for createTinyModel's draft (which has Llama's), e.g. Gemma 2's
+   * soft-capping and alternating windows; `slidingWindow` is the tiny model's window option.
+   */
+  tinyDifferences?(draft: ModelConfig, slidingWindow: number | null): Partial<ModelConfig>;
 }

@@ -8,6 +8,8 @@ const FLOAT_KEYS = new Set([
   'initializer_range',
   'attention_dropout',
   'partial_rotary_factor',
+  'router_aux_loss_coef',
+  'router_jitter_noise',
   'factor',
   'low_freq_factor',
   'high_freq_factor',

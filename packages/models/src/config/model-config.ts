@@ -1,4 +1,5 @@
 import type { RopeScaling } from '@medgpt/core-tensor';
+import type { MoeConfig } from './moe-config.js';
 
 /** Storage precision of the weights (config.json's `torch_dtype` / `dtype`). Compute is float32 on cpu/wasm. */
 export type ModelDtype = 'float32' | 'bfloat16' | 'float16';
@@ -43,6 +44,11 @@ export interface ModelConfig {
   qkNorm: boolean;
   /** Per layer: the sliding window (keys a query sees, counting itself), or null for full attention. */
   slidingWindows: (number | null)[];
+  /**
+   * Mixture of experts (Mixtral, Qwen3-MoE): routing, expert width and which layers are sparse; absent
+   * for dense decoders, whose every layer has the dense MLP of intermediateSize.
+   */
+  moe?: MoeConfig;
   tieWordEmbeddings: boolean;
   dtype: ModelDtype;
   bosTokenId: number | null;

@@ -23,6 +23,7 @@ import type { KvCache } from './kv-cache.js';
 import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
 import { linear, type LinearHook, type LinearWeight } from './linear.js';
+import { RouterStats, type RouterStatsSink } from './moe/router-stats.js';
 import { positionIdsFromMask } from './position-ids.js';
 import type { QuantizedWeight } from './quantized-weight.js';
 import { requireLmHead } from './require-lm-head.js';
@@ -273,7 +274,7 @@ export class CausalLM {
   }
 
   /** Final hidden states (after the last norm), float32 [batch * T, hidden]. */
-  hiddenStates(inputs: CausalLMInputs): tf.Tensor2D {
+  hiddenStates(inputs: CausalLMInputs, routerStats?: RouterStatsSink): tf.Tensor2D {
     const [batch, t] = checkInputs(inputs);
     return tf.tidy(() => {
       const positions =
@@ -283,6 +284,7 @@ export class CausalLM {
         : tf.tile(tf.range(0, t, 1, 'int32'), [batch]);
       const ctx = this.context(batch, flatPositions as tf.Tensor1D, inputs.attentionMask, t);
       ctx.segmentIds = inputs.segmentIds;
+      ctx.routerStats = routerStats;
       return runDecoder(ctx, tf.reshape(inputs.inputIds, [batch * t]) as tf.Tensor1D);
     });
   }
@@ -308,6 +310,40 @@ export class CausalLM {
       const shifted = shiftLabels(labels, options.ignoreIndex);
       return linearCrossEntropy(this.hiddenStates(inputs), this.lmHeadWeight, shifted, options);
     });
+  }
+
+  /**
+   * A mixture of experts' training losses from one forward (Mixtral, Qwen3-MoE): `loss` as `loss()`
+   * computes it, and `auxLoss`, transformers' load-balancing loss (`load_balancing_loss_func` over the
+   * routers of every sparse layer, padding left out by the attention mask), differentiable w.r.t. the
+   * routers. transformers trains on `loss + config.moe.routerAuxLossCoef * auxLoss` when
+   * output_router_logits is on; the caller adds it (a trainer scales the two terms differently).
+   */
+  lossWithRouterAux(
+    inputs: CausalLMInputs,
+    labels: tf.Tensor2D,
+    options: LossOptions = {},
+  ): { loss: tf.Scalar; auxLoss: tf.Scalar } {
+    requireLmHead(this.config, 'lossWithRouterAux');
+    const moe = this.config.moe;
+    if (moe === undefined)
+      throw new Error(`lossWithRouterAux: this ${this.config.className} is not a mixture of experts`);
+    const mask = inputs.attentionMask ? Float32Array.from(inputs.attentionMask.dataSync()) : null;
+    const stats = new RouterStats(moe.numExperts, mask);
+    try {
+      return tf.tidy(() => {
+        const shifted = shiftLabels(labels, options.ignoreIndex);
+        const loss = linearCrossEntropy(
+          this.hiddenStates(inputs, stats),
+          this.lmHeadWeight,
+          shifted,
+          options,
+        );
+        return { loss, auxLoss: stats.loss() };
+      });
+    } finally {
+      stats.dispose();
+    }
   }
 
   /** The same loss through materialised logits (a reference for tests and small vocabularies). */

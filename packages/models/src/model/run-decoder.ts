@@ -2,6 +2,7 @@ import { checkpoint, rmsNorm, tf } from '@medgpt/core-tensor';
 import { EMBED_TOKENS, FINAL_NORM } from '../weights/parameter-specs.js';
 import { decoderLayer } from './decoder-layer.js';
 import type { ForwardContext } from './forward-context.js';
+import { CheckpointRouterStats } from './moe/checkpoint-router-stats.js';
 
 /**
  * Embeds `ids` (int32 [batch * T]) and runs every decoder layer and the final norm: the hidden states
@@ -40,17 +41,25 @@ function checkpointedLayer(ctx: ForwardContext, layer: number, x: tf.Tensor2D): 
   const optional = [ctx.attentionMask, ctx.segmentIds];
   const present = optional.map((t) => t !== undefined);
   const batchTensors = [ctx.positions, ...optional.filter((t): t is tf.Tensor2D => t !== undefined)];
+  // A sparse layer feeding the load-balancing loss carries its routing out of the block packed.
+  const stats =
+    ctx.routerStats && ctx.config.moe?.sparseLayers[layer]
+      ? new CheckpointRouterStats(ctx.routerStats)
+      : null;
   const run = (h: tf.Tensor, positions: tf.Tensor, ...rest: tf.Tensor[]): tf.Tensor => {
     const [attentionMask, segmentIds] = present.map((p) => (p ? rest.shift() : undefined)) as (
       tf.Tensor2D | undefined
     )[];
-    return decoderLayer(
-      { ...ctx, positions: positions as tf.Tensor1D, attentionMask, segmentIds },
+    const packed = stats?.pack();
+    const out = decoderLayer(
+      { ...ctx, positions: positions as tf.Tensor1D, attentionMask, segmentIds, routerStats: packed?.sink },
       layer,
       h as tf.Tensor2D,
     );
+    return packed ? packed.output(out) : out;
   };
-  return checkpoint(run as (...xs: tf.Tensor[]) => tf.Tensor, [x, ...batchTensors], {
+  const y = checkpoint(run as (...xs: tf.Tensor[]) => tf.Tensor, [x, ...batchTensors], {
     generators: ctx.checkpointGenerators,
-  }) as tf.Tensor2D;
+  });
+  return stats ? stats.unpack(y, x.shape) : (y as tf.Tensor2D);
 }

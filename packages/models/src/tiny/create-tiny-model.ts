@@ -129,6 +129,8 @@ export async function createTinyModel(options: TinyModelOptions, dir: string): P
     padTokenId: pad,
     numLabels: options.numLabels ?? null,
   };
+  // A family's own tiny settings (a mixture of experts' routing).
+  Object.assign(draft, findArchitecture(modelType)!.tinyDifferences?.(draft, window));
   const std = options.initializerRange ?? 0.02;
   // Round-trip through the parser: it fills in the architecture's own fields and validates everything.
   const rawConfig = writeModelConfig(draft, { initializer_range: std });

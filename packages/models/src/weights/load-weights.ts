@@ -10,6 +10,7 @@ import { ModelError } from '../model-error.js';
 import { isQuantizableParameter, LM_HEAD, parameterSpecs } from './parameter-specs.js';
 import { isQuantizedWeight, type QuantizedWeight } from '../model/quantized-weight.js';
 import type { WeightReader } from './weight-reader.js';
+import { fusedExpertsView } from './fused-experts-view.js';
 
 export interface LoadWeightsOptions {
   /** Precision the weights are rounded to (compute stays float32). */
@@ -87,7 +88,9 @@ export async function loadParameters(
     const made = new Set(options.newParameters ?? []);
     const specs = parameterSpecs(config).filter((s) => !made.has(s.name));
     const expected = new Set([...specs.map((s) => s.name), ...(options.ignoreTensors ?? [])]);
-    const missing = specs.filter((s) => !ckpt.has(s.name)).map((s) => s.name);
+    // Fused MoE experts (transformers 5) read as the per-expert parameters the model has.
+    const source = fusedExpertsView(ckpt, config);
+    const missing = specs.filter((s) => !source.has(s.name)).map((s) => s.name);
     if (missing.length > 0) {
       throw new ModelError(
         dir,
@@ -96,7 +99,7 @@ export async function loadParameters(
       );
     }
     const reader = options.weightReader;
-    const unexpected = ckpt.names.filter(
+    const unexpected = source.names.filter(
       (n) => !expected.has(n) && !ignorable(n, config) && !(reader?.ownsTensor(n) ?? false),
     );
     if (unexpected.length > 0 && !options.allowUnexpectedWeights) {
@@ -108,8 +111,8 @@ export async function loadParameters(
     }
     const target = STORAGE_DTYPE[options.dtype];
     for (const spec of specs) {
-      const file = ckpt.fileFor(spec.name);
-      const read = await reader?.read(spec.name, ckpt, spec);
+      const file = source.fileFor(spec.name);
+      const read = await reader?.read(spec.name, source, spec);
       if (isQuantizedWeight(read)) {
         quantized.set(spec.name, read);
         if (!isQuantizableParameter(spec))
@@ -122,7 +125,7 @@ export async function loadParameters(
           );
         continue;
       }
-      const array = read ?? (await ckpt.readArray(spec.name));
+      const array = read ?? (await source.readArray(spec.name));
       if (!FLOATS.includes(array.dtype)) {
         throw new ModelError(
           file,

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../config/model-config.js';
+import { moeModuleNames } from './moe-module-names.js';
 
 /** What a parameter is, which decides its initialisation. */
 export type ParameterKind = 'embedding' | 'linear' | 'bias' | 'norm';
@@ -8,6 +9,8 @@ export interface ParameterSpec {
   name: string;
   shape: number[];
   kind: ParameterKind;
+  /** A mixture of experts' router (`gate`) or expert projection; absent elsewhere. */
+  moe?: 'router' | 'expert';
 }
 
 export const EMBED_TOKENS = 'model.embed_tokens.weight';
@@ -20,8 +23,9 @@ export const SCORE = 'score.weight';
  * Whether a parameter may be stored quantised: the Linear weights of the decoder layers (q/k/v/o,
  * gate/up/down), what bitsandbytes quantises; never embeddings, heads, norms or biases.
  */
-export function isQuantizableParameter(spec: Pick<ParameterSpec, 'name' | 'kind'>): boolean {
-  return spec.kind === 'linear' && /^model\.layers\.\d+\./.test(spec.name);
+export function isQuantizableParameter(spec: Pick<ParameterSpec, 'name' | 'kind' | 'moe'>): boolean {
+  // The router stays in float, as transformers 5 leaves it (its softmax picks the experts).
+  return spec.kind === 'linear' && spec.moe !== 'router' && /^model\.layers\.\d+\./.test(spec.name);
 }
 
 /** `model.layers.<i>.` */
@@ -56,9 +60,12 @@ export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
       specs.push({ name: `${p}self_attn.q_norm.weight`, shape: [c.headDim], kind: 'norm' });
       specs.push({ name: `${p}self_attn.k_norm.weight`, shape: [c.headDim], kind: 'norm' });
     }
-    linear(specs, `${p}mlp.gate_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
-    linear(specs, `${p}mlp.up_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
-    linear(specs, `${p}mlp.down_proj`, c.hiddenSize, c.intermediateSize, c.mlpBias);
+    if (c.moe?.sparseLayers[i]) specs.push(...moeSpecs(c, i));
+    else {
+      linear(specs, `${p}mlp.gate_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
+      linear(specs, `${p}mlp.up_proj`, c.intermediateSize, c.hiddenSize, c.mlpBias);
+      linear(specs, `${p}mlp.down_proj`, c.hiddenSize, c.intermediateSize, c.mlpBias);
+    }
     specs.push({ name: `${p}input_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
     specs.push({ name: `${p}post_attention_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
   }
@@ -67,4 +74,25 @@ export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
   else if (!c.tieWordEmbeddings)
     specs.push({ name: LM_HEAD, shape: [c.vocabSize, c.hiddenSize], kind: 'linear' });
   return specs;
+}
+
+// A sparse MoE block in transformers 4's named_parameters() order: the router, then each expert's
+// projections (Mixtral w1, w2, w3; Qwen gate_proj, up_proj, down_proj), none with a bias.
+function moeSpecs(c: ModelConfig, layer: number): ParameterSpec[] {
+  const moe = c.moe!;
+  const names = moeModuleNames(moe, layer);
+  const width = moe.expertIntermediateSize;
+  const spec = (module: string, shape: number[], role: 'router' | 'expert'): ParameterSpec => ({
+    name: `${module}.weight`,
+    shape,
+    kind: 'linear',
+    moe: role,
+  });
+  const experts = names.experts.map((e) => {
+    const gate = spec(e.gate, [width, c.hiddenSize], 'expert');
+    const up = spec(e.up, [width, c.hiddenSize], 'expert');
+    const down = spec(e.down, [c.hiddenSize, width], 'expert');
+    return moe.expertNames === 'mixtral' ? [gate, down, up] : [gate, up, down];
+  });
+  return [spec(names.router, [moe.numExperts, c.hiddenSize], 'router'), ...experts.flat()];
 }

@@ -1,5 +1,6 @@
-import type { SafetensorsArray, SafetensorsCheckpoint } from '@medgpt/core-tensor';
+import type { SafetensorsArray } from '@medgpt/core-tensor';
 import type { QuantizedWeight } from '../model/quantized-weight.js';
+import type { CheckpointSource } from './checkpoint-source.js';
 import type { ParameterSpec } from './parameter-specs.js';
 
 /**
@@ -20,7 +21,7 @@ export interface WeightReader {
    */
   read(
     name: string,
-    checkpoint: SafetensorsCheckpoint,
+    checkpoint: CheckpointSource,
     spec: ParameterSpec,
   ): Promise<SafetensorsArray | QuantizedWeight | undefined>;
 }
