@@ -22,8 +22,10 @@ if (!out) {
   process.exit(2);
 }
 const FIXTURES = fileURLToPath(new URL('../src/fixtures/', import.meta.url));
-const GOLDEN = ['llama', 'llama3-rope', 'qwen2', 'qwen3', 'mistral', 'qwen2-bf16'];
-const TINY = ['llama', 'qwen2', 'qwen3', 'mistral'];
+const GOLDEN = ['llama', 'llama3-rope', 'qwen2', 'qwen3', 'mistral', 'qwen2-bf16', 'gemma2', 'gemma3'];
+const TINY = ['llama', 'qwen2', 'qwen3', 'mistral', 'gemma2', 'gemma3_text'];
+// Windows shorter than the texts, so the sliding layers slide.
+const WINDOW = { mistral: 6, gemma2: 4, gemma3_text: 4 };
 const TEXTS = ['Fever and cough.', '发热 🤒'];
 const NEW_TOKENS = 8;
 
@@ -87,7 +89,7 @@ async function saveGolden(name, target, options = {}) {
 async function saveTiny(architecture) {
   const dir = join(out, `tiny-${architecture}`);
   await createTinyModel(
-    { architecture, seed: 5, initializerRange: 0.3, slidingWindow: architecture === 'mistral' ? 6 : null },
+    { architecture, seed: 5, initializerRange: 0.3, slidingWindow: WINDOW[architecture] ?? null },
     dir,
   );
   const tokenizer = await loadTokenizer(dir);

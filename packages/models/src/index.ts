@@ -1,11 +1,17 @@
-// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral) in TypeScript, with
-// the LM head or a sequence-classification (score) head.
+// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral, Gemma 2/3, Baichuan) in
+// TypeScript, with the LM head or a sequence-classification (score) head.
 
 // Config
 export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-config.js';
 export { writeModelConfig } from './config/write-model-config.js';
 export { configJsonText } from './config/config-json-text.js';
-export { MODEL_DTYPES, type ModelConfig, type ModelDtype } from './config/model-config.js';
+export {
+  MODEL_DTYPES,
+  type ModelConfig,
+  type ModelDtype,
+  type HiddenAct,
+  type LayerRope,
+} from './config/model-config.js';
 export type { MoeConfig } from './config/moe-config.js';
 export {
   parseGenerationConfig,

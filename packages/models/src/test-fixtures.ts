@@ -12,6 +12,11 @@ export const FIXTURE_NAMES = [
   'qwen3',
   'mistral',
   'qwen2-bf16',
+  'gemma2',
+  'gemma3',
+  'baichuan-7b-rope',
+  'baichuan2-7b-rope',
+  'baichuan2-13b-alibi',
   'mixtral',
   'qwen3-moe',
 ] as const;

@@ -8,6 +8,8 @@ const FLOAT_KEYS = new Set([
   'initializer_range',
   'attention_dropout',
   'partial_rotary_factor',
+  'attn_logit_softcapping',
+  'final_logit_softcapping',
   'router_aux_loss_coef',
   'router_jitter_noise',
   'factor',

@@ -58,6 +58,8 @@ export const NEUTRAL_CONFIG_KEYS: readonly string[] = [
   'exponential_decay_length_penalty',
   'suppress_tokens',
   'begin_suppress_tokens',
+  // Which KV cache class generate() builds (Gemma's "hybrid"): storage, not math.
+  'cache_implementation',
 ];
 
 /** Keys that must hold a value that leaves the math alone; other values are refused. */

@@ -8,19 +8,24 @@ const raw = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(`${fixtureDir(name)}/config.json`, 'utf8')) as Record<string, unknown>;
 const parse = (config: Record<string, unknown>) => parseModelConfig(config, 'config.json');
 
-// A transformers-4 spelling of a transformers-5 config: rope_theta + rope_scaling, torch_dtype.
+// A transformers-4 spelling of a transformers-5 config: rope_theta + rope_scaling, torch_dtype (Gemma 3:
+// its full-attention RoPE so, the local one as rope_local_base_freq). Baichuan's remote config has neither.
 function asV4(config: Record<string, unknown>): Record<string, unknown> {
   const {
-    rope_parameters: rope,
+    rope_parameters: params,
     dtype,
     ...rest
-  } = config as { rope_parameters: Record<string, unknown>; dtype: string };
+  } = config as { rope_parameters?: Record<string, Record<string, unknown>>; dtype?: string };
+  if (params === undefined) return config;
+  const local = params.sliding_attention;
+  const rope = local === undefined ? params : params.full_attention!;
   const { rope_theta: theta, ...scaling } = rope;
   return {
     ...rest,
     torch_dtype: dtype,
     rope_theta: theta,
     rope_scaling: scaling.rope_type === 'default' ? null : scaling,
+    ...(local === undefined ? {} : { rope_local_base_freq: local.rope_theta }),
   };
 }
 

@@ -1,12 +1,12 @@
-import { ARCHITECTURES, findArchitecture } from '../architectures/registry.js';
+import { ARCHITECTURES, findArchitecture, REFUSED_MODEL_TYPES } from '../architectures/registry.js';
 import { ModelError } from '../model-error.js';
 import { NEUTRAL_CONFIG_KEYS, REQUIRED_VALUES } from './config-keys.js';
 import { jsonPreview } from '@medgpt/json-preview';
 import { ConfigReader, isJsonObject } from './config-reader.js';
-import type { ModelConfig } from './model-config.js';
+import type { LayerRope, ModelConfig } from './model-config.js';
 import { readModelDtype } from './read-model-dtype.js';
 import { readNumLabels } from './read-num-labels.js';
-import { readRopeSettings } from './read-rope-settings.js';
+import { readRopeSettings, type RopeSettings } from './read-rope-settings.js';
 
 // Parsing allocates per layer (sliding windows) and per rotary pair (the RoPE check): a corrupt or
 // hostile file must not make it allocate gigabytes. Released decoders stay far below both.
@@ -34,7 +34,8 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
   if (arch === undefined) {
     r.fail(
       'model_type',
-      `'${modelType}' is not supported; supported: ${[...ARCHITECTURES.keys()].join(', ')}`,
+      REFUSED_MODEL_TYPES.get(modelType) ??
+        `'${modelType}' is not supported; supported: ${[...ARCHITECTURES.keys()].join(', ')}`,
     );
   }
   const hiddenSize = r.positiveInt('hidden_size');
@@ -57,14 +58,18 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
   const numHiddenLayers = r.positiveInt('num_hidden_layers');
   if (numHiddenLayers > MAX_LAYERS)
     r.fail('num_hidden_layers', `is ${numHiddenLayers}; expected at most ${MAX_LAYERS}`);
-  const maxPositionEmbeddings = r.positiveInt('max_position_embeddings');
-  const activation = r.string('hidden_act', 'silu');
-  if (activation !== 'silu') r.fail('hidden_act', `is '${activation}'; these decoders use 'silu' (SwiGLU)`);
-  const rope = readRopeSettings(r, { headDim, maxPositionEmbeddings }, arch.defaultRopeTheta);
+  const maxPositionEmbeddings =
+    arch.readMaxPositionEmbeddings?.(r) ?? r.positiveInt('max_position_embeddings');
+  const hiddenAct = arch.readHiddenAct?.(r) ?? readSilu(r);
+  const dims = { headDim, maxPositionEmbeddings };
+  const { localRope, ...rope }: RopeSettings & { localRope?: LayerRope | null } =
+    arch.readRope?.(r, dims) ?? readRopeSettings(r, dims, arch.defaultRopeTheta);
   const numLabels = readNumLabels(r);
+  if (numLabels !== null && arch.classifierClassName === null)
+    r.fail('architectures', `names a sequence classifier; ${arch.className} has no classifier class`);
   const config: ModelConfig = {
     modelType,
-    className: numLabels === null ? arch.className : arch.classifierClassName,
+    className: numLabels === null ? arch.className : arch.classifierClassName!,
     vocabSize: r.positiveInt('vocab_size'),
     hiddenSize,
     intermediateSize: r.positiveInt('intermediate_size'),
@@ -76,7 +81,9 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
     maxPositionEmbeddings,
     ...rope,
     ...arch.readDifferences(r, numHiddenLayers),
-    tieWordEmbeddings: r.bool('tie_word_embeddings', false),
+    ...(hiddenAct !== 'silu' ? { hiddenAct } : {}),
+    ...(localRope != null ? { localRope } : {}),
+    tieWordEmbeddings: r.bool('tie_word_embeddings', arch.defaultTieWordEmbeddings ?? false),
     dtype: readModelDtype(r),
     bosTokenId: r.tokenIds('bos_token_id')[0] ?? null,
     eosTokenIds: r.tokenIds('eos_token_id'),
@@ -85,6 +92,12 @@ export function parseModelConfig(raw: unknown, file: string, options: ParseConfi
   };
   checkRemainingKeys(r, options.ignoreKeys ?? []);
   return config;
+}
+
+function readSilu(r: ConfigReader): 'silu' {
+  const activation = r.string('hidden_act', 'silu');
+  if (activation !== 'silu') r.fail('hidden_act', `is '${activation}'; these decoders use 'silu' (SwiGLU)`);
+  return activation;
 }
 
 function checkRemainingKeys(r: ConfigReader, ignore: readonly string[]): void {

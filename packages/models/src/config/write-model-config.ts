@@ -15,7 +15,9 @@ export function writeModelConfig(config: ModelConfig, extra: JsonObject = {}): J
   const single = (ids: number[]): number | number[] | null =>
     ids.length === 0 ? null : ids.length === 1 ? ids[0]! : ids;
   const labels = config.numLabels === null ? null : classifierLabels(config.numLabels);
-  return {
+  if (labels !== null && arch.classifierClassName === null)
+    throw new Error(`writeModelConfig: ${arch.className} has no sequence-classification class`);
+  return withoutUndefined({
     architectures: [labels === null ? arch.className : arch.classifierClassName],
     model_type: config.modelType,
     vocab_size: config.vocabSize,
@@ -41,7 +43,12 @@ export function writeModelConfig(config: ModelConfig, extra: JsonObject = {}): J
     use_cache: true,
     ...labels,
     ...extra,
-  };
+  });
+}
+
+// writeDifferences leaves a shared key out by setting it to undefined (Baichuan has no head_dim).
+function withoutUndefined(raw: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
 }
 
 /** `raw` with its dtype key(s) set to `dtype` (`torch_dtype` added when it has neither). */

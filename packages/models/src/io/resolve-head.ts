@@ -54,6 +54,13 @@ export function resolveHead(
     );
   }
   const className = numLabels === null ? arch.className : arch.classifierClassName;
+  if (className === null) {
+    throw new ModelError(
+      file,
+      'architectures',
+      `${arch.className} has no sequence-classification class, so it cannot load as a classifier (numLabels)`,
+    );
+  }
   const config: ModelConfig = { ...parsed, numLabels, className };
   return {
     config,

@@ -9,7 +9,7 @@ import {
 } from '@medgpt/core-tensor';
 import type { JsonObject } from '../config/config-reader.js';
 import { defaultGenerationConfig, type GenerationConfig } from '../config/generation-config.js';
-import type { ModelConfig } from '../config/model-config.js';
+import type { LayerRope, ModelConfig } from '../config/model-config.js';
 import { writeModelConfig } from '../config/write-model-config.js';
 import {
   EMBED_TOKENS,
@@ -23,12 +23,15 @@ import type { KvCache } from './kv-cache.js';
 import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
 import { linear, type LinearHook, type LinearWeight } from './linear.js';
+import { normalizeRows } from './normalize-rows.js';
 import { RouterStats, type RouterStatsSink } from './moe/router-stats.js';
 import { positionIdsFromMask } from './position-ids.js';
 import type { QuantizedWeight } from './quantized-weight.js';
 import { requireLmHead } from './require-lm-head.js';
 import { runDecoder } from './run-decoder.js';
 import { shiftLabels } from './shift-labels.js';
+import { softcap } from './softcap.js';
+import { softcappedCrossEntropy, softcappedTokenLogprobs } from './softcapped-head.js';
 
 /** A batch for the forward pass: int32 tensors [batch, T]. */
 export interface CausalLMInputs {
@@ -144,6 +147,7 @@ export class CausalLM {
    */
   checkpointGenerators: RandomState[] = [];
   private readonly staticRope: RopeOptions | null;
+  private readonly localRope: RopeOptions | undefined;
   private currentConfig: ModelConfig;
 
   constructor(parts: CausalLMParts) {
@@ -155,6 +159,8 @@ export class CausalLM {
     this.rawConfig = parts.rawConfig ?? writeModelConfig(parts.config);
     this.rawGenerationConfig = parts.rawGenerationConfig ?? null;
     this.staticRope = this.isDynamicRope() ? null : this.ropeOptions();
+    const local = parts.config.localRope;
+    this.localRope = local ? this.ropeOptions(undefined, local) : undefined;
   }
 
   /** The normalised config.json (replaced, not mutated, by setPadTokenId). */
@@ -244,10 +250,27 @@ export class CausalLM {
     this.quantized.clear();
   }
 
-  /** The LM head's weight [vocab, hidden]: the embedding matrix when embeddings are tied. */
+  /**
+   * The LM head's weight [vocab, hidden] as the logits use it: the embedding matrix when embeddings are
+   * tied; with Baichuan 2's NormHead, its rows L2-normalised (a new tensor per read: read it in a tidy).
+   * Throws for Gemma 2's soft-capped head, whose logits are not linear in it: use logits(), loss(),
+   * tokenLogprobs() or headTokenLogprobs() there.
+   */
   get lmHeadWeight(): tf.Tensor2D {
     requireLmHead(this.config, 'lmHeadWeight');
-    return this.weight(this.config.tieWordEmbeddings ? EMBED_TOKENS : LM_HEAD) as tf.Tensor2D;
+    if (this.config.finalLogitSoftcapping != null) {
+      throw new Error(
+        `lmHeadWeight: this ${this.config.className}'s logits are soft-capped (final_logit_softcapping ` +
+          `${this.config.finalLogitSoftcapping}), not linear in the head; use logits(), loss(), tokenLogprobs() or headTokenLogprobs()`,
+      );
+    }
+    return this.headWeight();
+  }
+
+  // The head's weight as the logits use it (normalised rows for NormHead); call inside a tidy.
+  private headWeight(): tf.Tensor2D {
+    const w = this.weight(this.config.tieWordEmbeddings ? EMBED_TOKENS : LM_HEAD) as tf.Tensor2D;
+    return this.config.normHead ? normalizeRows(w) : w;
   }
 
   /** The score head's weight [numLabels, hidden] (`score.weight`); throws for a causal LM. */
@@ -295,9 +318,41 @@ export class CausalLM {
     return tf.tidy(() => this.logits(this.hiddenStates(inputs)));
   }
 
-  /** LM head on hidden states [N, hidden] -> [N, vocab]. */
+  /** LM head on hidden states [N, hidden] -> [N, vocab] (soft-capped for Gemma 2). */
   logits(hidden: tf.Tensor2D): tf.Tensor2D {
-    return linear(hidden, this.lmHeadWeight);
+    requireLmHead(this.config, 'logits');
+    const cap = this.config.finalLogitSoftcapping ?? null;
+    return tf.tidy(() => {
+      const logits = linear(hidden, this.headWeight());
+      return cap === null ? logits : softcap(logits, cap);
+    });
+  }
+
+  /**
+   * Log-probability of each row's label under the LM head, for hidden states [N, hidden] and labels
+   * int32 [N] already aligned with them (shiftLabels), float32 [N] (0 where ignored), at `temperature`
+   * (softmax of logits / temperature). For a linear head the [N, vocab] logits never materialise; a
+   * soft-capped one is computed in checkpointed chunks. Callers that keep the hidden states (DPO, GRPO)
+   * use this rather than lmHeadWeight.
+   */
+  headTokenLogprobs(
+    hidden: tf.Tensor2D,
+    labels: tf.Tensor1D,
+    options: { ignoreIndex?: number; temperature?: number } = {},
+  ): tf.Tensor1D {
+    requireLmHead(this.config, 'headTokenLogprobs');
+    const temperature = options.temperature ?? 1;
+    if (!(temperature > 0 && Number.isFinite(temperature)))
+      throw new RangeError(`tokenLogprobs: temperature must be a finite number > 0, got ${temperature}`);
+    const cap = this.config.finalLogitSoftcapping ?? null;
+    return tf.tidy(() => {
+      const w = this.headWeight();
+      const ignoreIndex = options.ignoreIndex;
+      if (cap !== null) return softcappedTokenLogprobs(hidden, w, labels, cap, { ignoreIndex, temperature });
+      // logits / τ = (hidden / τ) W^T: the head is linear, so the scaled logits never materialise.
+      const scaled = temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature);
+      return linearTokenLogprobs(scaled, w, labels, { ignoreIndex });
+    });
   }
 
   /**
@@ -308,7 +363,10 @@ export class CausalLM {
     requireLmHead(this.config, 'loss');
     return tf.tidy(() => {
       const shifted = shiftLabels(labels, options.ignoreIndex);
-      return linearCrossEntropy(this.hiddenStates(inputs), this.lmHeadWeight, shifted, options);
+      const hidden = this.hiddenStates(inputs);
+      const cap = this.config.finalLogitSoftcapping ?? null;
+      if (cap !== null) return softcappedCrossEntropy(hidden, this.headWeight(), shifted, cap, options);
+      return linearCrossEntropy(hidden, this.headWeight(), shifted, options);
     });
   }
 
@@ -365,17 +423,9 @@ export class CausalLM {
     options: { ignoreIndex?: number; temperature?: number } = {},
   ): tf.Tensor1D {
     requireLmHead(this.config, 'tokenLogprobs');
-    const temperature = options.temperature ?? 1;
-    if (!(temperature > 0 && Number.isFinite(temperature)))
-      throw new RangeError(`tokenLogprobs: temperature must be a finite number > 0, got ${temperature}`);
-    return tf.tidy(() => {
-      const hidden = this.hiddenStates(inputs);
-      // logits / τ = (hidden / τ) W^T: the head is linear, so the scaled logits never materialise.
-      const scaled = temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature);
-      return linearTokenLogprobs(scaled, this.lmHeadWeight, shiftLabels(labels, options.ignoreIndex), {
-        ignoreIndex: options.ignoreIndex,
-      });
-    });
+    return tf.tidy(() =>
+      this.headTokenLogprobs(this.hiddenStates(inputs), shiftLabels(labels, options.ignoreIndex), options),
+    );
   }
 
   /**
@@ -506,6 +556,7 @@ export class CausalLM {
       positions,
       attentionMask,
       rope: this.staticRope ?? this.ropeOptions(Math.max(seqLen, tf.max(positions).dataSync()[0]! + 1)),
+      localRope: this.localRope,
       gradientCheckpointing: this.gradientCheckpointing,
       checkpointGenerators: this.checkpointGenerators,
       embeddingHook: this.embeddingHook,
@@ -517,15 +568,16 @@ export class CausalLM {
     return (s?.rope_type ?? s?.type) === 'dynamic';
   }
 
-  private ropeOptions(seqLen?: number): RopeOptions {
+  // The RoPE of `rope` (default: the config's own; Gemma 3's local one for its sliding layers).
+  private ropeOptions(seqLen?: number, rope: LayerRope = this.config): RopeOptions {
     const c = this.config;
     const f = ropeFrequencies(
       {
         headDim: c.headDim,
-        ropeTheta: c.ropeTheta,
+        ropeTheta: rope.ropeTheta,
         maxPositionEmbeddings: c.maxPositionEmbeddings,
         partialRotaryFactor: c.partialRotaryFactor,
-        ropeScaling: c.ropeScaling,
+        ropeScaling: rope.ropeScaling,
       },
       seqLen,
     );

@@ -20,6 +20,8 @@ export interface ForwardContext {
   /** int32 [batch, T]: packed rows' sample of each token (0 = padding); attention stays inside one. */
   segmentIds?: tf.Tensor2D;
   rope: RopeOptions;
+  /** The sliding-window layers' RoPE when it differs (Gemma 3's local base); default `rope`. */
+  localRope?: RopeOptions;
   /**
    * Recompute each decoder layer during backward instead of keeping its activations (training; ignored
    * when generating with a cache).

@@ -1,6 +1,8 @@
-import { checkpoint, rmsNorm, tf } from '@medgpt/core-tensor';
+import { checkpoint, tf } from '@medgpt/core-tensor';
 import { EMBED_TOKENS, FINAL_NORM } from '../weights/parameter-specs.js';
 import { decoderLayer } from './decoder-layer.js';
+import { decoderNorm } from './decoder-norm.js';
+import { embeddingScale } from './embedding-scale.js';
 import type { ForwardContext } from './forward-context.js';
 import { CheckpointRouterStats } from './moe/checkpoint-router-stats.js';
 
@@ -18,16 +20,21 @@ export function runDecoder(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
     x.dispose();
     x = next;
   }
-  const out = rmsNorm(x, ctx.weight(FINAL_NORM) as tf.Tensor1D, ctx.config.rmsNormEps);
+  const out = decoderNorm(ctx, x, FINAL_NORM);
   x.dispose();
   return out;
 }
 
-// The embedding lookup, then the hook if any (NEFTune noise) before any layer reads it.
+// The embedding lookup (Gemma's scaled, as its embedding module returns it), then the hook if any
+// (NEFTune noise) before any layer reads it.
 function embed(ctx: ForwardContext, ids: tf.Tensor1D): tf.Tensor2D {
   const hook = ctx.embeddingHook;
-  if (hook === null) return tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D;
-  return tf.tidy(() => hook(ids, tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D));
+  const lookup = (): tf.Tensor2D => {
+    const rows = tf.gather(ctx.weight(EMBED_TOKENS), ids) as tf.Tensor2D;
+    return ctx.config.scaleEmbeddings ? tf.mul(rows, embeddingScale(ctx.config)) : rows;
+  };
+  if (hook === null) return tf.tidy(lookup);
+  return tf.tidy(() => hook(ids, lookup()));
 }
 
 /**

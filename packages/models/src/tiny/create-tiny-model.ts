@@ -11,7 +11,7 @@ import { parameterSpecs, type ParameterKind } from '../weights/parameter-specs.j
 import { byteLevelTokenizerConfig, byteLevelTokenizerJson } from './byte-level-tokenizer.js';
 
 export interface TinyModelOptions {
-  /** config.json model_type: 'llama' | 'qwen2' | 'qwen3' | 'mistral'. Default 'qwen2'. */
+  /** config.json model_type, a key of ARCHITECTURES (llama, qwen2, gemma2, baichuan...). Default 'qwen2'. */
   architecture?: string;
   /** Default 64. */
   hiddenSize?: number;
@@ -48,6 +48,11 @@ export interface TinyModelOptions {
   tokenizer?: string;
   /** A score head of this many labels instead of the LM head (a tiny reward model: 1); default none. */
   numLabels?: number;
+  /**
+   * Config fields to set over the architecture's tiny defaults, e.g. a Baichuan 13B-style model:
+   * `{ positionEncoding: 'alibi', normHead: true }`, or Gemma 2 without soft-capping.
+   */
+  config?: Partial<ModelConfig>;
 }
 
 export interface TinyModel {
@@ -56,9 +61,10 @@ export interface TinyModel {
   tokenizer: Tokenizer;
 }
 
-function initSpec(kind: ParameterKind, std: number): InitSpec {
+function initSpec(kind: ParameterKind, std: number, normPlusOne: boolean): InitSpec {
   if (kind === 'bias') return { kind: 'zeros' };
-  if (kind === 'norm') return { kind: 'ones' };
+  // Gemma's norms scale by 1 + w: transformers initialises w to 0.
+  if (kind === 'norm') return { kind: normPlusOne ? 'zeros' : 'ones' };
   return { kind: 'normal', std };
 }
 
@@ -82,7 +88,8 @@ async function tinyTokenizer(options: TinyModelOptions, maxPositions: number): P
  */
 export async function createTinyModel(options: TinyModelOptions, dir: string): Promise<TinyModel> {
   const modelType = options.architecture ?? 'qwen2';
-  if (findArchitecture(modelType) === undefined) {
+  const arch = findArchitecture(modelType);
+  if (arch === undefined) {
     throw new RangeError(
       `createTinyModel: architecture '${modelType}' is not supported; supported: ${[...ARCHITECTURES.keys()].join(', ')}`,
     );
@@ -102,7 +109,7 @@ export async function createTinyModel(options: TinyModelOptions, dir: string): P
   const pad = tokenizer.padTokenId;
   const endOfText = tokenizer.tokenToId('<|endoftext|>');
   const window = options.slidingWindow ?? null;
-  const draft: ModelConfig = {
+  const llamaDraft: ModelConfig = {
     modelType,
     className: '',
     vocabSize,
@@ -129,13 +136,16 @@ export async function createTinyModel(options: TinyModelOptions, dir: string): P
     padTokenId: pad,
     numLabels: options.numLabels ?? null,
   };
-  // A family's own tiny settings (a mixture of experts' routing).
-  Object.assign(draft, findArchitecture(modelType)!.tinyDifferences?.(draft, window));
+  const draft: ModelConfig = {
+    ...llamaDraft,
+    ...arch.tinyDifferences?.(llamaDraft, window),
+    ...options.config,
+  };
   const std = options.initializerRange ?? 0.02;
   // Round-trip through the parser: it fills in the architecture's own fields and validates everything.
   const rawConfig = writeModelConfig(draft, { initializer_range: std });
   const config = parseModelConfig(rawConfig, `${dir}/config.json`);
-  if (config.slidingWindows.some((w) => w !== window)) {
+  if (config.slidingWindows.some((w, i) => w !== draft.slidingWindows[i])) {
     throw new RangeError(
       `createTinyModel: ${config.className} has no sliding window; got slidingWindow ${window}`,
     );
@@ -151,7 +161,10 @@ export async function createTinyModel(options: TinyModelOptions, dir: string): P
   const rng = new Generator(options.seed ?? 0);
   const weights = new Map<string, tf.Tensor>();
   for (const spec of parameterSpecs(config))
-    weights.set(spec.name, initTensor(spec.shape, initSpec(spec.kind, std), rng));
+    weights.set(
+      spec.name,
+      initTensor(spec.shape, initSpec(spec.kind, std, config.normPlusOne === true), rng),
+    );
   const model = new CausalLM({
     config,
     weights,

@@ -52,9 +52,12 @@ export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
   const kvWidth = c.numKeyValueHeads * c.headDim;
   for (let i = 0; i < c.numHiddenLayers; i++) {
     const p = layerPrefix(i);
-    linear(specs, `${p}self_attn.q_proj`, qWidth, c.hiddenSize, c.qkvBias);
-    linear(specs, `${p}self_attn.k_proj`, kvWidth, c.hiddenSize, c.qkvBias);
-    linear(specs, `${p}self_attn.v_proj`, kvWidth, c.hiddenSize, c.qkvBias);
+    if (c.packedQkv) linear(specs, `${p}self_attn.W_pack`, qWidth + 2 * kvWidth, c.hiddenSize, c.qkvBias);
+    else {
+      linear(specs, `${p}self_attn.q_proj`, qWidth, c.hiddenSize, c.qkvBias);
+      linear(specs, `${p}self_attn.k_proj`, kvWidth, c.hiddenSize, c.qkvBias);
+      linear(specs, `${p}self_attn.v_proj`, kvWidth, c.hiddenSize, c.qkvBias);
+    }
     linear(specs, `${p}self_attn.o_proj`, c.hiddenSize, qWidth, c.outputBias);
     if (c.qkNorm) {
       specs.push({ name: `${p}self_attn.q_norm.weight`, shape: [c.headDim], kind: 'norm' });
@@ -68,6 +71,10 @@ export function parameterSpecs(c: ModelConfig): ParameterSpec[] {
     }
     specs.push({ name: `${p}input_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
     specs.push({ name: `${p}post_attention_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
+    if (c.sandwichNorms) {
+      specs.push({ name: `${p}pre_feedforward_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
+      specs.push({ name: `${p}post_feedforward_layernorm.weight`, shape: [c.hiddenSize], kind: 'norm' });
+    }
   }
   specs.push({ name: FINAL_NORM, shape: [c.hiddenSize], kind: 'norm' });
   if (c.numLabels !== null) specs.push({ name: SCORE, shape: [c.numLabels, c.hiddenSize], kind: 'linear' });
