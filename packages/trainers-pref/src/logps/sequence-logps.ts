@@ -1,4 +1,4 @@
-import { linearTokenLogprobs, noGrad, tf } from '@medgpt/core-tensor';
+import { noGrad, tf } from '@medgpt/core-tensor';
 import { shiftLabels, type CausalLM } from '@medgpt/models';
 import {
   batchInputs,
@@ -49,7 +49,8 @@ export function sequenceLogps(
     const completion = shiftLabels(tf.tensor2d(completionLabels(batch), shape, 'int32'));
     // One pass over the LM head either way: the scored positions only decide which log-probs are kept.
     const scored = whole ? shiftLabels(tf.tensor2d(whole.labels, shape, 'int32')) : completion;
-    const perToken = tf.reshape(linearTokenLogprobs(hidden, model.lmHeadWeight, scored), shape);
+    // The model's head op: fused and chunked for a linear head, right for Gemma 2's soft-capped one too.
+    const perToken = tf.reshape(model.headTokenLogprobs(hidden, scored), shape);
     const inCompletion = whole ? tf.reshape(tf.cast(tf.notEqual(completion, -100), 'float32'), shape) : null;
     const sum = tf.sum(inCompletion ? tf.mul(perToken, inCompletion) : perToken, 1) as tf.Tensor1D;
     const wholeSum = whole ? (tf.sum(perToken, 1) as tf.Tensor1D) : undefined;

@@ -1,4 +1,4 @@
-import { linearTokenLogprobs, noGrad, tf } from '@medgpt/core-tensor';
+import { noGrad, tf } from '@medgpt/core-tensor';
 import type { CausalLM } from '@medgpt/models';
 import type { RolloutBatch } from './rollout-batch.js';
 
@@ -33,9 +33,10 @@ export function policyLogps(
   return tf.tidy(() => {
     const { inputIds, attentionMask, shifted } = rolloutInputs(batch);
     const hidden = model.hiddenStates({ inputIds, attentionMask });
-    // logits / τ = (hidden / τ) W^T: the head is linear.
+    // logits / τ = (hidden / τ) W^T for a linear head (the entropy reads the scaled hidden states);
+    // the model's head op also covers Gemma 2's soft-capped head.
     const scaled = (temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature)) as tf.Tensor2D;
-    const flat = linearTokenLogprobs(scaled, model.lmHeadWeight, shifted);
+    const flat = model.headTokenLogprobs(hidden, shifted, { temperature });
     return { logps: tf.reshape(flat, [batch.rows, batch.length]) as tf.Tensor2D, hidden: scaled };
   });
 }
