@@ -1,5 +1,5 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeTextAtomic } from '@medgpt/core-tensor';
 import type { LogEntry } from '../trainer-state.js';
 
@@ -13,6 +13,11 @@ export const METRICS_FILE = 'metrics.jsonl';
  */
 export class MetricsFile {
   constructor(readonly path: string) {}
+
+  /** The metrics.jsonl of the run whose output_dir is `outputDir`. */
+  static inDir(outputDir: string): MetricsFile {
+    return new MetricsFile(join(outputDir, METRICS_FILE));
+  }
 
   /** Starts a fresh file (a run from step 0). */
   async reset(): Promise<void> {

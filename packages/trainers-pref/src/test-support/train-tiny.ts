@@ -1,17 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
-import type { StageResult, StageRunOptions } from '@medgpt/trainer';
+import { MetricsFile, type StageResult, type StageRunOptions } from '@medgpt/trainer';
 import { tinySetup, writePreferenceFile } from './tiny-setup.js';
 
 export type Entry = Record<string, number>;
 
 /** metrics.jsonl of a run, parsed. */
-export function readMetrics(dir: string): Entry[] {
-  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Entry);
+export async function readMetrics(dir: string): Promise<Entry[]> {
+  return (await MetricsFile.inDir(dir).read()) as unknown as Entry[];
 }
 
 /** Options every tiny preference run shares: short rows, a few fast steps, no warmup. */
@@ -74,7 +70,7 @@ export async function trainTiny(
     { log: (l) => lines.push(l), progress: false, handleSignals: false },
   ).train();
   const leaked = tf.memory().numTensors - before;
-  const all = readMetrics(out);
+  const all = await readMetrics(out);
   return {
     dir,
     out,

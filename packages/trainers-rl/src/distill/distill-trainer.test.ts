@@ -31,7 +31,7 @@ describe('DistillTrainer', () => {
     const before = tf.memory().numTensors;
     await run('off', { opd_lambda: 0, max_steps: 12 });
     expect(tf.memory().numTensors).toBe(before);
-    const loss = readMetrics(join(dir, 'off'))
+    const loss = (await readMetrics(join(dir, 'off')))
       .filter((e) => e.loss !== undefined)
       .map((e) => e.loss!);
     expect(loss).toHaveLength(12);

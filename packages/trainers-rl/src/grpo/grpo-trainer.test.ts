@@ -33,7 +33,7 @@ describe('GrpoTrainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(result.saved).toBe('model');
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
-    const steps = readMetrics(out).filter((e) => e.loss !== undefined);
+    const steps = (await readMetrics(out)).filter((e) => e.loss !== undefined);
     expect(steps).toHaveLength(12);
     for (const name of [
       'reward',
@@ -81,7 +81,7 @@ describe('GrpoTrainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(result.saved).toBe('adapter');
     expect(existsSync(join(dir, 'lora', 'adapter_model.safetensors'))).toBe(true);
-    const steps = readMetrics(join(dir, 'lora')).filter((e) => e.loss !== undefined);
+    const steps = (await readMetrics(join(dir, 'lora'))).filter((e) => e.loss !== undefined);
     // Step 1: the adapter is zero, so the policy is the reference: KL 0. Later the adapter has moved.
     expect(steps[0]!.kl).toBeCloseTo(0, 6);
     expect(steps.at(-1)!.kl).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ describe('PpoTrainer', () => {
     ).train();
     expect(tf.memory().numTensors).toBe(before);
     expect(result.saved).toBe('adapter');
-    const steps = readMetrics(out).filter((e) => e.loss !== undefined);
+    const steps = (await readMetrics(out)).filter((e) => e.loss !== undefined);
     expect(steps).toHaveLength(4);
     for (const name of [
       'objective/kl',
@@ -82,7 +82,7 @@ describe('PpoTrainer', () => {
       },
       { log: () => {}, progress: false, handleSignals: false, rewardFns: [LETTER_A] },
     ).train();
-    const toy = readMetrics(out)
+    const toy = (await readMetrics(out))
       .filter((e) => e.loss !== undefined)
       .map((e) => e['rewards/letter_a/mean']!);
     const early = (toy[0]! + toy[1]! + toy[2]!) / 3;

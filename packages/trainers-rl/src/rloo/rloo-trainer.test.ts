@@ -33,7 +33,7 @@ describe('RlooTrainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(result.saved).toBe('adapter');
     expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
-    const steps = readMetrics(out).filter((e) => e.loss !== undefined);
+    const steps = (await readMetrics(out)).filter((e) => e.loss !== undefined);
     expect(steps).toHaveLength(3);
     for (const name of ['reward', 'rewards/reward_model/mean', 'kl', 'entropy', 'frac_reward_zero_std'])
       expect(Number.isFinite(steps[0]![name]), name).toBe(true);
@@ -65,7 +65,7 @@ describe('RlooTrainer', () => {
       { log: () => {}, progress: false, handleSignals: false, rewardFns: [LETTER_A] },
     ).train();
     expect(result.saved).toBe('model');
-    const toy = readMetrics(out)
+    const toy = (await readMetrics(out))
       .filter((e) => e.loss !== undefined)
       .map((e) => e['rewards/letter_a/mean']!);
     const early = (toy[0]! + toy[1]! + toy[2]!) / 3;

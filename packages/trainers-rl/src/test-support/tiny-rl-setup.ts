@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
+import { MetricsFile } from '@medgpt/trainer';
 import type { NamedReward } from '../rewards/reward-function.js';
 
 /** MedicalGPT's sample GRPO rows (32 Chinese medical questions with free-text answers). */
@@ -20,11 +21,8 @@ export async function tinyRlSetup(seed = 0): Promise<{ dir: string; base: string
 export type Entry = Record<string, number>;
 
 /** metrics.jsonl of a run, parsed. */
-export function readMetrics(dir: string): Entry[] {
-  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Entry);
+export async function readMetrics(dir: string): Promise<Entry[]> {
+  return (await MetricsFile.inDir(dir).read()) as unknown as Entry[];
 }
 
 /** A toy reward a tiny random model can learn within a test: the share of 'a' in the completion. */
