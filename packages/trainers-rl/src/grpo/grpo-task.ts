@@ -1,10 +1,10 @@
+import { nanmean } from '../advantages/nanstd.js';
 import { tf } from '@medgpt/core-tensor';
 import { groupAdvantages, type ScaleRewards } from '../advantages/group-advantages.js';
 import { grpoTokenLoss, type GrpoLossType } from '../losses/grpo-token-loss.js';
 import type { RolloutBatch } from '../rollout/rollout-batch.js';
 import {
   GroupRolloutTask,
-  mean,
   type Advantages,
   type GroupRolloutTaskOptions,
   type PreparedRollout,
@@ -41,7 +41,7 @@ export class GrpoTask extends GroupRolloutTask {
     return {
       advantages: a.advantages,
       metrics: {
-        reward_std: mean(a.groupStd.filter((_, i) => i % G === 0)),
+        reward_std: nanmean(a.groupStd.filter((_, i) => i % G === 0)),
         frac_reward_zero_std: a.fracZeroStd,
       },
     };

@@ -1,10 +1,10 @@
+import { nanmean } from '../advantages/nanstd.js';
 import { tf } from '@medgpt/core-tensor';
 import { gae } from '../advantages/gae.js';
 import { maskedWhiten } from '../advantages/masked-whiten.js';
 import { ppoPolicyLoss, ppoValueLoss } from '../losses/ppo-losses.js';
 import {
   GroupRolloutTask,
-  mean,
   type Advantages,
   type GroupRolloutTaskOptions,
   type PreparedRollout,
@@ -111,14 +111,14 @@ export class PpoTask extends GroupRolloutTask {
         p.returns[base + t] = g.returns[i]![t]!;
       }
     });
-    o.kl.update(mean(klSums), rows.length);
+    o.kl.update(nanmean(klSums), rows.length);
     return {
       advantages: new Float64Array(scores.length),
       metrics: {
-        'objective/kl': mean(klSums),
-        'objective/non_score_reward': mean(nonScore),
-        'objective/rlhf_reward': mean(finalScores.map((s, i) => s + nonScore[i]!)),
-        'objective/scores': mean(finalScores),
+        'objective/kl': nanmean(klSums),
+        'objective/non_score_reward': nanmean(nonScore),
+        'objective/rlhf_reward': nanmean(finalScores.map((s, i) => s + nonScore[i]!)),
+        'objective/scores': nanmean(finalScores),
         'objective/kl_coef': beta,
       },
     };

@@ -1,10 +1,9 @@
 import { tf } from '@medgpt/core-tensor';
 import { leaveOneOutAdvantages } from '../advantages/leave-one-out.js';
-import { nanstd } from '../advantages/nanstd.js';
+import { nanmean, nanstd } from '../advantages/nanstd.js';
 import { rlooLoss } from '../losses/rloo-loss.js';
 import {
   GroupRolloutTask,
-  mean,
   type Advantages,
   type GroupRolloutTaskOptions,
   type PreparedRollout,
@@ -53,9 +52,9 @@ export class RlooTask extends GroupRolloutTask {
     return {
       advantages: a.advantages,
       metrics: {
-        reward_std: mean(groupStd),
+        reward_std: nanmean(groupStd),
         frac_reward_zero_std: a.fracZeroStd,
-        ...(o.beta !== 0 ? { kl: mean(kl) } : {}),
+        ...(o.beta !== 0 ? { kl: nanmean(kl) } : {}),
       },
     };
   }

@@ -9,6 +9,7 @@ import {
   type PrepareContext,
   type WeightsTaskOptions,
 } from '@medgpt/trainer';
+import { nanmean } from '../advantages/nanstd.js';
 import { combineRewards } from '../advantages/combine-rewards.js';
 import type { CompletionInfo, NamedReward, RewardRow } from '../rewards/reward-function.js';
 import { frozenLogps, policyLogps } from './policy-logps.js';
@@ -238,7 +239,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
     const combined = combineRewards(perFunction, o.rewardWeights);
     if (combined.allNull > 0)
       o.log(`${combined.allNull} completion(s) got no reward from any function; their advantage is 0`);
-    const metrics: Record<string, number> = { reward: mean(combined.rewards) };
+    const metrics: Record<string, number> = { reward: nanmean(combined.rewards) };
     o.rewards.forEach((r, k) => {
       metrics[`rewards/${r.name}/mean`] = combined.functionMeans[k]!;
       metrics[`rewards/${r.name}/std`] = combined.functionStds[k]!;
@@ -305,7 +306,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
 function lengthMetrics(completions: readonly SampledCompletion[]): Record<string, number> {
   const lengths = completions.map((c) => c.completionIds.length);
   return {
-    'completions/mean_length': mean(lengths),
+    'completions/mean_length': nanmean(lengths),
     'completions/min_length': Math.min(...lengths),
     'completions/max_length': Math.max(...lengths),
     'completions/clipped_ratio': completions.filter((c) => c.truncated).length / completions.length,
@@ -316,18 +317,6 @@ function prepared(batch: RolloutStepBatch): PreparedRollout {
   if (batch.rollout === null)
     throw new Error('the batch was not prepared (prepare() generates its completions)');
   return batch.rollout;
-}
-
-/** Mean of the finite values (NaN when there are none). */
-export function mean(xs: ArrayLike<number>): number {
-  let s = 0;
-  let n = 0;
-  for (let i = 0; i < xs.length; i++) {
-    if (!Number.isFinite(xs[i]!)) continue;
-    s += xs[i]!;
-    n += 1;
-  }
-  return n === 0 ? NaN : s / n;
 }
 
 function fmt(v: number | null | undefined): string {
