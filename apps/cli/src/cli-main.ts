@@ -39,14 +39,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       ),
     );
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // A pass-through command's own options end at its first bare argument (the command it runs).
+  const own = command.passThrough ? rest.slice(0, firstBare(rest)) : rest;
+  if (own.includes('--help') || own.includes('-h')) {
     io.stdout(formatCommandHelp(command, terminalColumns()));
     return EXIT_OK;
   }
   try {
-    const { path, rest: args } = extractConfigPath(rest, !command.positionals);
+    const { path, rest: args } = command.passThrough
+      ? { rest }
+      : extractConfigPath(rest, !command.positionals);
     const config = path ? await loadConfig(path) : undefined;
-    const parsed = parseArgs(args, command.options, { config, positionals: Boolean(command.positionals) });
+    const parsed = parseArgs(args, command.options, {
+      config,
+      positionals: Boolean(command.positionals),
+      stopAtFirstPositional: command.passThrough,
+    });
     return await command.run(parsed.options, { io, positionals: parsed.positionals });
   } catch (err) {
     if (err instanceof UsageError) return usage(io, command, err);
@@ -59,6 +67,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr(`medgpt ${command.name}: error: ${(err as Error).message}\n`);
     return EXIT_FAILED;
   }
+}
+
+/** Index of the first argument that is neither an option nor an option's value (a rough cut for --help). */
+function firstBare(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    if (!args[i]!.startsWith('-')) return i;
+    if (!args[i]!.includes('=')) i++; // skip the option's value
+  }
+  return args.length;
 }
 
 function usage(io: CliIo, command: Command | undefined, err: UsageError): number {

@@ -28,6 +28,11 @@ export interface Command<S extends OptionSchema = OptionSchema> {
   readonly positionals?: { readonly name: string; readonly description: string };
   /** Examples shown in --help. */
   readonly examples?: readonly string[];
+  /**
+   * The first bare argument and everything after it are the command's positionals, unparsed (a
+   * command that runs another, as `medgpt launch ... sft --model_name_or_path ...`).
+   */
+  readonly passThrough?: boolean;
   readonly options: S;
   /** Runs the command; resolves to its exit code. */
   run(options: OptionValues<S>, context: CommandContext): Promise<number>;

@@ -14,6 +14,8 @@ export interface ParseOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Whether bare arguments are accepted (default false). */
   readonly positionals?: boolean;
+  /** The first bare argument ends the options: it and the rest are positionals, unparsed. */
+  readonly stopAtFirstPositional?: boolean;
 }
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
@@ -49,6 +51,10 @@ export function parseArgs<S extends OptionSchema>(
     if (!arg.startsWith('--') || arg === '--') {
       if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg))
         throw new UsageError(`unknown option ${arg}`, 'options are written --name');
+      if (parse.stopAtFirstPositional) {
+        positionals.push(...argv.slice(i));
+        break;
+      }
       positionals.push(arg);
       continue;
     }

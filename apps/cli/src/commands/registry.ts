@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { evalCommand } from './eval.js';
 import { exportGgufCommand } from './export-gguf.js';
 import { grpoCommand } from './grpo.js';
+import { launchCommand } from './launch.js';
 import { rlooCommand } from './rloo.js';
 import { ppoCommand } from './ppo.js';
 import { distillCommand } from './distill.js';
@@ -49,6 +50,7 @@ export const COMMANDS: readonly Command[] = [
   rlooCommand,
   ppoCommand,
   distillCommand,
+  launchCommand as unknown as Command,
   demoCommand as unknown as Command,
 ];
 

@@ -171,7 +171,7 @@ describe('medgpt sft', () => {
     ]);
     expect(code, stderr).toBe(0);
     expect(stderr).toContain(
-      'note: --do_train, --do_eval, --report_to, --ddp_timeout: accepted for MedicalGPT compatibility',
+      'note: --do_train, --do_eval, --report_to: accepted for MedicalGPT compatibility',
     );
     expect(stdout).toMatch(/step 3\/3 \| epoch [\d.]+ \| loss \d/);
     expect(stdout).toContain(`outputs: ${out}`);

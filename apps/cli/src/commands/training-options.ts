@@ -1,6 +1,7 @@
 // The option schema of the training commands (pt, sft), built from the libraries' own option docs
 // and defaults, so the CLI, --config files and the library accept exactly the same names.
 import { BACKEND_ENV_VAR } from '@medgpt/core-tensor';
+import { destroyProcessGroup, readDistributedEnv } from '@medgpt/distributed';
 import { ConfigError, type OptionDoc, type StageHubOptions, type StopReason } from '@medgpt/trainer';
 import { UsageError } from '../args/usage-error.js';
 import type { OptionSchema, OptionSpec } from '../args/option-schema.js';
@@ -24,9 +25,8 @@ const NO_OP_FLAGS: Record<string, string> = {
   hf_hub_token: 'downloads use HF_TOKEN',
   use_fast_tokenizer: 'there is one tokenizer implementation',
   trust_remote_code: 'no remote code is run',
-  device_map: 'one device',
-  ddp_timeout: 'one process',
-  ddp_find_unused_parameters: 'one process',
+  device_map: 'one device per process (medgpt launch gives each its own)',
+  ddp_find_unused_parameters: 'every gradient is reduced; unused ones count as zeros',
   report_to: 'metrics go to output_dir/metrics.jsonl and stdout',
   logging_dir: 'metrics go to output_dir/metrics.jsonl',
   overwrite_output_dir: 'checkpoints of the same step are replaced',
@@ -118,7 +118,7 @@ export function trainingConfig(
 export async function selectTrainingBackend(backend: unknown, io: CliIo, device?: unknown): Promise<void> {
   await initCliBackend({
     backend: typeof backend === 'string' ? backend : undefined,
-    device: typeof device === 'number' ? device : undefined,
+    device: typeof device === 'number' ? device : rankDevice(io.env),
     env: io.env,
     log: (line) => io.stderr(`${line}\n`),
   });
@@ -153,14 +153,38 @@ export async function runTrainingCommand(
   makeTrainer: (config: Record<string, unknown>, log: (line: string) => void) => StageRunner,
 ): Promise<number> {
   const config = trainingConfig(options, docs, io);
-  const trainer = await withUsageErrors(async () => makeTrainer(config, (l) => io.stdout(`${l}\n`)));
+  // Under torchrun / medgpt launch, rank 0 speaks for the run; the others print errors only.
+  const place = readDistributedEnv(io.env);
+  const main = (place?.rank ?? 0) === 0;
+  if (place && place.localWorldSize > 1 && typeof options.device === 'number')
+    throw new UsageError(
+      `--device ${options.device} would put all ${place.localWorldSize} local ranks on one GPU`,
+      'leave it out: each rank uses GPU LOCAL_RANK (narrow them with CUDA_VISIBLE_DEVICES)',
+    );
+  const trainer = await withUsageErrors(async () =>
+    makeTrainer(config, (l) => (main ? io.stdout(`${l}\n`) : undefined)),
+  );
   await selectTrainingBackend(options.backend, io, options.device);
-  // Hub ids (--model_name_or_path Qwen/Qwen2.5-0.5B ...) are downloaded before the run, with progress
-  // on stderr and this command's HF_* variables, which the run then uses too.
-  await trainer.fetchModels?.(cliHubOptions(io, (line) => io.stderr(`${line}\n`)));
-  const result = await withUsageErrors(() => trainer.train());
-  io.stdout(`outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`);
-  return exitCodeFor(result.train.stopReason, result.train.signal);
+  try {
+    // Hub ids (--model_name_or_path Qwen/Qwen2.5-0.5B ...) are downloaded before the run, with progress
+    // on stderr and this command's HF_* variables, which the run then uses too.
+    await trainer.fetchModels?.(cliHubOptions(io, (line) => io.stderr(`${line}\n`)));
+    const result = await withUsageErrors(() => trainer.train());
+    if (main)
+      io.stdout(
+        `outputs: ${result.outputDir} (metrics.jsonl, loss.svg, trainer_state.json, checkpoint-*/)\n`,
+      );
+    return exitCodeFor(result.train.stopReason, result.train.signal);
+  } finally {
+    await destroyProcessGroup(); // the group the trainer joined from torchrun's variables, if any
+  }
+}
+
+/** Under torchrun / medgpt launch: GPU LOCAL_RANK, unless MEDGPT_CUDA_DEVICE says otherwise. */
+function rankDevice(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  if (env.MEDGPT_CUDA_DEVICE !== undefined && env.MEDGPT_CUDA_DEVICE !== '') return undefined;
+  const place = readDistributedEnv(env);
+  return place && place.worldSize > 1 ? place.localRank : undefined;
 }
 
 /** 0 when training ran to the end; 130/143 (the shell's codes) when SIGINT/SIGTERM stopped it. */
