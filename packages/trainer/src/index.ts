@@ -98,6 +98,13 @@ export {
 } from './stage/model-options.js';
 export { LORA_OPTION_DOCS, MODEL_OPTION_DOCS } from './stage/option-docs.js';
 export {
+  checkMoeOptions,
+  MOE_OPTION_DEFAULTS,
+  MOE_OPTION_DOCS,
+  routerAuxLossCoef,
+  type MoeOptions,
+} from './stage/moe-options.js';
+export {
   checkOption,
   isInteger,
   isNonEmptyString,

@@ -7,6 +7,12 @@ export interface LossContext {
   training: boolean;
   /** The trainer's seeded stream; drawing from it is saved and restored with checkpoints. */
   generator: Generator;
+  /**
+   * Training: the step's num_items_in_batch (at least 1), which the loop divides every micro-batch's
+   * summed loss by. A term transformers adds per micro-batch rather than per item (a mixture of experts'
+   * load-balancing loss) enters the summed loss multiplied by it. Unset in evaluation.
+   */
+  stepLossItems?: number;
 }
 
 /**

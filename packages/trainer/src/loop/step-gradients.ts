@@ -33,7 +33,7 @@ export function stepGradients<B>(
   // A step whose labels are all ignored has a zero summed loss: divide by 1 rather than by 0.
   const factor = lossScale / Math.max(lossItems, 1);
   const variables = task.parameters as tf.Variable[];
-  const context = { training: true, generator };
+  const context = { training: true, generator, stepLossItems: Math.max(lossItems, 1) };
   // The micro-batch losses stay on the device and are read once per optimizer step (one host sync
   // however many micro-batches are accumulated).
   let lossSum: tf.Scalar | null = null;

@@ -2,23 +2,27 @@ import {
   checkDataFileOptions,
   checkKbitTraining,
   checkLoraOptions,
+  checkMoeOptions,
   checkModelOptions,
   checkOption,
   isInteger,
   LORA_OPTION_DEFAULTS,
   LORA_OPTION_DOCS,
+  MOE_OPTION_DEFAULTS,
+  MOE_OPTION_DOCS,
   MODEL_OPTION_DEFAULTS,
   MODEL_OPTION_DOCS,
   resolveStageConfig,
   STRICT_DATA_DOC,
   type LoraOptions,
+  type MoeOptions,
   type ModelOptions,
   type OptionDoc,
   type TrainingArguments,
 } from '@medgpt/trainer';
 
 /** pretraining.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
-export interface PtOptions extends ModelOptions, LoraOptions {
+export interface PtOptions extends ModelOptions, LoraOptions, MoeOptions {
   /** A directory searched recursively for *.txt and *.jsonl (`text` field), or one file. Required. */
   train_file_dir: string;
   validation_file_dir: string | null;
@@ -53,6 +57,7 @@ export const PT_DEFAULTS: PtOptions = {
   model_name_or_path: '',
   ...MODEL_OPTION_DEFAULTS,
   ...LORA_OPTION_DEFAULTS,
+  ...MOE_OPTION_DEFAULTS,
   train_file_dir: '',
   validation_file_dir: null,
   max_train_samples: null,
@@ -72,6 +77,7 @@ export function resolvePtConfig(input: PtConfigInput): PtConfig {
 function checkPtOptions(o: PtOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkMoeOptions(o);
   checkKbitTraining(o);
   checkDataFileOptions(o, 'a directory of *.txt / *.jsonl files or one file');
   checkOption('block_size', o.block_size, isInteger(o.block_size, 2), 'an integer >= 2');
@@ -89,6 +95,7 @@ function checkPtOptions(o: PtOptions): void {
 export const PT_OPTION_DOCS: Record<keyof PtOptions, OptionDoc> = {
   ...MODEL_OPTION_DOCS,
   ...LORA_OPTION_DOCS,
+  ...MOE_OPTION_DOCS,
   train_file_dir: {
     kind: 'string',
     metavar: 'DIR',

@@ -3,6 +3,7 @@ import {
   checkDataFileOptions,
   checkKbitTraining,
   checkLoraOptions,
+  checkMoeOptions,
   checkModelOptions,
   checkOption,
   checkTemplateOptions,
@@ -10,11 +11,14 @@ import {
   isNumberIn,
   LORA_OPTION_DEFAULTS,
   LORA_OPTION_DOCS,
+  MOE_OPTION_DEFAULTS,
+  MOE_OPTION_DOCS,
   MODEL_OPTION_DEFAULTS,
   MODEL_OPTION_DOCS,
   resolveStageConfig,
   STRICT_DATA_DOC,
   type LoraOptions,
+  type MoeOptions,
   type ModelOptions,
   type OptionDoc,
   type TrainingArguments,
@@ -25,7 +29,7 @@ import { NEFTUNE_SCALES, type NeftuneScale } from '../stage/neftune.js';
 export const DIALOG_SPLITS: readonly DialogSplit[] = ['robust', 'medicalgpt'];
 
 /** supervised_finetuning.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
-export interface SftOptions extends ModelOptions, LoraOptions {
+export interface SftOptions extends ModelOptions, LoraOptions, MoeOptions {
   /** A directory searched recursively for *.jsonl (ShareGPT), or one file. Required. */
   train_file_dir: string;
   /** Evaluation data; without it validation_split_percentage of the training rows are held out. */
@@ -75,6 +79,7 @@ export const SFT_DEFAULTS: SftOptions = {
   ...MODEL_OPTION_DEFAULTS,
   torch_dtype: 'float16', // supervised_finetuning.py's default
   ...LORA_OPTION_DEFAULTS,
+  ...MOE_OPTION_DEFAULTS,
   train_file_dir: '',
   validation_file_dir: null,
   max_train_samples: null,
@@ -100,6 +105,7 @@ export function resolveSftConfig(input: SftConfigInput): SftConfig {
 function checkSftOptions(o: SftOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
+  checkMoeOptions(o);
   checkKbitTraining(o);
   checkDataFileOptions(o, 'a directory of *.jsonl files or one file');
   checkOption(
@@ -136,6 +142,7 @@ function checkSftOptions(o: SftOptions): void {
 export const SFT_OPTION_DOCS: Record<keyof SftOptions, OptionDoc> = {
   ...MODEL_OPTION_DOCS,
   ...LORA_OPTION_DOCS,
+  ...MOE_OPTION_DOCS,
   train_file_dir: {
     kind: 'string',
     metavar: 'DIR',

@@ -7,7 +7,14 @@ import {
   type TokenBatch,
 } from '@medgpt/data';
 import type { CausalLM, CausalLMInputs } from '@medgpt/models';
-import { WeightsTask, withEmbeddingHook, type LossContext, type WeightsTaskOptions } from '@medgpt/trainer';
+import {
+  TaskMetrics,
+  WeightsTask,
+  withEmbeddingHook,
+  type LossContext,
+  type MetricsMode,
+  type WeightsTaskOptions,
+} from '@medgpt/trainer';
 import { addNeftuneNoise, sequenceLengths, type NeftuneScale } from './neftune.js';
 
 export interface CausalLmTaskOptions extends WeightsTaskOptions {
@@ -20,16 +27,30 @@ export interface CausalLmTaskOptions extends WeightsTaskOptions {
   packed?: boolean;
   /** NEFTune noise on the input embeddings of training steps. */
   neftune?: { alpha: number; scale: NeftuneScale };
+  /**
+   * A mixture of experts' load-balancing loss weight (router_aux_loss_coef) when output_router_logits is
+   * on; null or unset: the LM loss alone.
+   */
+  routerAuxLossCoef?: number | null;
 }
 
 /**
  * Causal-LM training on token rows with labels (PT blocks, SFT samples, packed rows): right-padded
  * batches, transformers' shifted loss (-100 ignored), optionally NEFTune. The loss runs through the
- * model's fused chunked cross-entropy, never materialising [tokens, vocab] logits.
+ * model's fused chunked cross-entropy, never materialising [tokens, vocab] logits. With a mixture of
+ * experts' load-balancing loss on, each micro-batch adds `router_aux_loss_coef * aux_loss` to the token
+ * mean as transformers' MoE models and Trainer do (per micro-batch, so accumulated steps add it once per
+ * micro-batch), and `aux_loss` is logged (`eval_aux_loss` in evaluation).
  */
 export class CausalLmTask extends WeightsTask<LabeledSequence, TokenBatch> {
+  private readonly metrics = new TaskMetrics(['aux_loss']);
+
   constructor(private readonly o: CausalLmTaskOptions) {
     super(o);
+  }
+
+  takeMetrics(mode: MetricsMode): Record<string, number> {
+    return this.metrics.take(mode);
   }
 
   collate(rows: readonly LabeledSequence[]): TokenBatch {
@@ -67,7 +88,14 @@ export class CausalLmTask extends WeightsTask<LabeledSequence, TokenBatch> {
           positionIds: tf.tensor2d(batch.positionIds, shape, 'int32'),
         };
         if (batch.segmentIds) inputs.segmentIds = tf.tensor2d(batch.segmentIds, shape, 'int32');
-        return this.o.model.loss(inputs, tf.tensor2d(batch.labels, shape, 'int32'), { reduction });
+        const labels = tf.tensor2d(batch.labels, shape, 'int32');
+        const coef = this.o.routerAuxLossCoef ?? null;
+        if (coef === null) return this.o.model.loss(inputs, labels, { reduction });
+        const { loss, auxLoss } = this.o.model.lossWithRouterAux(inputs, labels, { reduction });
+        this.metrics.record(context.training ? 'train' : 'eval', { aux_loss: auxLoss });
+        // The loop divides a summed loss by the step's items: the per-batch term is scaled up to match.
+        const scale = reduction === 'sum' ? (context.stepLossItems ?? 1) : 1;
+        return tf.add(loss, tf.mul(auxLoss, coef * scale)) as tf.Scalar;
       });
     const neftune = this.o.neftune;
     if (!context.training || !neftune || neftune.alpha === 0) return run();

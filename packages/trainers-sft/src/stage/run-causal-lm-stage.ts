@@ -1,12 +1,20 @@
 import type { LabeledSequence } from '@medgpt/data';
 import type { CausalLM } from '@medgpt/models';
 import type { Tokenizer } from '@medgpt/tokenizer';
-import { runStage, type StageConfig, type StageResult, type StageRunOptions } from '@medgpt/trainer';
+import {
+  routerAuxLossCoef,
+  runStage,
+  type MoeOptions,
+  type StageConfig,
+  type StageResult,
+  type StageRunOptions,
+} from '@medgpt/trainer';
 import { CausalLmTask } from './causal-lm-task.js';
 import type { NeftuneScale } from './neftune.js';
 
 export interface CausalLmStageParts {
-  config: StageConfig;
+  /** The stage's options, with a mixture of experts' load-balancing loss switch and weight. */
+  config: StageConfig & MoeOptions;
   model: CausalLM;
   tokenizer: Tokenizer;
   train: LabeledSequence[];
@@ -21,9 +29,15 @@ export interface CausalLmStageParts {
 /**
  * PT and SFT after their data is made: the shared stage run (full or LoRA weights, the Trainer, the
  * final save and evaluation) with a causal-LM task, and MedicalGPT's perplexity in eval_results.json.
+ * A mixture of experts with output_router_logits on adds the routers' load-balancing loss.
  */
 export function runCausalLmStage(parts: CausalLmStageParts): Promise<StageResult> {
   const { tokenizer } = parts;
+  const auxCoef = routerAuxLossCoef(parts.model, parts.config);
+  if (auxCoef !== null) {
+    const log = parts.run.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
+    log(`router load-balancing loss on (output_router_logits), router_aux_loss_coef ${auxCoef}`);
+  }
   return runStage({
     config: parts.config,
     model: parts.model,
@@ -38,6 +52,7 @@ export function runCausalLmStage(parts: CausalLmStageParts): Promise<StageResult
         padToMultipleOf: parts.padToMultipleOf,
         packed: parts.packed,
         neftune: parts.neftune,
+        routerAuxLossCoef: auxCoef,
         saveExtras: (dir) => tokenizer.save(dir),
       }),
     exampleLength: (row) => row.inputIds.length,
