@@ -31,7 +31,7 @@ import { requireLmHead } from './require-lm-head.js';
 import { runDecoder } from './run-decoder.js';
 import { shiftLabels } from './shift-labels.js';
 import { softcap } from './softcap.js';
-import { softcappedCrossEntropy, softcappedTokenLogprobs } from './softcapped-head.js';
+import { softcappedCrossEntropy, softcappedMeanLogits, softcappedTokenLogprobs } from './softcapped-head.js';
 
 /** A batch for the forward pass: int32 tensors [batch, T]. */
 export interface CausalLMInputs {
@@ -352,6 +352,21 @@ export class CausalLM {
       // logits / τ = (hidden / τ) W^T: the head is linear, so the scaled logits never materialise.
       const scaled = temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature);
       return linearTokenLogprobs(scaled, w, labels, { ignoreIndex });
+    });
+  }
+
+  /**
+   * Per row of hidden states [N, hidden], the mean over the vocabulary of its logits, float32 [N] (TRL's
+   * logits/chosen metrics): h · mean(W) in one matvec for a linear head, chunks of logits for Gemma 2's
+   * soft-capped one. Differentiable; a metric runs it under noGrad.
+   */
+  headMeanLogits(hidden: tf.Tensor2D): tf.Tensor1D {
+    requireLmHead(this.config, 'headMeanLogits');
+    const cap = this.config.finalLogitSoftcapping ?? null;
+    return tf.tidy(() => {
+      const w = this.headWeight();
+      if (cap !== null) return softcappedMeanLogits(hidden, w, cap);
+      return tf.reshape(tf.matMul(hidden, tf.reshape(tf.mean(w, 0), [-1, 1])), [-1]) as tf.Tensor1D;
     });
   }
 

@@ -72,7 +72,7 @@ function gradsOf(model: CausalLM, vars: tf.Variable[], checkpointing: boolean): 
 }
 
 describe.each(Object.keys(TINY))('%s', (name) => {
-  it('loss (chunked head) equals the loss of the materialised logits; log-probs at a temperature too', async () => {
+  it('loss (chunked head) equals the loss of the materialised logits; log-probs at a temperature and mean logits too', async () => {
     const model = await tiny(name);
     setLogitsChunkElements('cpu', 3 * model.config.vocabSize); // 3 rows per chunk
     try {
@@ -83,6 +83,9 @@ describe.each(Object.keys(TINY))('%s', (name) => {
           expect(Math.abs(loss - reference)).toBeLessThan(1e-5);
           const logps = model.tokenLogprobs(inputs(), int2d(labels), { temperature: 0.7 }).dataSync();
           const byLogits = tf.logSoftmax(tf.div(model.forward(inputs()), 0.7)).arraySync() as number[][];
+          const means = model.headMeanLogits(model.hiddenStates(inputs())).dataSync();
+          const byForward = tf.mean(model.forward(inputs()), 1).dataSync();
+          expect(closeness(means, byForward, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
           const flat = labels.flat();
           for (let n = 0; n < flat.length; n++) {
             const next = n % 10 === 9 ? -100 : flat[n + 1]!;

@@ -90,3 +90,20 @@ export function softcappedTokenLogprobs(
     return (parts.length === 1 ? parts[0]! : tf.concat(parts)) as tf.Tensor1D;
   });
 }
+
+/**
+ * Per row of `hidden` [N, H], the mean over the vocabulary of the soft-capped logits, float32 [N] (a
+ * metric: chunks of rows, not checkpointed).
+ */
+export function softcappedMeanLogits(hidden: tf.Tensor2D, weight: tf.Tensor2D, cap: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const n = hidden.shape[0];
+    const rows = chunkRows(weight);
+    const parts: tf.Tensor[] = [];
+    for (let start = 0; start < n; start += rows) {
+      const h = tf.slice(hidden, [start, 0], [Math.min(rows, n - start), -1]);
+      parts.push(tf.mean(softcap(tf.matMul(h, weight, false, true), cap), 1));
+    }
+    return (parts.length === 1 ? parts[0]! : tf.concat(parts)) as tf.Tensor1D;
+  });
+}

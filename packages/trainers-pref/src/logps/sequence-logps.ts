@@ -56,9 +56,8 @@ export function sequenceLogps(
     const wholeSum = whole ? (tf.sum(perToken, 1) as tf.Tensor1D) : undefined;
     if (!options.meanLogits) return { sum, wholeSum };
     const logitSums = noGrad(() => {
-      // mean_v(h·w_v) = h·mean_v(w_v): the vocabulary-mean logit of every position in one matvec.
-      const meanRow = tf.reshape(tf.mean(model.lmHeadWeight, 0), [-1, 1]);
-      const perPosition = tf.reshape(tf.matMul(hidden, meanRow), shape);
+      // The vocabulary-mean logit of every position (for a linear head, h·mean_v(w_v): one matvec).
+      const perPosition = tf.reshape(model.headMeanLogits(hidden), shape);
       const counted = tf.reshape(tf.notEqual(completion, -100), shape);
       return tf.sum(tf.mul(perPosition, tf.cast(counted, 'float32')), 1) as tf.Tensor1D;
     });
