@@ -22,8 +22,19 @@ if (!out) {
   process.exit(2);
 }
 const FIXTURES = fileURLToPath(new URL('../src/fixtures/', import.meta.url));
-const GOLDEN = ['llama', 'llama3-rope', 'qwen2', 'qwen3', 'mistral', 'qwen2-bf16', 'gemma2', 'gemma3'];
-const TINY = ['llama', 'qwen2', 'qwen3', 'mistral', 'gemma2', 'gemma3_text'];
+const GOLDEN = [
+  'llama',
+  'llama3-rope',
+  'qwen2',
+  'qwen3',
+  'mistral',
+  'qwen2-bf16',
+  'gemma2',
+  'gemma3',
+  'mixtral',
+  'qwen3-moe',
+];
+const TINY = ['llama', 'qwen2', 'qwen3', 'mistral', 'gemma2', 'gemma3_text', 'mixtral', 'qwen3_moe'];
 // Windows shorter than the texts, so the sliding layers slide.
 const WINDOW = { mistral: 6, gemma2: 4, gemma3_text: 4 };
 const TEXTS = ['Fever and cough.', '发热 🤒'];
