@@ -1,5 +1,6 @@
-// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral, Gemma 2/3, Baichuan) in
-// TypeScript, with the LM head or a sequence-classification (score) head.
+// @medgpt/models: Hugging Face decoder LMs (Llama, Qwen2/2.5, Qwen3, Mistral, Gemma 2/3, Baichuan, and the
+// mixtures of experts Mixtral and Qwen3-MoE) in TypeScript, with the LM head or a sequence-classification
+// (score) head.
 
 // Config
 export { parseModelConfig, type ParseConfigOptions } from './config/parse-model-config.js';
