@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Bundles scripts/nccl-check.ts for a GPU machine, which has no node_modules: bench/cuda-bundle.mjs
 // makes .device/cuda/ (koffi with its linux-x64 binary, the compiled kernels), then this bundles the
-// check beside them as .device/cuda/nccl-check.mjs with the workspace packages inlined from source.
+// check beside them as .device/cuda/nccl-check.mjs with the workspace packages inlined from source,
+// with the launcher (scripts/launch-main.ts as medgpt-launch.mjs) and bench/gpu-ddp.ts (gpu-ddp.mjs).
 //
 //   node packages/distributed/scripts/bundle-nccl-check.mjs [--no-cuda-bundle]   (keeps an existing .device/cuda)
 //
 // On the device, from the repository root (carry .device/node.xz and .device/cuda):
 //   bash packages/distributed/scripts/nccl-check.sh                    world size 1
 //   bash packages/distributed/scripts/nccl-check.sh --nproc_per_node 2  one rank per GPU (2 GPUs)
+//   bash bench/gpu-ddp.sh                                              1 vs 2 GPUs, DDP and ZeRO-1 (2 GPUs)
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,7 @@ await build({
   entryPoints: {
     'nccl-check': join(packages, 'distributed', 'scripts', 'nccl-check.ts'),
     'medgpt-launch': join(packages, 'distributed', 'scripts', 'launch-main.ts'),
+    'gpu-ddp': join(root, 'bench', 'gpu-ddp.ts'),
   },
   outdir: out,
   outExtension: { '.js': '.mjs' },
@@ -44,4 +47,4 @@ await build({
   },
   logLevel: 'warning',
 });
-console.log(`bundled nccl-check.mjs and medgpt-launch.mjs into ${out}`);
+console.log(`bundled nccl-check.mjs, medgpt-launch.mjs and gpu-ddp.mjs into ${out}`);

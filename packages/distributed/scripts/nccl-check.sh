@@ -17,17 +17,7 @@ cublas_dir=
 if command -v nvcc >/dev/null; then
   cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
 fi
-if [[ -z ${MEDGPT_LIBNCCL:-} ]]; then
-  nccl=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}')
-  if [[ -z $nccl ]]; then
-    nccl=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null)
-  fi
-  if [[ -z $nccl || ! -e $nccl ]]; then
-    nccl=$(find / -name 'libnccl.so.2*' -not -path '*/proc/*' 2>/dev/null | head -n 1)
-  fi
-  [[ -n $nccl ]] && export MEDGPT_LIBNCCL=$nccl
-fi
-echo "libnccl: ${MEDGPT_LIBNCCL:-not found (the check will say so)}"
+source "$root/packages/distributed/scripts/find-nccl.sh"
 nvidia-smi -L
 cd "$root/.device/cuda" || exit 2
 log=${OUT:-/tmp}/nccl-check.log
