@@ -22,6 +22,7 @@ import {
   writeModelConfig,
   type GenerationConfig,
   type ModelConfig,
+  type MoeConfig,
 } from '../index.js';
 import { ROPE_NUMBER_KEYS } from './read-rope-settings.js';
 
@@ -53,7 +54,7 @@ const ROPE = fc.oneof(
 
 const generatedConfig: fc.Arbitrary<GeneratedConfig> = fc
   .record({
-    modelType: fc.constantFrom('llama', 'qwen2', 'qwen3', 'mistral'),
+    modelType: fc.constantFrom('llama', 'qwen2', 'qwen3', 'mistral', 'mixtral', 'qwen3_moe'),
     kvHeads: fc.integer({ min: 1, max: 4 }),
     groups: fc.integer({ min: 1, max: 3 }),
     // 4 and up: dynamic NTK needs a rotary dim above 2.
@@ -72,10 +73,40 @@ const generatedConfig: fc.Arbitrary<GeneratedConfig> = fc
     eos: fc.oneof(fc.nat(100), fc.array(fc.nat(100), { minLength: 1, maxLength: 3 })),
     pad: fc.option(fc.nat(100), { nil: null }),
     labels: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    // Mixture of experts (mixtral, qwen3_moe only).
+    experts: fc.integer({ min: 1, max: 8 }),
+    topK: fc.integer({ min: 1, max: 8 }),
+    denseLayers: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    normTopk: fc.boolean(),
+    auxCoef: fc.constantFrom(0, 0.001, 0.02),
+    routerLogits: fc.boolean(),
   })
   .map((g) => {
     const heads = g.kvHeads * g.groups;
-    const className = { llama: 'Llama', qwen2: 'Qwen2', qwen3: 'Qwen3', mistral: 'Mistral' }[g.modelType]!;
+    const className = {
+      llama: 'Llama',
+      qwen2: 'Qwen2',
+      qwen3: 'Qwen3',
+      mistral: 'Mistral',
+      mixtral: 'Mixtral',
+      qwen3_moe: 'Qwen3Moe',
+    }[g.modelType]!;
+    const mixtral = g.modelType === 'mixtral';
+    const moe: MoeConfig | undefined =
+      mixtral || g.modelType === 'qwen3_moe'
+        ? {
+            numExperts: g.experts,
+            numExpertsPerTok: Math.min(g.topK, g.experts),
+            expertIntermediateSize: mixtral ? g.intermediate : g.intermediate + 1,
+            normTopkProb: mixtral || g.normTopk,
+            sparseLayers: mixtral
+              ? new Array<boolean>(g.layers).fill(true)
+              : g.denseLayers.slice(0, g.layers).map((d) => !d),
+            routerAuxLossCoef: g.auxCoef,
+            outputRouterLogits: g.routerLogits,
+            expertNames: mixtral ? 'mixtral' : 'qwen',
+          }
+        : undefined;
     const rope = g.rope === null ? { rope_type: 'default' } : g.rope;
     const json: Record<string, unknown> = {
       architectures: [`${className}${g.labels === null ? 'ForCausalLM' : 'ForSequenceClassification'}`],
@@ -105,6 +136,21 @@ const generatedConfig: fc.Arbitrary<GeneratedConfig> = fc
               Array.from({ length: g.labels }, (_, i) => [String(i), `LABEL_${i}`]),
             ),
           }),
+      ...(moe === undefined
+        ? {}
+        : {
+            [mixtral ? 'num_local_experts' : 'num_experts']: moe.numExperts,
+            num_experts_per_tok: moe.numExpertsPerTok,
+            router_aux_loss_coef: moe.routerAuxLossCoef,
+            output_router_logits: moe.outputRouterLogits,
+            ...(mixtral
+              ? {}
+              : {
+                  moe_intermediate_size: moe.expertIntermediateSize,
+                  norm_topk_prob: moe.normTopkProb,
+                  mlp_only_layers: moe.sparseLayers.flatMap((sparse, i) => (sparse ? [] : [i])),
+                }),
+          }),
       ...(g.v5
         ? { rope_parameters: { ...rope, rope_theta: g.theta }, dtype: g.dtype }
         : { rope_theta: g.theta, rope_scaling: g.rope, torch_dtype: `torch.${g.dtype}` }),
@@ -128,6 +174,7 @@ const generatedConfig: fc.Arbitrary<GeneratedConfig> = fc
       eosTokenIds: Array.isArray(g.eos) ? g.eos : [g.eos],
       padTokenId: g.pad,
       numLabels: g.labels,
+      ...(moe === undefined ? {} : { moe }),
     };
     return { json, expected };
   });
@@ -188,6 +235,22 @@ function configProblems(c: ModelConfig): string[] {
   need(c.padTokenId === null || isTokenId(c.padTokenId), `padTokenId ${c.padTokenId}`);
   need(Array.isArray(c.eosTokenIds) && c.eosTokenIds.every(isTokenId), 'eosTokenIds');
   need(c.numLabels === null || isPositiveInt(c.numLabels), `numLabels ${c.numLabels}`);
+  if (c.moe !== undefined) {
+    const m = c.moe;
+    need(isPositiveInt(m.numExperts), `moe.numExperts ${m.numExperts}`);
+    need(isPositiveInt(m.numExpertsPerTok) && m.numExpertsPerTok <= m.numExperts, 'moe.numExpertsPerTok');
+    need(isPositiveInt(m.expertIntermediateSize), 'moe.expertIntermediateSize');
+    need(
+      Array.isArray(m.sparseLayers) &&
+        m.sparseLayers.length === c.numHiddenLayers &&
+        m.sparseLayers.every((x) => typeof x === 'boolean'),
+      'moe.sparseLayers',
+    );
+    need(Number.isFinite(m.routerAuxLossCoef) && m.routerAuxLossCoef >= 0, 'moe.routerAuxLossCoef');
+    for (const key of ['normTopkProb', 'outputRouterLogits'] as const)
+      need(typeof m[key] === 'boolean', `moe.${key}`);
+    need(m.expertNames === 'mixtral' || m.expertNames === 'qwen', 'moe.expertNames');
+  }
   return bad;
 }
 
