@@ -2,7 +2,7 @@
 // variableGrads, AdamW) and the same greedy generation on cpu and on cuda, compared.
 //
 //   node .device/cuda/cuda-model-step.mjs [--steps 3] [--json FILE] [--backend NAME (default cuda)]
-//     [--matmul fp32|tf32|bf16 (default fp32: the exact comparison)]
+//     [--matmul fp32|tf32|bf16 (default fp32: the exact comparison)] [--models qwen2,llama,...]
 //
 // Per architecture it reports each step's loss on both backends, the largest relative gradient
 // difference, and whether greedy generation produced the same tokens, plus the step time on cuda.
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AdamW, tf } from '@medgpt/core-tensor';
 import { createCudaProvider, type MatmulPrecision } from '@medgpt/backend-cuda';
-import { createTinyModel, generate, loadModel, type CausalLM } from '@medgpt/models';
+import { createTinyModel, generate, loadModel, type CausalLM, type TinyModelOptions } from '@medgpt/models';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,8 +21,26 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     backend: { type: 'string' },
     matmul: { type: 'string', default: 'fp32' },
+    models: { type: 'string' },
   },
 });
+
+// The tiny models compared, by name. Gemma 2 soft-caps its scores and logits and Baichuan 13B has
+// ALiBi: both run the composed attention (plain ops) instead of the fused kernel. Windows of 4 keys
+// make the sliding layers slide over the 8-token batch.
+const MODELS: Record<string, TinyModelOptions> = {
+  qwen2: { architecture: 'qwen2' },
+  llama: { architecture: 'llama', tieWordEmbeddings: false },
+  qwen3: { architecture: 'qwen3' },
+  gemma2: {
+    architecture: 'gemma2',
+    slidingWindow: 4,
+    config: { attnLogitSoftcapping: 5, finalLogitSoftcapping: 8 },
+  },
+  gemma3: { architecture: 'gemma3_text', slidingWindow: 4 },
+  'baichuan-7b': { architecture: 'baichuan' },
+  'baichuan2-13b': { architecture: 'baichuan', config: { positionEncoding: 'alibi', normHead: true } },
+};
 const steps = Number(args.steps ?? 3);
 const backend = args.backend ?? 'cuda';
 
@@ -123,13 +141,13 @@ if (!availability.ok) {
 
 const report: Record<string, unknown> = {};
 let allOk = true;
-for (const architecture of ['qwen2', 'llama', 'qwen3']) {
+for (const architecture of (args.models ?? 'qwen2,llama,qwen3').split(',')) {
   const dir = await mkdtemp(join(tmpdir(), `cuda-step-${architecture}-`));
   await tf.setBackend('cpu');
-  await createTinyModel(
-    { architecture, seed: 3, initializerRange: 0.5, tieWordEmbeddings: architecture !== 'llama' },
-    dir,
-  );
+  const options = MODELS[architecture];
+  if (options === undefined)
+    throw new Error(`--models: unknown '${architecture}'; known: ${Object.keys(MODELS)}`);
+  await createTinyModel({ seed: 3, initializerRange: 0.5, ...options }, dir);
   const cpu = await runOn('cpu', dir, architecture);
   const cuda = await runOn(backend, dir, `${architecture}.test`);
   await rm(dir, { recursive: true, force: true });
