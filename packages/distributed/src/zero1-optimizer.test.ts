@@ -69,6 +69,7 @@ describe('Zero1Optimizer (2 ranks)', () => {
       const zero = new Zero1Optimizer(comm, params, {
         ...OPTIONS,
         weightDecay: (name) => (isDecayParameterName(name) ? OPTIONS.weightDecay : 0),
+        bucketBytes: 24, // rounds of 3 elements per rank: parameters arrive in several pieces
       });
       const seen: number[] = [];
       for (let step = 0; step < 3; step++) {

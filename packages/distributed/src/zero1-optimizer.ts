@@ -1,7 +1,8 @@
 // ZeRO stage 1: every rank keeps the whole model but AdamW's state (exp_avg, exp_avg_sq) only for its
 // shard of the flattened parameters. A step: reduce-scatter the gradients (each rank gets the sum of
 // its shard), the global gradient norm from per-shard sums of squares, clipping, AdamW on the shard,
-// then all-gather the updated shards into every rank's parameters. The arithmetic per element is
+// then all-gather the updated shards into every rank's parameters. Both collectives go in pieces of
+// about a DDP bucket, so no flat copy of every parameter is ever made. The arithmetic per element is
 // MultiTensorAdamW's (the same kernel), so a run matches plain data parallel to float32 rounding of
 // the gradient norm.
 import {
@@ -14,7 +15,8 @@ import {
 } from '@medgpt/core-tensor';
 import type { Communicator } from './communicator.js';
 import { partitionFlat, type FlatPartition, type ShardSegment } from './flat-partition.js';
-import { syncGradientPresence } from './gradient-buckets.js';
+import { FlatAssembler, flatRange } from './flat-pieces.js';
+import { DEFAULT_BUCKET_BYTES, syncGradientPresence } from './gradient-buckets.js';
 
 export interface Zero1Options {
   lr: number;
@@ -22,6 +24,8 @@ export interface Zero1Options {
   eps: number;
   /** Weight decay of each parameter by name (HF: none for biases and norm weights). */
   weightDecay: (name: string) => number;
+  /** Bytes a collective round moves at most (default 25 MiB, DDP's bucket). */
+  bucketBytes?: number;
 }
 
 /** AdamW's slots, named as torch names them. */
@@ -39,6 +43,9 @@ export class Zero1Optimizer {
   /** This rank's clipped gradient shard between reduceAndClip() and step(). */
   private shardGrad: tf.Tensor | null = null;
   private present: boolean[] = [];
+  /** Elements of a rank's shard per collective round. */
+  private readonly piece: number;
+  private readonly sizes: number[];
 
   constructor(
     private readonly comm: Communicator,
@@ -50,6 +57,8 @@ export class Zero1Optimizer {
       comm.worldSize,
     );
     this.mine = this.partition.shards[comm.rank]!;
+    this.sizes = params.map((p) => p.size);
+    this.piece = Math.max(1, Math.floor((options.bucketBytes ?? DEFAULT_BUCKET_BYTES) / 4 / comm.worldSize));
     this.slots = this.mine.map(() => null);
     this.paramSteps = params.map(() => 0);
     this.learningRate = options.lr;
@@ -85,20 +94,12 @@ export class Zero1Optimizer {
     const local = { ...grads };
     const present = new Set((await syncGradientPresence(this.comm, local, names)).map((p) => p.name));
     this.present = this.params.map((p) => present.has(p.name));
-    const flat = tf.tidy(() => {
-      const parts = this.params.map((p) =>
-        local[p.name] ? tf.reshape(local[p.name]!, [-1]) : tf.zeros([p.size]),
-      );
-      const pad = this.partition.padded - this.partition.total;
-      return tf.concat(pad > 0 ? [...parts, tf.zeros([pad])] : parts);
-    });
-    // Zeros made for gradients this rank lacked are ours to free; the caller's stay.
-    for (const p of this.params) if (local[p.name] !== grads[p.name]) local[p.name]!.dispose();
     let shard: tf.Tensor;
     try {
-      shard = await this.comm.reduceScatter(flat, 'sum');
+      shard = await this.reduceScatterPieces(this.params.map((p) => local[p.name] ?? null));
     } finally {
-      flat.dispose();
+      // Zeros made for gradients this rank lacked are ours to free; the caller's stay.
+      for (const p of this.params) if (local[p.name] !== grads[p.name]) local[p.name]!.dispose();
     }
     const squares = await this.paramSquares(shard);
     const nonFinite = this.params.filter((_, i) => !Number.isFinite(squares[i]!)).map((p) => p.name);
@@ -131,23 +132,21 @@ export class Zero1Optimizer {
     } finally {
       grad.dispose();
     }
-    let all: tf.Tensor;
     try {
-      all = await this.comm.allGather(updated);
+      await this.allGatherPieces(
+        updated,
+        (i) => this.present[i]!,
+        (i, value) => {
+          this.params[i]!.assign(value);
+          value.dispose();
+        },
+      );
     } finally {
       updated.dispose();
     }
-    try {
-      this.params.forEach((p, i) => {
-        if (!this.present[i]) return;
-        const value = tf.tidy(() => tf.reshape(tf.slice(all, this.partition.offsets[i]!, p.size), p.shape));
-        p.assign(value);
-        value.dispose();
-        this.paramSteps[i]! += 1;
-      });
-    } finally {
-      all.dispose();
-    }
+    this.present.forEach((p, i) => {
+      if (p) this.paramSteps[i]! += 1;
+    });
     this.steps += 1;
   }
 
@@ -163,27 +162,27 @@ export class Zero1Optimizer {
    * size). Collective; the caller owns the tensors.
    */
   async gatherState(): Promise<OptimizerState> {
-    const full: Record<string, tf.Tensor[]> = {};
-    for (const [s, slot] of SLOTS.entries()) {
-      const shard = tf.tidy(() => this.shardOf((i) => this.slots[i]?.[s === 0 ? 'm' : 'v'] ?? null));
-      let all: tf.Tensor;
-      try {
-        all = await this.comm.allGather(shard);
-      } finally {
-        shard.dispose();
+    const full: Record<string, tf.Tensor[]> = { exp_avg: [], exp_avg_sq: [] };
+    try {
+      for (const [s, slot] of SLOTS.entries()) {
+        const shard = tf.tidy(() => this.shardOf((k) => this.slots[k]?.[s === 0 ? 'm' : 'v'] ?? null));
+        try {
+          await this.allGatherPieces(
+            shard,
+            (i) => this.paramSteps[i]! > 0,
+            (i, value) => (full[slot]![i] = value),
+          );
+        } finally {
+          shard.dispose();
+        }
       }
-      full[slot] = this.params.map((p, i) =>
-        tf.tidy(() => tf.reshape(tf.slice(all, this.partition.offsets[i]!, p.size), p.shape)),
-      );
-      all.dispose();
+    } catch (err) {
+      tf.dispose([...full.exp_avg!, ...full.exp_avg_sq!].filter(Boolean));
+      throw err;
     }
     const params: OptimizerState['params'] = {};
     this.params.forEach((p, i) => {
-      if (this.paramSteps[i] === 0) {
-        full.exp_avg![i]!.dispose();
-        full.exp_avg_sq![i]!.dispose();
-        return;
-      }
+      if (this.paramSteps[i] === 0) return;
       params[p.name] = {
         step: this.paramSteps[i]!,
         slots: { exp_avg: full.exp_avg![i]!, exp_avg_sq: full.exp_avg_sq![i]! },
@@ -228,6 +227,82 @@ export class Zero1Optimizer {
   dispose(): void {
     this.discardGradients();
     this.disposeSlots();
+  }
+
+  /**
+   * This rank's shard of the summed gradients: one reduce-scatter per piece, each taking the same
+   * piece of every rank's shard out of the per-parameter gradients (at most two rounds in flight).
+   */
+  private async reduceScatterPieces(grads: (tf.Tensor | null)[]): Promise<tf.Tensor> {
+    const { shardSize, offsets } = this.partition;
+    const world = this.comm.worldSize;
+    const parts: tf.Tensor[] = [];
+    let previous: Promise<tf.Tensor> | null = null;
+    try {
+      for (let at = 0; at < shardSize; at += this.piece) {
+        const n = Math.min(this.piece, shardSize - at);
+        const input = tf.tidy(() =>
+          tf.concat(
+            Array.from({ length: world }, (_, r) =>
+              flatRange(grads, offsets, this.sizes, r * shardSize + at, n),
+            ),
+          ),
+        );
+        const round = this.comm.reduceScatter(input, 'sum').finally(() => input.dispose());
+        round.catch(() => undefined); // awaited below; a failure of an earlier round must not leave it unhandled
+        if (previous) parts.push(await previous);
+        previous = round;
+      }
+      if (previous) parts.push(await previous);
+    } catch (err) {
+      tf.dispose(parts);
+      throw err;
+    }
+    if (parts.length === 0) return tf.zeros([0]);
+    const shard = parts.length === 1 ? parts[0]! : tf.concat(parts);
+    if (parts.length > 1) tf.dispose(parts);
+    return shard;
+  }
+
+  /**
+   * Every rank's `shard` gathered piece by piece; each parameter `wanted` is handed to `complete`
+   * whole as soon as all of its elements are in.
+   */
+  private async allGatherPieces(
+    shard: tf.Tensor,
+    wanted: (param: number) => boolean,
+    complete: (param: number, value: tf.Tensor) => void,
+  ): Promise<void> {
+    const { shardSize, offsets } = this.partition;
+    const assembler = new FlatAssembler(
+      offsets,
+      this.params.map((p) => p.shape),
+      wanted,
+      complete,
+    );
+    try {
+      for (let at = 0; at < shardSize; at += this.piece) {
+        const n = Math.min(this.piece, shardSize - at);
+        const mine = tf.slice(shard, at, n);
+        let all: tf.Tensor;
+        try {
+          all = await this.comm.allGather(mine);
+        } finally {
+          mine.dispose();
+        }
+        try {
+          for (let r = 0; r < this.comm.worldSize; r++) {
+            const part = tf.slice(all, r * n, n);
+            assembler.add(r * shardSize + at, part);
+            part.dispose();
+          }
+        } finally {
+          all.dispose();
+        }
+      }
+    } finally {
+      assembler.dispose();
+    }
   }
 
   /** Runs the AdamW kernel on every segment with a gradient; returns the new shard of parameters. */

@@ -40,6 +40,8 @@ interface Run {
   losses: number[];
   evalLosses: number[];
   weights: number[][][];
+  /** Per rank: the most tensor bytes held at the end of a step. */
+  heldBytes: number[];
   output: string;
 }
 
@@ -67,10 +69,15 @@ async function launched(name: string, args: Record<string, unknown>, nproc = 2):
     forwardSignals: false,
   });
   expect(result.exitCode, output).toBe(0);
-  const weights = [...output.matchAll(/^\[rank \d\] RESULT (.*)$/gm)].map(
-    (m) => (JSON.parse(m[1]!) as { weights: number[][] }).weights,
+  const results = [...output.matchAll(/^\[rank \d\] RESULT (.*)$/gm)].map(
+    (m) => JSON.parse(m[1]!) as { weights: number[][]; heldBytes: number },
   );
-  return { ...metrics(output_dir), weights, output };
+  return {
+    ...metrics(output_dir),
+    weights: results.map((r) => r.weights),
+    heldBytes: results.map((r) => r.heldBytes),
+    output,
+  };
 }
 
 async function single(name: string, args: Record<string, unknown>): Promise<Run> {
@@ -89,7 +96,7 @@ async function single(name: string, args: Record<string, unknown>): Promise<Run>
   }).train();
   const weights = [task.snapshot()];
   task.dispose();
-  return { ...metrics(output_dir), weights, output: lines.join('\n') };
+  return { ...metrics(output_dir), weights, heldBytes: [], output: lines.join('\n') };
 }
 
 function expectClose(got: number[], want: number[], digits = 5): void {
@@ -129,6 +136,8 @@ describe('data parallel training (2 processes on CPU)', () => {
     expectClose(zero.losses, ddp.losses);
     zero.weights[0]!.forEach((w, i) => expectClose(w, ddp.weights[0]![i]!));
     expect(zero.weights[1]).toEqual(zero.weights[0]);
+    // Each rank holds AdamW state for half of the 256 parameters: 1 KiB less than DDP's ranks.
+    expect(ddp.heldBytes.map((b, r) => b - zero.heldBytes[r]!)).toEqual([1024, 1024]);
 
     // The checkpoint holds the whole optimizer state (gathered), in the same files as DDP's.
     const optimizer = (run: string) =>

@@ -130,8 +130,14 @@ class Zero1Update implements ParameterUpdate {
     };
   }
 
-  reduceAndClip(grads: tf.NamedTensorMap, maxNorm: number): Promise<ClipGradNormResult> {
-    return this.zero.reduceAndClip(grads, maxNorm);
+  async reduceAndClip(grads: tf.NamedTensorMap, maxNorm: number): Promise<ClipGradNormResult> {
+    const clip = await this.zero.reduceAndClip(grads, maxNorm);
+    // The shard of the sums is all the step needs: free the full gradients before AdamW runs.
+    for (const name of Object.keys(grads)) {
+      grads[name]!.dispose();
+      delete grads[name];
+    }
+    return clip;
   }
 
   async step(_grads: tf.NamedTensorMap, lr: number): Promise<void> {

@@ -1,6 +1,7 @@
 // One rank of the trainer's multi-process tests: `node data-parallel-child.mjs CONFIG.json` trains the
 // toy LM with the config's TrainingArguments on the cpu backend; the Trainer joins the group from
-// torchrun's variables (set by the launcher). Prints "RESULT {...}" with the final weights.
+// torchrun's variables (set by the launcher). Prints "RESULT {...}" with the final weights and the most
+// tensor bytes held at the end of a step.
 import { readFileSync } from 'node:fs';
 import { tf } from '@medgpt/core-tensor';
 import { destroyProcessGroup } from '@medgpt/distributed';
@@ -13,6 +14,7 @@ const { args, rows } = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as {
 };
 await tf.setBackend('cpu');
 const task = new ToyLmTask();
+let heldBytes = 0;
 const trainer = new Trainer({
   args,
   task,
@@ -20,10 +22,12 @@ const trainer = new Trainer({
   evalDataset: toyDataset(6, 9),
   progress: false,
   handleSignals: false,
+  // What stays on the backend between steps: weights and optimizer state (ZeRO-1: a shard of it).
+  callbacks: [{ onStepEnd: () => void (heldBytes = Math.max(heldBytes, tf.memory().numBytes)) }],
 });
 try {
   const result = await trainer.train();
-  console.log(`RESULT ${JSON.stringify({ step: result.globalStep, weights: task.snapshot() })}`);
+  console.log(`RESULT ${JSON.stringify({ step: result.globalStep, weights: task.snapshot(), heldBytes })}`);
 } catch (err) {
   console.error(`ERROR ${(err as Error).message}`);
   process.exitCode = 1;
