@@ -65,6 +65,29 @@ const CASES = [
       layers_to_transform: [1],
     },
   },
+  // Mixtures of experts: MedicalGPT's default (attention only), and experts and routers by name, which
+  // peft converts to its fused target_parameters form for transformers 5.
+  { name: 'lora-mixtral', base: 'mixtral', config: { target_modules: 'all', r: 4, lora_alpha: 8 } },
+  {
+    name: 'lora-mixtral-experts',
+    base: 'mixtral',
+    config: { target_modules: ['q_proj', 'w1', 'w2', 'w3'], r: 2, lora_alpha: 4 },
+  },
+  {
+    name: 'lora-mixtral-router',
+    base: 'mixtral',
+    config: { target_modules: ['gate', 'w1', 'w2', 'w3'], r: 2, lora_alpha: 4 },
+  },
+  {
+    name: 'lora-qwen3-moe-experts',
+    base: 'qwen3-moe',
+    config: {
+      target_modules: ['gate_proj', 'up_proj', 'down_proj'],
+      layers_to_transform: [0, 2],
+      r: 2,
+      lora_alpha: 4,
+    },
+  },
 ];
 
 const writeJson = (path, value) => writeFile(path, `${JSON.stringify(value)}\n`);
