@@ -8,7 +8,7 @@ describe('flat pieces', () => {
   });
 
   it('cuts any range of the flat vector out of the parameters, zeros for missing ones and past the end', () => {
-    const tensors = [
+    const tensors: (tf.Tensor | null)[] = [
       tf.tensor2d([
         [1, 2],
         [3, 4],
@@ -18,8 +18,12 @@ describe('flat pieces', () => {
     ];
     const offsets = [0, 4, 6];
     const sizes = [4, 2, 3];
-    const range = (start: number, n: number) =>
-      Array.from(flatRange(tensors, offsets, sizes, start, n).dataSync());
+    const range = (start: number, n: number) => {
+      const t = flatRange(tensors, offsets, sizes, start, n);
+      const values = Array.from(t.dataSync());
+      t.dispose();
+      return values;
+    };
     expect(range(0, 11)).toEqual([1, 2, 3, 4, 0, 0, 7, 8, 9, 0, 0]);
     expect(range(3, 4)).toEqual([4, 0, 0, 7]);
     expect(range(9, 2)).toEqual([0, 0]);
