@@ -25,6 +25,8 @@ import { InferenceEngine, type GenerationStream } from '@medgpt/serving';
 import { buildRandomModel, memoryMiB, qwenRawConfig, setupBackend } from './lib/gpu-model.js';
 import { promptIds } from './lib/serve-prompts.js';
 import { wideTokenizer } from './lib/serve-tokenizer.js';
+import { formatKernelProfile, profileCudaKernels } from './lib/cuda-kernel-profile.js';
+import { timeGraphLaunches, type GraphLaunchTimer } from './lib/graph-launch-timer.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     'kv-heads': { type: 'string' },
     json: { type: 'string' },
     capture: { type: 'string', default: 'auto' },
+    'profile-graphs': { type: 'boolean', default: false },
+    'profile-kernels': { type: 'boolean', default: false },
     'warmup-tokens': { type: 'string' },
   },
 });
@@ -136,8 +140,30 @@ const warmupTokens = Number(args['warmup-tokens'] ?? newTokens);
 const warm = performance.now();
 await runRequests(engine, Math.min(warmupTokens, newTokens));
 const warmMs = performance.now() - warm;
+const timer: GraphLaunchTimer | null =
+  args['profile-graphs'] && args.backend === 'cuda' ? timeGraphLaunches() : null;
 const { times, wallMs } = await runRequests(engine, newTokens);
+const graphTime = timer?.finish() ?? null;
+if (graphTime !== null)
+  console.log(
+    `recorded steps: ${graphTime.launches} replays, GPU ${(graphTime.gpuMs / Math.max(1, graphTime.launches)).toFixed(3)} ms ` +
+      `each (${graphTime.gpuMs.toFixed(0)} ms of the ${wallMs.toFixed(0)} ms run)`,
+  );
 const capturedDecode = engine.stats.capturedDecode;
+if (args['profile-kernels'] && args.backend === 'cuda') {
+  // One more run of 9 new tokens per stream, decoded eagerly (a recorded step has no kernel dispatches to
+  // time): GPU time per tfjs kernel of one prefill and 8 decode steps.
+  const eager = new InferenceEngine(model, {
+    tokenizer,
+    maxSequences: streams,
+    maxModelLen: promptTokens + newTokens,
+    captureDecode: false,
+  });
+  const profile = await profileCudaKernels(() => runRequests(eager, 9));
+  await eager.close();
+  console.log('kernels of one prefill and 8 eager decode steps:');
+  for (const l of formatKernelProfile(profile, 30)) console.log(l);
+}
 console.log(
   `decode steps: ${capturedDecode.enabled ? 'recorded and replayed (CUDA graphs)' : 'eager'}` +
     (capturedDecode.error ? ` (recording failed: ${capturedDecode.error})` : ''),
@@ -206,6 +232,8 @@ const line = JSON.stringify({
   warmupTokens,
   capturedDecode: capturedDecode.enabled,
   captureError: capturedDecode.error,
+  graphReplays: graphTime?.launches ?? null,
+  graphGpuMsPerReplay: graphTime ? round(graphTime.gpuMs / Math.max(1, graphTime.launches), 3) : null,
   matchesGenerate,
   peakMiB: mem.poolPeakMiB,
   liveMiB: mem.liveMiB,

@@ -17,9 +17,9 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
-import type { CudaBackend } from '@medgpt/backend-cuda';
 import { generate, type CausalLM } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
+import { formatKernelProfile, profileCudaKernels } from './lib/cuda-kernel-profile.js';
 import { buildRandomModel, memoryMiB, qwenRawConfig, setupBackend } from './lib/gpu-model.js';
 import { timeSteps } from './lib/timed-steps.js';
 
@@ -137,7 +137,7 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
     return loss;
   };
   const { losses, warmMs, stepMs, leaked } = timeSteps(step, { warmup, steps, budgetMs });
-  if (args.profile && args.backend === 'cuda') profileStep(step);
+  if (args.profile && args.backend === 'cuda') await profileStep(step);
   const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
   const mem = memoryMiB();
   console.log(
@@ -167,58 +167,17 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
   model.dispose();
 }
 
-/**
- * One more step with CUDA events around every kernel dispatch: GPU milliseconds per tfjs kernel name,
- * largest first (the events cost ~1 us host each; the step's total is their sum, not wall time).
- */
-function profileStep(step: () => number): void {
-  const cuda = (tf.backend() as CudaBackend).runtime.cuda;
-  const marks: { name: string; start: unknown; end: unknown }[] = [];
-  const originals = tf.getKernelsForBackend('cuda');
-  for (const config of originals) {
-    tf.unregisterKernel(config.kernelName, 'cuda');
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (kernelArgs) => {
-        const start = cuda.createEvent(true);
-        const end = cuda.createEvent(true);
-        cuda.record(start);
-        const out = config.kernelFunc(kernelArgs);
-        cuda.record(end);
-        marks.push({ name: config.kernelName, start, end });
-        return out;
-      },
-    });
-  }
-  const wall = performance.now();
-  step();
-  const wallMs = performance.now() - wall;
-  for (const config of originals) {
-    tf.unregisterKernel(config.kernelName, 'cuda');
-    tf.registerKernel(config);
-  }
-  const byName = new Map<string, { ms: number; calls: number }>();
-  let total = 0;
-  for (const m of marks) {
-    const ms = cuda.elapsedMs(m.start as never, m.end as never);
-    cuda.destroyEvent(m.start as never);
-    cuda.destroyEvent(m.end as never);
-    const entry = byName.get(m.name) ?? { ms: 0, calls: 0 };
-    entry.ms += ms;
-    entry.calls++;
-    byName.set(m.name, entry);
-    total += ms;
-  }
-  const rows = [...byName].sort((a, b) => b[1].ms - a[1].ms);
-  console.log(
-    `profile: ${marks.length} kernels, ${total.toFixed(1)} ms GPU in kernels, ${wallMs.toFixed(1)} ms wall`,
-  );
-  for (const [name, e] of rows.slice(0, 25)) {
-    console.log(
-      `  ${name.padEnd(28)} ${e.ms.toFixed(2).padStart(9)} ms ${String(e.calls).padStart(6)} calls ${((100 * e.ms) / total).toFixed(1).padStart(5)} %`,
-    );
-  }
-  report({ mode: `profile-${mode}`, kernels: marks.length, gpuMs: total, wallMs, top: rows.slice(0, 25) });
+/** One more step with CUDA events around every kernel dispatch: GPU milliseconds per tfjs kernel name. */
+async function profileStep(step: () => number): Promise<void> {
+  const p = await profileCudaKernels(step);
+  for (const line of formatKernelProfile(p)) console.log(line);
+  report({
+    mode: `profile-${mode}`,
+    kernels: p.kernels,
+    gpuMs: p.gpuMs,
+    wallMs: p.wallMs,
+    top: p.rows.slice(0, 25),
+  });
 }
 
 async function decode(): Promise<void> {
