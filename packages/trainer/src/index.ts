@@ -58,8 +58,13 @@ export {
   SCHEDULER_FILE,
   TRAINER_STATE_FILE,
   TRAINING_ARGS_FILE,
+  DISTRIBUTED_FILE,
+  rankRngStateFile,
+  readDistributedCheckpoint,
   readTrainerCheckpoint,
   writeTrainerCheckpoint,
+  type DistributedCheckpoint,
+  type RankRandomState,
   type RunState,
   type SchedulerRecord,
 } from './checkpoint/trainer-checkpoint.js';
