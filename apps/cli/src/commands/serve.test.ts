@@ -19,6 +19,28 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+/** `medgpt serve` started with `argv` on a free port (cpu), with its stderr collected: its URL and stop. */
+async function startServe(argv: string[]) {
+  const log = { stderr: '' };
+  const io: CliIo = {
+    stdout: () => {},
+    stderr: (t) => void (log.stderr += t),
+    cwd: process.cwd(),
+    env: {},
+  };
+  const stop = new AbortController();
+  let listening!: (url: string) => void;
+  const url = new Promise<string>((resolve) => (listening = resolve));
+  const command = createServeCommand({ onListening: listening, stop: stop.signal });
+  const { options } = parseArgs(
+    ['--model_name_or_path', forced, '--port', '0', '--backend', 'cpu', ...argv],
+    command.options,
+  );
+  const exit = command.run(options, { io, positionals: [] });
+  const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
+  return { base, log, stop: () => stop.abort(), exit };
+}
+
 describe('medgpt serve', () => {
   it('listens on a free port, answers /v1/models and a chat, and exits 0 when stopped', async () => {
     let stdout = '';
@@ -54,26 +76,15 @@ describe('medgpt serve', () => {
     const corpus = join(root, 'notes.txt');
     await writeFile(corpus, 'fever: drink fluids and rest\ncough: honey in warm tea\nrash: keep it dry\n');
     const indexFile = join(root, 'notes.bm25.json');
-    let stderr = '';
-    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), cwd: process.cwd(), env: {} };
-    const stop = new AbortController();
-    let listening!: (url: string) => void;
-    const url = new Promise<string>((resolve) => (listening = resolve));
-    const command = createServeCommand({ onListening: listening, stop: stop.signal });
-    const argv = [
-      '--model_name_or_path',
-      forced,
-      '--port',
-      '0',
-      '--backend',
-      'cpu',
+    const { base, log, stop, exit } = await startServe([
       '--corpus_files',
       corpus,
-    ];
-    const { options } = parseArgs([...argv, '--index_file', indexFile, '--rag_topn', '2'], command.options);
-    const exit = command.run(options, { io, positionals: [] });
-    const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
-    expect(stderr).toContain(`[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25`);
+      '--index_file',
+      indexFile,
+      '--rag_topn',
+      '2',
+    ]);
+    expect(log.stderr).toContain(`[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25`);
     expect(existsSync(indexFile)).toBe(true);
     expect(await (await fetch(`${base}/v1/rag`)).json()).toMatchObject({
       enabled: true,
@@ -88,7 +99,7 @@ describe('medgpt serve', () => {
     const body = (await answer.json()) as { choices: { message: { content: string } }[]; sources: object[] };
     expect(body.choices[0]!.message.content).toBe('OK');
     expect(body.sources).toEqual([{ n: 1, source: 'notes.txt', line: 2, text: 'cough: honey in warm tea' }]);
-    stop.abort();
+    stop();
     expect(await exit).toBe(0);
   });
 
@@ -96,29 +107,19 @@ describe('medgpt serve', () => {
     const corpus = join(root, 'dense.txt');
     await writeFile(corpus, 'fever: drink fluids and rest\ncough: honey in warm tea\nrash: keep it dry\n');
     const indexFile = join(root, 'dense.bm25.json');
-    let stderr = '';
-    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), cwd: process.cwd(), env: {} };
-    const stop = new AbortController();
-    let listening!: (url: string) => void;
-    const url = new Promise<string>((resolve) => (listening = resolve));
-    const command = createServeCommand({ onListening: listening, stop: stop.signal });
-    const argv = [
-      '--model_name_or_path',
-      forced,
-      '--port',
-      '0',
-      '--backend',
-      'cpu',
+    const { base, log, stop, exit } = await startServe([
       '--corpus_files',
       corpus,
-    ];
-    const { options } = parseArgs(
-      [...argv, '--index_file', indexFile, '--rag_topn', '2', '--sim_model', forced],
-      command.options,
+      '--index_file',
+      indexFile,
+      '--rag_topn',
+      '2',
+      '--sim_model',
+      forced,
+    ]);
+    expect(log.stderr).toContain(
+      `[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25 + dense vectors`,
     );
-    const exit = command.run(options, { io, positionals: [] });
-    const base = await Promise.race([url, exit.then((code) => Promise.reject(new Error(`exited ${code}`)))]);
-    expect(stderr).toContain(`[medgpt] documents: 3 passages (1 file) from ${corpus}, BM25 + dense vectors`);
     expect(existsSync(`${indexFile}.dense`)).toBe(true);
     const answer = await fetch(`${base}/v1/chat/completions`, {
       method: 'POST',
@@ -128,7 +129,7 @@ describe('medgpt serve', () => {
     const body = (await answer.json()) as { sources: { line: number }[] };
     // BM25 alone finds one passage for "cough"; the dense ranking ranks every passage, so two are cited.
     expect(body.sources).toHaveLength(2);
-    stop.abort();
+    stop();
     expect(await exit).toBe(0);
   });
 
