@@ -14,6 +14,29 @@ export interface ServeDocumentFlags {
   sim_model?: string;
 }
 
+const DOCUMENT_FLAGS = [
+  'corpus_files',
+  'index_file',
+  'chunk_size',
+  'chunk_overlap',
+  'rag_topn',
+  'rag_context_len',
+  'sim_model',
+] as const satisfies readonly (keyof ServeDocumentFlags)[];
+
+/** serve's flags split into the document flags and the rest. */
+export function splitServeDocumentFlags<F extends ServeDocumentFlags>(
+  flags: F,
+): [ServeDocumentFlags, Omit<F, keyof ServeDocumentFlags>] {
+  const docs: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...(flags as object) };
+  for (const key of DOCUMENT_FLAGS) {
+    docs[key] = (flags as ServeDocumentFlags)[key];
+    delete rest[key];
+  }
+  return [docs as unknown as ServeDocumentFlags, rest as Omit<F, keyof ServeDocumentFlags>];
+}
+
 /** Whether serve was given documents (--corpus_files or --index_file); if so, checks the document flags. */
 export function checkServeDocumentFlags(flags: ServeDocumentFlags): boolean {
   const corpusFiles = flags.corpus_files ?? [];

@@ -13,6 +13,7 @@ import { loadTextEmbedder } from '../inference/load-text-embedder.js';
 import {
   checkServeDocumentFlags,
   loadServeDocuments,
+  splitServeDocumentFlags,
   type ServeDocumentFlags,
 } from './load-serve-documents.js';
 
@@ -33,37 +34,15 @@ export interface ServeFlags extends Omit<InferenceFlags, 'base_model'>, ServeDoc
 export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommandOptions): Promise<number> {
   const log = (line: string) => io.stderr(`${line}\n`);
   const hub = cliHubOptions(io, log);
-  const {
-    model_name_or_path,
-    lora_modules,
-    served_model_name,
-    host,
-    port,
-    api_key,
-    corpus_files,
-    index_file,
-    chunk_size,
-    chunk_overlap,
-    rag_topn,
-    rag_context_len,
-    sim_model,
-    ...rest
-  } = flags;
+  const [docFlags, serveFlags] = splitServeDocumentFlags(flags);
+  const { model_name_or_path, lora_modules, served_model_name, host, port, api_key, ...rest } = serveFlags;
+  const sim_model = docFlags.sim_model;
   let loaded;
   let embedder: TextEmbedder | undefined;
   try {
     const settings = { ...rest, base_model: model_name_or_path };
     checkGenerationFlags(settings);
     const loraModules = (lora_modules ?? []).map(parseLoraModule);
-    const docFlags = {
-      corpus_files,
-      index_file,
-      chunk_size,
-      chunk_overlap,
-      rag_topn,
-      rag_context_len,
-      sim_model,
-    };
     // Before the model: a bad document flag or file fails fast. Dense vectors need the backend first.
     let rag = sim_model === undefined ? await loadServeDocuments(docFlags, log) : undefined;
     if (sim_model !== undefined) checkServeDocumentFlags(docFlags);
