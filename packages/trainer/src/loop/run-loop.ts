@@ -174,8 +174,17 @@ export class RunLoop<E, B> {
 
     const control = this.flow(group.endsEpoch);
     await this.emit('onStepEnd', control);
-    // A callback's stop or a signal on any rank stops every rank after this same step.
-    [control.shouldTrainingStop, this.signalled] = await world.any([
+    // What a callback or a signal asks for on any rank, every rank does after this same step.
+    [
+      control.shouldLog,
+      control.shouldEvaluate,
+      control.shouldSave,
+      control.shouldTrainingStop,
+      this.signalled,
+    ] = await world.any([
+      control.shouldLog,
+      control.shouldEvaluate,
+      control.shouldSave,
       control.shouldTrainingStop,
       this.p.signals.requested !== null,
     ]);
