@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './launch/free-port.js';
 import { launch } from './launch/launch.js';
 import { rankEnv } from './launch/rank-env.js';
-import { bundleChild, removeChild } from './test-support/bundle-child.js';
+import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 
 let child: string;
 beforeAll(async () => {

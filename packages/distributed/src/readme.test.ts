@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch } from './launch/launch.js';
-import { bundleChild, removeChild } from './test-support/bundle-child.js';
+import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 const QUICKSTART = new URL('../examples/quickstart.ts', import.meta.url).pathname;

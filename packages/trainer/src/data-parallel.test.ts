@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { launch } from '@medgpt/distributed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleChild, removeChild } from './test-support/bundle-child.js';
+import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 import { toyDataset, ToyLmTask } from './test-support/toy-lm-task.js';
 import { Trainer } from './trainer.js';
 

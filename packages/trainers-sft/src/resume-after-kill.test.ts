@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleChild, removeChild } from './test-support/bundle-child.js';
+import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 
 const SFT_DATA = new URL('../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
   .pathname;
