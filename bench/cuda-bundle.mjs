@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForDevice } from './lib/device-bundle.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(root, '.device', 'cuda');
@@ -22,30 +22,12 @@ execFileSync(process.execPath, [join(packages, 'backend-cuda', 'scripts', 'build
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-await build({
-  entryPoints: ['cuda-conformance.ts', 'cuda-model-step.ts', 'cuda-step-time.ts', 'cuda-kernel-trace.ts'].map(
-    (f) => join(root, 'bench', f),
+await bundleForDevice(
+  ['cuda-conformance.ts', 'cuda-model-step.ts', 'cuda-step-time.ts', 'cuda-kernel-trace.ts'].map((f) =>
+    join(root, 'bench', f),
   ),
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  external: ['koffi'],
-  // Workspace packages from source, like the tests.
-  alias: Object.fromEntries(
-    ['core-tensor', 'backend-cuda', 'models', 'tokenizer', 'json-preview'].map((p) => [
-      `@medgpt/${p}`,
-      join(packages, p, 'src', 'index.ts'),
-    ]),
-  ),
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
-  },
-  logLevel: 'warning',
-});
+  out,
+);
 
 // koffi resolves its native binary from ../../../@koromix/koffi-linux-x64 relative to its own module.
 const nodeModules = join(root, 'node_modules');

@@ -10,18 +10,17 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForDevice } from './lib/device-bundle.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(root, '.device', 'cuda');
-const packages = join(root, 'packages');
 
 if (!process.argv.includes('--no-cuda-bundle')) {
   execFileSync(process.execPath, [join(root, 'bench', 'cuda-bundle.mjs')], { stdio: 'inherit' });
 }
 
-await build({
-  entryPoints: [
+await bundleForDevice(
+  [
     'gpu-train.ts',
     'gpu-sft.ts',
     'gpu-dpo.ts',
@@ -30,40 +29,8 @@ await build({
     'gpu-grpo.ts',
     'gpu-eval.ts',
   ].map((f) => join(root, 'bench', f)),
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  external: ['koffi'],
-  alias: Object.fromEntries(
-    [
-      'core-tensor',
-      'backend-cuda',
-      'models',
-      'tokenizer',
-      'peft',
-      'templates',
-      'data',
-      'trainer',
-      'trainers-sft',
-      'trainers-pref',
-      'serving',
-      'json-preview',
-      'quant',
-      'hub',
-      'trainers-rl',
-      'eval',
-      'rag',
-    ].map((p) => [`@medgpt/${p}`, join(packages, p, 'src', 'index.ts')]),
-  ),
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
-  },
-  logLevel: 'warning',
-});
+  out,
+);
 console.log(
   `bundled gpu-train.mjs, gpu-sft.mjs, gpu-dpo.mjs, gpu-serve.mjs, gpu-qlora.mjs, gpu-grpo.mjs and gpu-eval.mjs into ${out}`,
 );

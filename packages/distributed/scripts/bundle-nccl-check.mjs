@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForDevice } from '../../../bench/lib/device-bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const out = join(root, '.device', 'cuda');
@@ -22,29 +22,12 @@ const packages = join(root, 'packages');
 if (!process.argv.includes('--no-cuda-bundle')) {
   execFileSync(process.execPath, [join(root, 'bench', 'cuda-bundle.mjs')], { stdio: 'inherit' });
 }
-await build({
-  entryPoints: {
+await bundleForDevice(
+  {
     'nccl-check': join(packages, 'distributed', 'scripts', 'nccl-check.ts'),
     'medgpt-launch': join(packages, 'distributed', 'scripts', 'launch-main.ts'),
     'gpu-ddp': join(root, 'bench', 'gpu-ddp.ts'),
   },
-  outdir: out,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  mainFields: ['module', 'main'],
-  external: ['koffi'],
-  alias: Object.fromEntries(
-    ['core-tensor', 'backend-cuda', 'distributed', 'json-preview'].map((p) => [
-      `@medgpt/${p}`,
-      join(packages, p, 'src', 'index.ts'),
-    ]),
-  ),
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);",
-  },
-  logLevel: 'warning',
-});
+  out,
+);
 console.log(`bundled nccl-check.mjs, medgpt-launch.mjs and gpu-ddp.mjs into ${out}`);
