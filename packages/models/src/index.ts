@@ -64,6 +64,13 @@ export { Int8Weight } from './model/int8-weight.js';
 export { positionIdsFromMask, hostPositionIds } from './model/position-ids.js';
 export { lastNonPadIndex } from './model/last-non-pad-index.js';
 export { shiftLabels } from './model/shift-labels.js';
+export {
+  shiftedSparseAttention,
+  shiftedGroupSize,
+  type ShiftedSparseAttention,
+  type AttendFn,
+} from './model/shifted-sparse-attention.js';
+export { rollSequence } from './model/roll-sequence.js';
 
 // Evaluation
 export {

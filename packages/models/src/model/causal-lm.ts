@@ -19,6 +19,7 @@ import {
   SCORE,
 } from '../weights/parameter-specs.js';
 import type { ForwardContext } from './forward-context.js';
+import type { ShiftedSparseAttention } from './shifted-sparse-attention.js';
 import type { KvCache } from './kv-cache.js';
 import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
@@ -146,6 +147,13 @@ export class CausalLM {
    * checkpointing, each layer's recomputation replays their state, so it sees the same masks.
    */
   checkpointGenerators: RandomState[] = [];
+  /**
+   * LongLoRA's shifted sparse attention (S²-Attn): when set, forwards without a KV cache (hiddenStates,
+   * loss, forward, scores) attend inside groups of `groupSizeRatio` of the row, half the heads shifted
+   * by half a group; cached steps (generation) always attend in full. Trainers set it around training
+   * losses only (`--shift_attn`), as LongLoRA trains sparse and infers with full attention.
+   */
+  shiftedSparseAttention: ShiftedSparseAttention | null = null;
   private readonly staticRope: RopeOptions | null;
   private readonly localRope: RopeOptions | undefined;
   private currentConfig: ModelConfig;
@@ -575,6 +583,7 @@ export class CausalLM {
       gradientCheckpointing: this.gradientCheckpointing,
       checkpointGenerators: this.checkpointGenerators,
       embeddingHook: this.embeddingHook,
+      shiftedSparseAttention: this.shiftedSparseAttention,
     };
   }
 

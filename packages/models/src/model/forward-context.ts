@@ -3,6 +3,7 @@ import type { ModelConfig } from '../config/model-config.js';
 import type { EmbeddingHook } from './causal-lm.js';
 import type { KvStore } from './kv-store.js';
 import type { RouterStatsSink } from './moe/router-stats.js';
+import type { ShiftedSparseAttention } from './shifted-sparse-attention.js';
 
 /** What one forward pass over a batch needs, shared by every layer. */
 export interface ForwardContext {
@@ -31,6 +32,8 @@ export interface ForwardContext {
   checkpointGenerators: RandomState[];
   /** Applied to the input embeddings after the lookup (NEFTune); null = none. */
   embeddingHook: EmbeddingHook | null;
+  /** LongLoRA's S²-Attn for forwards without a cache (training); null/unset = full attention. */
+  shiftedSparseAttention?: ShiftedSparseAttention | null;
   /** Mixture of experts: where sparse layers report their routing for the load-balancing loss. */
   routerStats?: RouterStatsSink;
   /** Inference: the store the new keys/values go into; they are keys `offset` .. of each row. */

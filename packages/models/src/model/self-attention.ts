@@ -3,6 +3,7 @@ import { alibiSlopes } from './alibi-slopes.js';
 import { composedAttention } from './composed-attention.js';
 import { decoderNorm } from './decoder-norm.js';
 import type { ForwardContext } from './forward-context.js';
+import { shiftedSparseAttention, type AttendFn } from './shifted-sparse-attention.js';
 
 // Qwen3's / Gemma 3's per-head RMSNorm: each head's headDim features are normalised on their own.
 function headNorm(ctx: ForwardContext, x: tf.Tensor2D, weightName: string): tf.Tensor2D {
@@ -64,16 +65,20 @@ export function selfAttention(ctx: ForwardContext, layer: number, h: tf.Tensor2D
     scale: c.queryPreAttnScalar === undefined ? undefined : c.queryPreAttnScalar ** -0.5,
   };
   const softcap = c.attnLogitSoftcapping ?? null;
-  let out: tf.Tensor2D;
-  if (softcap === null && !alibi) out = attention(q, k, v, options);
-  else {
+  let attend: AttendFn = attention;
+  if (softcap !== null || alibi) {
     const heads = c.numAttentionHeads;
     if (alibi && !slopesByHeads.has(heads)) slopesByHeads.set(heads, alibiSlopes(heads));
-    out = composedAttention(q, k, v, {
-      ...options,
-      softcap,
-      alibiSlopes: alibi ? slopesByHeads.get(heads)! : null,
-    });
+    attend = (q2, k2, v2, o) =>
+      composedAttention(q2, k2, v2, { ...o, softcap, alibiSlopes: alibi ? slopesByHeads.get(heads)! : null });
   }
+  // LongLoRA's S²-Attn in training forwards only; generation (with a cache) attends in full.
+  const s2 = ctx.shiftedSparseAttention;
+  let out: tf.Tensor2D;
+  if (s2 && ctx.cache === undefined) {
+    // Each half of the heads would need its own half of the slopes; LongLoRA is for RoPE models.
+    if (alibi) throw new Error('shifted sparse attention (S²-Attn) is not supported with ALiBi attention');
+    out = shiftedSparseAttention(q, k, v, options, s2.groupSizeRatio, attend);
+  } else out = attend(q, k, v, options);
   return ctx.linear(`${p}o_proj`, out);
 }
