@@ -134,7 +134,9 @@ export { loraWeights, type LoraWeights } from './stage/lora-weights.js';
 export {
   enableGradientCheckpointing,
   withEmbeddingHook,
+  withShiftedSparseAttention,
   type EmbeddingHook,
+  type ShiftedSparseAttention,
 } from './stage/model-extensions.js';
 export { StageTrainer } from './stage/stage-trainer.js';
 export {

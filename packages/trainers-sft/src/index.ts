@@ -38,3 +38,9 @@ export {
   type NeftuneOptions,
   type NeftuneScale,
 } from './stage/neftune.js';
+export {
+  longLoraModulesToSave,
+  SHIFT_ATTN_DOC,
+  SHIFT_ATTN_GROUP_SIZE_RATIO,
+  SHIFT_ATTN_PAD_MULTIPLE,
+} from './stage/shift-attn.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
+import { PT_OPTION_DOCS, SFT_OPTION_DOCS } from '@medgpt/trainers-sft';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractConfigPath, loadConfig } from '../args/load-config.js';
 import { parseArgs } from '../args/parse-args.js';
@@ -13,6 +14,7 @@ import type { Command } from '../command.js';
 import { formatCommandHelp } from '../format-help.js';
 import { ptCommand } from './pt.js';
 import { sftCommand } from './sft.js';
+import { trainingConfig } from './training-options.js';
 
 const PT_DATA = new URL('../../../../data/medicalgpt/pretrain/fever.txt', import.meta.url).pathname;
 const SFT_DATA = new URL('../../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
@@ -83,6 +85,22 @@ describe('medgpt sft', () => {
       '--gradient_checkpointing',
     ])
       expect(help).toContain(flag);
+  });
+
+  it("--shift_attn is pt's and sft's own option (LongLoRA S2-Attn), not a no-op there", () => {
+    const required = ['--model_name_or_path', 'm', '--train_file_dir', 'd'];
+    const io = { stdout: () => undefined, stderr: () => undefined, cwd: dir, env: {} };
+    for (const [command, docs] of [
+      [ptCommand, PT_OPTION_DOCS],
+      [sftCommand, SFT_OPTION_DOCS],
+    ] as const) {
+      const help = formatCommandHelp(command as unknown as Command);
+      const entry = help.slice(help.indexOf('--shift_attn'), help.indexOf('--shift_attn') + 120);
+      expect(entry).toMatch(/LongLoRA/);
+      expect(help).not.toMatch(/--shift_attn\s+\(accepted, no effect/);
+      const parsed = parseArgs([...required, '--shift_attn'], command.options);
+      expect(trainingConfig(parsed.options, docs, io).shift_attn).toBe(true);
+    }
   });
 
   it('refuses unknown flags and bad values, naming the option and the valid values (exit 2)', async () => {

@@ -49,6 +49,11 @@ const BOOLEAN_NO_OPS = new Set([
   'remove_unused_columns',
 ]);
 
+// No-op flags that some stages implement: there the stage's own option is used (pt/sft --shift_attn).
+const STAGE_FLAGS = new Set(['shift_attn']);
+const stageImplements = (name: string, docs: Record<string, OptionDoc>) =>
+  STAGE_FLAGS.has(name) && name in docs;
+
 /** The schema of a training command: the stage's options, TrainingArguments, --backend, and the no-ops. */
 export function trainingOptionSchema(
   docs: Record<string, OptionDoc>,
@@ -74,6 +79,7 @@ export function trainingOptionSchema(
   };
   schema.device = DEVICE_OPTION;
   for (const [name, why] of Object.entries(NO_OP_FLAGS)) {
+    if (stageImplements(name, docs)) continue;
     schema[name] = {
       type: BOOLEAN_NO_OPS.has(name) ? 'boolean' : 'string',
       description: `(accepted, no effect: ${why})`,
@@ -95,7 +101,7 @@ export function trainingConfig(
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined || name === 'backend' || name === 'device') continue;
-    if (name in NO_OP_FLAGS) {
+    if (name in NO_OP_FLAGS && !stageImplements(name, docs)) {
       ignored.push(`--${name}`);
       continue;
     }

@@ -28,3 +28,20 @@ export function enableGradientCheckpointing(model: CausalLM, generators: RandomS
   model.gradientCheckpointing = true;
   model.checkpointGenerators = generators;
 }
+
+/** LongLoRA's S²-Attn setting of a model (`CausalLM.shiftedSparseAttention`). */
+export type ShiftedSparseAttention = NonNullable<CausalLM['shiftedSparseAttention']>;
+
+/**
+ * Runs `fn` with LongLoRA's shifted sparse attention on, then restores the previous setting, so that
+ * evaluation and generation after a training step attend in full (LongLoRA trains sparse, infers full).
+ */
+export function withShiftedSparseAttention<T>(model: CausalLM, s2: ShiftedSparseAttention, fn: () => T): T {
+  const previous = model.shiftedSparseAttention;
+  model.shiftedSparseAttention = s2;
+  try {
+    return fn();
+  } finally {
+    model.shiftedSparseAttention = previous;
+  }
+}

@@ -20,6 +20,7 @@ import {
   type OptionDoc,
   type TrainingArguments,
 } from '@medgpt/trainer';
+import { SHIFT_ATTN_DOC } from '../stage/shift-attn.js';
 
 /** pretraining.py's DataArguments and ScriptArguments, with MedicalGPT's defaults. */
 export interface PtOptions extends ModelOptions, LoraOptions, MoeOptions {
@@ -48,6 +49,11 @@ export interface PtOptions extends ModelOptions, LoraOptions, MoeOptions {
    * computes it (its bug, kept for reproduction).
    */
   mask_pad_labels: boolean;
+  /**
+   * LongLoRA's shifted sparse attention (S²-Attn) in training steps (MedicalGPT's --shift_attn, a no-op
+   * there since its patch was removed); see SHIFT_ATTN_DOC. Default false.
+   */
+  shift_attn: boolean;
 }
 
 export type PtConfig = PtOptions & TrainingArguments;
@@ -68,6 +74,7 @@ export const PT_DEFAULTS: PtOptions = {
   keep_linebreaks: true,
   packing: true,
   mask_pad_labels: true,
+  shift_attn: false,
 };
 
 export function resolvePtConfig(input: PtConfigInput): PtConfig {
@@ -87,7 +94,7 @@ function checkPtOptions(o: PtOptions): void {
     isInteger(o.validation_split_percentage, 0) && o.validation_split_percentage < 100,
     'an integer in [0, 100)',
   );
-  for (const key of ['keep_linebreaks', 'packing', 'mask_pad_labels'] as const)
+  for (const key of ['keep_linebreaks', 'packing', 'mask_pad_labels', 'shift_attn'] as const)
     checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
 }
 
@@ -128,4 +135,5 @@ export const PT_OPTION_DOCS: Record<keyof PtOptions, OptionDoc> = {
     kind: 'boolean',
     help: 'with --packing false, padding takes no loss; false pads every text to --block_size and trains on the pad labels: reproduces MedicalGPT, including its bug',
   },
+  shift_attn: SHIFT_ATTN_DOC,
 };

@@ -33,6 +33,7 @@ export class PtTrainer extends StageTrainer<PtConfig> {
       train: data.train,
       eval: data.eval,
       padTokenId,
+      shiftAttn: this.config.shift_attn,
       run: this.run,
     });
   }

@@ -24,6 +24,7 @@ import {
   type TrainingArguments,
 } from '@medgpt/trainer';
 import { NEFTUNE_SCALES, type NeftuneScale } from '../stage/neftune.js';
+import { SHIFT_ATTN_DOC } from '../stage/shift-attn.js';
 
 /** The two ways of cutting a chat template's output into turns (see @medgpt/templates' DialogSplit). */
 export const DIALOG_SPLITS: readonly DialogSplit[] = ['robust', 'medicalgpt'];
@@ -67,6 +68,11 @@ export interface SftOptions extends ModelOptions, LoraOptions, MoeOptions {
    * later user turns lose their header and first characters (reference §9.21).
    */
   chat_template_split: DialogSplit;
+  /**
+   * LongLoRA's shifted sparse attention (S²-Attn) in training steps (MedicalGPT's --shift_attn, a no-op
+   * there since its patch was removed); see SHIFT_ATTN_DOC. Default false.
+   */
+  shift_attn: boolean;
 }
 
 /** The SftTrainer's config: SFT options and TrainingArguments in one flat object. */
@@ -95,6 +101,7 @@ export const SFT_DEFAULTS: SftOptions = {
   neft_scale: 'paper',
   packing: false,
   chat_template_split: 'robust',
+  shift_attn: false,
 };
 
 /** Defaults filled in and every option checked (errors name the option, value and valid values). */
@@ -134,7 +141,7 @@ function checkSftOptions(o: SftOptions): void {
     (DIALOG_SPLITS as readonly string[]).includes(o.chat_template_split),
     DIALOG_SPLITS.join(' or '),
   );
-  for (const key of ['ignore_pad_token_for_loss', 'train_on_inputs', 'packing'] as const)
+  for (const key of ['ignore_pad_token_for_loss', 'train_on_inputs', 'packing', 'shift_attn'] as const)
     checkOption(key, o[key], typeof o[key] === 'boolean', 'true or false');
 }
 
@@ -194,4 +201,5 @@ export const SFT_OPTION_DOCS: Record<keyof SftOptions, OptionDoc> = {
     choices: DIALOG_SPLITS,
     help: 'how the chat template is cut into turns; medicalgpt reproduces MedicalGPT, including its bug with templates that rewrite history (Qwen3)',
   },
+  shift_attn: SHIFT_ATTN_DOC,
 };

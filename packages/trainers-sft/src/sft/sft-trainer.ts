@@ -46,6 +46,7 @@ export class SftTrainer extends StageTrainer<SftConfig> {
       padToMultipleOf: c.packing ? undefined : 4,
       packed: c.packing,
       neftune: c.neft_alpha > 0 ? { alpha: c.neft_alpha, scale: c.neft_scale } : undefined,
+      shiftAttn: c.shift_attn,
       run: this.run,
     });
   }

@@ -11,8 +11,10 @@ import {
   TaskMetrics,
   WeightsTask,
   withEmbeddingHook,
+  withShiftedSparseAttention,
   type LossContext,
   type MetricsMode,
+  type ShiftedSparseAttention,
   type WeightsTaskOptions,
 } from '@medgpt/trainer';
 import { addNeftuneNoise, sequenceLengths, type NeftuneScale } from './neftune.js';
@@ -32,6 +34,8 @@ export interface CausalLmTaskOptions extends WeightsTaskOptions {
    * on; null or unset: the LM loss alone.
    */
   routerAuxLossCoef?: number | null;
+  /** LongLoRA's S²-Attn in training steps (--shift_attn); evaluation attends in full. */
+  shiftedSparseAttention?: ShiftedSparseAttention;
 }
 
 /**
@@ -97,8 +101,10 @@ export class CausalLmTask extends WeightsTask<LabeledSequence, TokenBatch> {
         const scale = reduction === 'sum' ? (context.stepLossItems ?? 1) : 1;
         return tf.add(loss, tf.mul(auxLoss, coef * scale)) as tf.Scalar;
       });
+    const s2 = this.o.shiftedSparseAttention;
+    const sparse = context.training && s2 ? () => withShiftedSparseAttention(this.o.model, s2, run) : run;
     const neftune = this.o.neftune;
-    if (!context.training || !neftune || neftune.alpha === 0) return run();
+    if (!context.training || !neftune || neftune.alpha === 0) return sparse();
     const noise = {
       alpha: neftune.alpha,
       scale: neftune.scale,
@@ -106,6 +112,6 @@ export class CausalLmTask extends WeightsTask<LabeledSequence, TokenBatch> {
       vocabSize: this.o.model.config.vocabSize,
       generator: context.generator,
     };
-    return withEmbeddingHook(this.o.model, (_ids, embeddings) => addNeftuneNoise(embeddings, noise), run);
+    return withEmbeddingHook(this.o.model, (_ids, embeddings) => addNeftuneNoise(embeddings, noise), sparse);
   }
 }
