@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { SafetensorsFile } from '@medgpt/core-tensor';
+import { createTinyModel } from '@medgpt/models';
 import type { LogEntry } from '@medgpt/trainer';
 import { describe, expect, it } from 'vitest';
 import { PtTrainer } from '../pt/pt-trainer.js';
@@ -55,6 +56,33 @@ describe('--shift_attn', () => {
     await st.close();
     expect(names.some((n) => n.includes('input_layernorm'))).toBe(true);
     expect(names.some((n) => n.includes('model.norm'))).toBe(true);
+  });
+
+  it('LoRA on an untied model also trains embed_tokens, saved with the adapter', async () => {
+    const { dir } = await tinySetup(4);
+    const base = join(dir, 'untied');
+    await createTinyModel({ seed: 4, hiddenSize: 32, intermediateSize: 64, tieWordEmbeddings: false }, base);
+    const result = await new SftTrainer(
+      {
+        model_name_or_path: base,
+        train_file_dir: SFT_FILE,
+        output_dir: join(dir, 'out'),
+        torch_dtype: 'float32',
+        model_max_length: 48,
+        max_train_samples: 4,
+        per_device_train_batch_size: 4,
+        max_steps: 2,
+        logging_steps: 1,
+        shift_attn: true,
+      },
+      { log: () => undefined, progress: false, handleSignals: false },
+    ).train();
+    expect(losses(result.train.logHistory).every(Number.isFinite)).toBe(true);
+    const st = await SafetensorsFile.open(join(result.outputDir, 'adapter_model.safetensors'));
+    const names = [...st.names];
+    await st.close();
+    expect(names.some((n) => n.includes('embed_tokens'))).toBe(true);
+    expect(names.some((n) => n.includes('post_attention_layernorm'))).toBe(true);
   });
 
   it('PT: rows are padded to a multiple of 4 so they split into groups (block_size 18 -> 20)', async () => {
