@@ -28,6 +28,7 @@ await bundleForDevice(
     'gpu-qlora.ts',
     'gpu-grpo.ts',
     'gpu-eval.ts',
+    'gpu-moe.ts',
   ].map((f) => join(root, 'bench', f)),
   out,
 );
