@@ -44,6 +44,10 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     matmul: { type: 'string', default: 'bf16' },
     profile: { type: 'boolean', default: false },
+    // LongLoRA's shifted sparse attention (medgpt sft --shift_attn) and gradient checkpointing, for the
+    // long-context row: --seq 32768 --batch 1 --shift-attn --checkpointing.
+    'shift-attn': { type: 'boolean', default: false },
+    checkpointing: { type: 'boolean', default: false },
   },
 });
 const mode = args.mode;
@@ -102,6 +106,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function train(kind: 'lora' | 'full'): Promise<void> {
   const started = performance.now();
   const model = buildModel();
+  if (args['shift-attn']) model.shiftedSparseAttention = { groupSizeRatio: 0.25 };
+  if (args.checkpointing) model.gradientCheckpointing = true;
   let vars: tf.Variable[];
   let peft: PeftModel | null = null;
   if (kind === 'full') {
@@ -146,6 +152,8 @@ async function train(kind: 'lora' | 'full'): Promise<void> {
   );
   report({
     mode: kind,
+    shiftAttn: args['shift-attn'],
+    checkpointing: args.checkpointing,
     batch,
     seq,
     vocab,
