@@ -9,10 +9,9 @@ import { createTinyModel, loadModel } from '@medgpt/models';
 import { fullWeights, type LogEntry } from '@medgpt/trainer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CausalLmTask } from '../stage/causal-lm-task.js';
-import { SFT_FILE } from '../test-support/tiny-setup.js';
+import { loraSmokeConfig, QUIET, SFT_FILE } from '../test-support/tiny-setup.js';
 import { SftTrainer } from './sft-trainer.js';
 
-const quiet = { log: () => undefined, progress: false as const, handleSignals: false };
 const trained = (h: LogEntry[]) => h.filter((e) => e.loss !== undefined);
 
 beforeAll(async () => {
@@ -32,25 +31,11 @@ describe.each(['mixtral', 'qwen3_moe'])('%s', (architecture) => {
     const out = join(dir, 'lora');
     const before = tf.memory().numTensors;
     const result = await new SftTrainer(
-      {
-        model_name_or_path: base,
-        train_file_dir: SFT_FILE,
-        output_dir: out,
-        torch_dtype: 'float32',
-        model_max_length: 48,
-        max_train_samples: 8,
-        max_eval_samples: 2,
-        per_device_train_batch_size: 4,
-        max_steps: 6,
-        learning_rate: 2e-2,
-        logging_steps: 1,
-        save_steps: 100,
-        lora_rank: 4,
-        lora_alpha: 8,
+      loraSmokeConfig(base, out, {
         output_router_logits: true,
         router_aux_loss_coef: 0.02,
-      },
-      quiet,
+      }),
+      QUIET,
     ).train();
     expect(tf.memory().numTensors).toBe(before);
     const logs = trained(result.train.logHistory);
@@ -92,7 +77,7 @@ it('mixtral: experts on request (target_modules w1,w2,w3) with gradient checkpoi
       gradient_checkpointing: true,
       output_router_logits: true,
     },
-    quiet,
+    QUIET,
   ).train();
   const l = trained(result.train.logHistory).map((e) => e.loss!);
   expect(l.every(Number.isFinite)).toBe(true);

@@ -5,10 +5,9 @@ import { SafetensorsFile, tf } from '@medgpt/core-tensor';
 import { createTinyModel, type TinyModelOptions } from '@medgpt/models';
 import type { LogEntry } from '@medgpt/trainer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SFT_FILE } from '../test-support/tiny-setup.js';
+import { loraSmokeConfig, QUIET } from '../test-support/tiny-setup.js';
 import { SftTrainer } from './sft-trainer.js';
 
-const quiet = { log: () => undefined, progress: false as const, handleSignals: false };
 const losses = (h: LogEntry[]) => h.filter((e) => e.loss !== undefined).map((e) => e.loss!);
 
 beforeAll(async () => {
@@ -38,24 +37,8 @@ describe('LoRA SFT smoke run of each new family on the sample data', () => {
       const out = join(dir, 'lora');
       const before = tf.memory().numTensors;
       const result = await new SftTrainer(
-        {
-          model_name_or_path: base,
-          train_file_dir: SFT_FILE,
-          output_dir: out,
-          torch_dtype: 'float32',
-          model_max_length: 48,
-          max_train_samples: 8,
-          max_eval_samples: 2,
-          per_device_train_batch_size: 4,
-          max_steps: 6,
-          learning_rate: 2e-2,
-          logging_steps: 1,
-          save_steps: 100,
-          lora_rank: 4,
-          lora_alpha: 8,
-          target_modules: targets,
-        },
-        quiet,
+        loraSmokeConfig(base, out, { target_modules: targets }),
+        QUIET,
       ).train();
       expect(tf.memory().numTensors).toBe(before);
       const l = losses(result.train.logHistory);
