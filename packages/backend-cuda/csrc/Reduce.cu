@@ -157,6 +157,8 @@ extern "C" __global__ void arg_reduce_f32(const float* x, int* out, long long ou
 // arg_reduce_f32: every thread starts from element 0, keeps the first index of its best (`v > best`,
 // so NaN is never picked unless it is element 0), and the block keeps the better value, on a tie the
 // smaller index.
+#define ROW_UNROLL 8
+
 __device__ __forceinline__ bool arg_better(int is_max, float v, long long i, float best, long long at) {
   if (is_max ? v > best : v < best) return true;
   return v == best && i < at;
@@ -173,11 +175,23 @@ extern "C" __global__ void arg_reduce_rows_f32(const float* x, int* out, long lo
     float best = xr[0];
     long long at = 0;
     if (best == best) {
-      for (long long j = threadIdx.x; j < len; j += blockDim.x) {
-        const float v = xr[j];
-        if (is_max ? v > best : v < best) {
-          best = v;
-          at = j;
+      // ROW_UNROLL independent loads per thread before comparing them in index order: one block reads
+      // the whole row, so without them each warp waits out one memory latency per element.
+      const long long stride = (long long)blockDim.x;
+      for (long long j0 = threadIdx.x; j0 < len; j0 += ROW_UNROLL * stride) {
+        float v[ROW_UNROLL];
+#pragma unroll
+        for (int u = 0; u < ROW_UNROLL; ++u) {
+          const long long j = j0 + u * stride;
+          v[u] = j < len ? xr[j] : best;
+        }
+#pragma unroll
+        for (int u = 0; u < ROW_UNROLL; ++u) {
+          const long long j = j0 + u * stride;
+          if (j < len && (is_max ? v[u] > best : v[u] < best)) {
+            best = v[u];
+            at = j;
+          }
         }
       }
     }

@@ -5,7 +5,7 @@ import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { castTo } from './Cast.js';
 import { filled } from './Fill.js';
-import { cudaBackend, gridFor, isIntStorage, rowGrid, sizeOf, BLOCK } from './launch-config.js';
+import { cudaBackend, gridFor, isIntStorage, rowGrid, sizeOf, BLOCK, WIDE_BLOCK } from './launch-config.js';
 import { reductionGeometry } from './strided-view.js';
 import { withScratch } from './scratch.js';
 import { transposeOp } from './Transpose.js';
@@ -225,10 +225,10 @@ export function argReduceKernelConfig(kernelName: 'ArgMax' | 'ArgMin'): tf.Kerne
         const [src, dst] = [backend.pointer(p.input), backend.pointer(out)];
         const runtime = backend.runtime;
         if (!isIntStorage(x.dtype) && p.inner === 1 && p.len >= ROW_ARG_MIN_LEN) {
-          // Long rows (a vocabulary of logits): one block per row instead of one thread.
+          // Long rows (a vocabulary of logits): one block of 1,024 threads per row instead of one thread.
           runtime
             .fn('Reduce', 'arg_reduce_rows_f32')
-            .launch(runtime.stream, rowGrid(p.outer), BLOCK, 0, [src, dst, p.outer, p.len, isMax]);
+            .launch(runtime.stream, rowGrid(p.outer), WIDE_BLOCK, 0, [src, dst, p.outer, p.len, isMax]);
         } else {
           const name = isIntStorage(x.dtype) ? 'arg_reduce_i32' : 'arg_reduce_f32';
           runtime
