@@ -1,12 +1,13 @@
 // SFT of a tiny Llama as 2 processes on CPU (torchrun's variables, TCP collectives) against 1 process
 // with the same global batch: the same loss curve, one set of outputs written by rank 0.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
+import { MetricsFile } from '@medgpt/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 
@@ -61,12 +62,8 @@ function run(script: string, cfg: object, env: Record<string, string> = {}) {
   });
 }
 
-const losses = (dir: string): number[] =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { loss?: number })
-    .flatMap((m) => (m.loss === undefined ? [] : [m.loss]));
+const losses = async (dir: string): Promise<number[]> =>
+  (await MetricsFile.inDir(dir).read()).flatMap((m) => (m.loss === undefined ? [] : [m.loss]));
 
 describe('SFT data parallel (2 processes on CPU)', () => {
   let script: string;
@@ -101,8 +98,8 @@ describe('SFT data parallel (2 processes on CPU)', () => {
       ),
     );
     for (const r of ranks) expect(r.code, r.out).toBe(0);
-    const want = losses(one);
-    const got = losses(two);
+    const want = await losses(one);
+    const got = await losses(two);
     expect(got).toHaveLength(3);
     got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, 4));
     expect(ranks[0]!.out).toContain('Total train batch size (w. parallel, distributed & accumulation) = 8');

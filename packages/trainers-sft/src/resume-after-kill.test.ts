@@ -6,17 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel } from '@medgpt/models';
+import { MetricsFile, type LogEntry } from '@medgpt/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 
 const SFT_DATA = new URL('../../../data/medicalgpt/sft/medical_sft_1K_format.jsonl', import.meta.url)
   .pathname;
 const work = mkdtempSync(join(tmpdir(), 'medgpt-kill-'));
-
-interface Metric {
-  step: number;
-  loss?: number;
-}
 
 function config(outputDir: string, base: string, resume = false) {
   return {
@@ -66,12 +62,8 @@ function runChild(
   });
 }
 
-const losses = (dir: string): Metric[] =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Metric)
-    .filter((m) => m.loss !== undefined);
+const losses = async (dir: string): Promise<LogEntry[]> =>
+  (await MetricsFile.inDir(dir).read()).filter((m) => m.loss !== undefined);
 
 describe('kill -9 during training, then resume', () => {
   let script: string;
@@ -107,16 +99,16 @@ describe('kill -9 during training, then resume', () => {
       },
     );
     expect(first.signal, first.out).toBe('SIGKILL');
-    const stepsBeforeKill = losses(killed).length;
+    const stepsBeforeKill = (await losses(killed)).length;
     expect(stepsBeforeKill).toBeGreaterThanOrEqual(6);
-    expect(stepsBeforeKill).toBeLessThan(losses(straight).length);
+    expect(stepsBeforeKill).toBeLessThan((await losses(straight)).length);
 
     const resumed = await runChild(script, config(killed, base, true));
     expect(resumed.code, resumed.out).toBe(0);
     expect(resumed.out).toMatch(/Continuing from .*checkpoint-(6|9) at global step (6|9)/);
 
-    const expected = losses(straight);
-    const got = losses(killed);
+    const expected = await losses(straight);
+    const got = await losses(killed);
     expect(got.map((m) => m.step)).toEqual(expected.map((m) => m.step));
     expect(got.map((m) => m.loss)).toEqual(expected.map((m) => m.loss)); // exact: same bits
     expect(readFileSync(join(killed, 'model.safetensors'))).toEqual(
