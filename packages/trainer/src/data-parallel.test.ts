@@ -8,6 +8,7 @@ import { launch } from '@medgpt/distributed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleChild, removeChild } from '../../../tools/test-support/bundle-child.mjs';
 import { toyDataset, ToyLmTask } from './test-support/toy-lm-task.js';
+import { MetricsFile } from './logging/metrics-file.js';
 import { Trainer } from './trainer.js';
 
 const work = mkdtempSync(join(tmpdir(), 'medgpt-ddp-'));
@@ -45,11 +46,8 @@ interface Run {
   output: string;
 }
 
-function metrics(dir: string): { losses: number[]; evalLosses: number[] } {
-  const entries = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { loss?: number; eval_loss?: number });
+async function metrics(dir: string): Promise<{ losses: number[]; evalLosses: number[] }> {
+  const entries = await MetricsFile.inDir(dir).read();
   return {
     losses: entries.flatMap((e) => (e.loss === undefined ? [] : [e.loss])),
     evalLosses: entries.flatMap((e) => (e.eval_loss === undefined ? [] : [e.eval_loss])),
@@ -73,7 +71,7 @@ async function launched(name: string, args: Record<string, unknown>, nproc = 2):
     (m) => JSON.parse(m[1]!) as { weights: number[][]; heldBytes: number },
   );
   return {
-    ...metrics(output_dir),
+    ...(await metrics(output_dir)),
     weights: results.map((r) => r.weights),
     heldBytes: results.map((r) => r.heldBytes),
     output,
@@ -96,7 +94,7 @@ async function single(name: string, args: Record<string, unknown>): Promise<Run>
   }).train();
   const weights = [task.snapshot()];
   task.dispose();
-  return { ...metrics(output_dir), weights, heldBytes: [], output: lines.join('\n') };
+  return { ...(await metrics(output_dir)), weights, heldBytes: [], output: lines.join('\n') };
 }
 
 function expectClose(got: number[], want: number[], digits = 5): void {
