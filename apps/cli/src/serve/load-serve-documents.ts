@@ -59,15 +59,14 @@ export function checkServeDocumentFlags(flags: ServeDocumentFlags): boolean {
 /**
  * The documents `"rag"` chat requests are answered from, loaded at start-up as chatpdf loads them (the
  * BM25 index file when it exists, else the corpus indexed and saved there; with an embedder, the
- * passages' vectors fused with it); undefined when neither --corpus_files nor --index_file is given:
- * the server has no documents.
+ * passages' vectors fused with it). `flags` are ones checkServeDocumentFlags accepted as naming
+ * documents.
  */
 export async function loadServeDocuments(
   flags: ServeDocumentFlags,
   log: (line: string) => void,
   embedder?: TextEmbedder,
-): Promise<ApiRagOptions | undefined> {
-  if (!checkServeDocumentFlags(flags)) return undefined;
+): Promise<ApiRagOptions> {
   const corpusFiles = flags.corpus_files ?? [];
   const { openDocumentRetriever } = await import('@medgpt/serving');
   let opened;

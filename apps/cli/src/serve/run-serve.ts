@@ -44,10 +44,10 @@ export async function runServe(flags: ServeFlags, io: CliIo, setup: ServeCommand
     checkGenerationFlags(settings);
     const loraModules = (lora_modules ?? []).map(parseLoraModule);
     // Before the model: a bad document flag or file fails fast. Dense vectors need the backend first.
-    let rag = sim_model === undefined ? await loadServeDocuments(docFlags, log) : undefined;
-    if (sim_model !== undefined) checkServeDocumentFlags(docFlags);
+    const hasDocuments = checkServeDocumentFlags(docFlags);
+    let rag = hasDocuments && sim_model === undefined ? await loadServeDocuments(docFlags, log) : undefined;
     await initCliBackend({ backend: flags.backend, device: flags.device, env: { ...io.env }, log });
-    if (sim_model !== undefined) {
+    if (hasDocuments && sim_model !== undefined) {
       embedder = await loadTextEmbedder(sim_model, io, log);
       rag = await loadServeDocuments(docFlags, log, embedder);
     }
