@@ -12,6 +12,7 @@ export class StepArena {
   /** Free ranges [start, end), sorted by start, never adjacent. */
   private readonly holes: [number, number][];
   private readonly used = new Map<number, number>();
+  private inUse = 0;
   private high = 0;
 
   constructor(
@@ -40,8 +41,8 @@ export class StepArena {
       if (end - start === size) this.holes.splice(i, 1);
       else this.holes[i] = [start + size, end];
       this.used.set(start, size);
-      const inUse = this.bytes - this.holes.reduce((n, [s, e]) => n + e - s, 0);
-      this.high = Math.max(this.high, inUse);
+      this.inUse += size;
+      this.high = Math.max(this.high, this.inUse);
       return start;
     }
     return null;
@@ -52,6 +53,7 @@ export class StepArena {
     const size = this.used.get(pointer);
     if (size === undefined) throw new Error(`StepArena: ${pointer} was not allocated here (or freed twice)`);
     this.used.delete(pointer);
+    this.inUse -= size;
     let at = this.holes.findIndex(([start]) => start > pointer);
     if (at < 0) at = this.holes.length;
     this.holes.splice(at, 0, [pointer, pointer + size]);
@@ -68,8 +70,6 @@ export class StepArena {
 
   /** Bytes currently handed out. */
   get inUseBytes(): number {
-    let n = 0;
-    for (const size of this.used.values()) n += size;
-    return n;
+    return this.inUse;
   }
 }
