@@ -17,13 +17,10 @@ what=${1:-all}
 root=$(pwd)
 results=/tmp/cuda-results
 rm -rf "$results" && mkdir -p "$results"
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
 # cuBLASLt lives in the toolkit's targets/x86_64-linux/lib, which is not on the loader path.
-if command -v nvcc >/dev/null; then
-  export LD_LIBRARY_PATH="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib:${LD_LIBRARY_PATH:-}"
-fi
+if [[ -n $cublas_dir ]]; then export LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}"; fi
 cd "$root/.device/cuda" || exit 2
 nvidia-smi -L >"$results/gpu.txt" 2>&1
 

@@ -10,10 +10,8 @@
 # device memory per GPU. Results in $OUT/gpu-ddp.jsonl (and the table in $OUT/gpu-ddp.md).
 set -u
 root=$(pwd)
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
-cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
 source "$root/packages/distributed/scripts/find-nccl.sh"
 accum=2
 args=()

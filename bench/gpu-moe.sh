@@ -6,9 +6,10 @@
 set -u
 o=${OUT:-/tmp/gpu-moe}
 mkdir -p "$o"
-if ! command -v node >/dev/null; then xz -dc .device/node.xz >/usr/local/bin/node && chmod +x /usr/local/bin/node; fi
-lib="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
-(cd .device/cuda && LD_LIBRARY_PATH="$lib" timeout 200 node gpu-moe.mjs --json "$o/moe.jsonl" "$@" >"$o/moe-medgpt.log" 2>&1
+root=$(pwd)
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
+(cd .device/cuda && LD_LIBRARY_PATH="$cublas_dir" timeout 200 node gpu-moe.mjs --json "$o/moe.jsonl" "$@" >"$o/moe-medgpt.log" 2>&1
   echo "medgpt exit $?"; grep -v '^{' "$o/moe-medgpt.log" | tail -4)
 PYTHONUNBUFFERED=1 timeout 200 python3 bench/gpu_moe_torch.py --json "$o/moe.jsonl" "$@" >"$o/moe-torch.log" 2>&1
 echo "transformers exit $?"; grep -v '^{' "$o/moe-torch.log" | tail -3

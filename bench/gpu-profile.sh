@@ -10,10 +10,8 @@ set -u
 root=$(pwd)
 results=/tmp/gpu-profile
 rm -rf "$results" && mkdir -p "$results"
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
-cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
 cd "$root/.device/cuda" || exit 2
 for precision in ${PRECISIONS:-bf16}; do
   for mode in ${MODES:-lora full}; do

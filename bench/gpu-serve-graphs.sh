@@ -11,15 +11,16 @@
 set -u
 o=${OUT:-/tmp/gpu-serve-graphs}
 mkdir -p "$o/serve"
-if ! command -v node >/dev/null; then xz -dc .device/node.xz >/usr/local/bin/node && chmod +x /usr/local/bin/node; fi
-lib="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
+root=$(pwd)
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
 (cd .device/cuda && for c in single batch; do
-  LD_LIBRARY_PATH="$lib" timeout 100 node gpu-serve.mjs --case "$c" --json "$o/serve/graphs.jsonl" >"$o/serve/graphs-$c.log" 2>&1
+  LD_LIBRARY_PATH="$cublas_dir" timeout 100 node gpu-serve.mjs --case "$c" --json "$o/serve/graphs.jsonl" >"$o/serve/graphs-$c.log" 2>&1
   echo "graphs $c exit $?"
   grep -v '^{' "$o/serve/graphs-$c.log" | tail -4
 done)
 (cd .device/cuda && for c in single batch; do
-  LD_LIBRARY_PATH="$lib" timeout 80 node gpu-serve.mjs --case "$c" --capture off --warmup-tokens 4 \
+  LD_LIBRARY_PATH="$cublas_dir" timeout 80 node gpu-serve.mjs --case "$c" --capture off --warmup-tokens 4 \
     --json "$o/serve/eager.jsonl" >"$o/serve/eager-$c.log" 2>&1
   echo "eager $c exit $?"
   grep -v '^{' "$o/serve/eager-$c.log" | tail -2

@@ -3,13 +3,8 @@
 # cuBLASLt 13 for our backend ($cublas_dir: only node gets it, torch brings its own cuBLAS), records the
 # GPU in $results/gpu.txt, and defines `run NAME SECONDS COMMAND...`, which runs a program under a time
 # limit into $results/NAME.log, appends its exit code and time to $results/summary.txt and shows its tail.
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
-cublas_dir=
-if command -v nvcc >/dev/null; then
-  cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
-fi
+# shellcheck source=device-env.sh
+source "$root/bench/lib/device-env.sh"
 nvidia-smi -L >"$results/gpu.txt" 2>&1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv >>"$results/gpu.txt" 2>&1
 node --version >>"$results/gpu.txt"

@@ -10,13 +10,8 @@
 # launcher when --nproc_per_node is given. Output: one JSON line per check; $OUT/nccl-check.log.
 set -u
 root=$(pwd)
-if ! command -v node >/dev/null; then
-  xz -dc "$root/.device/node.xz" >/usr/local/bin/node && chmod +x /usr/local/bin/node
-fi
-cublas_dir=
-if command -v nvcc >/dev/null; then
-  cublas_dir="$(dirname "$(dirname "$(readlink -f "$(command -v nvcc)")")")/targets/x86_64-linux/lib"
-fi
+# shellcheck source=../../../bench/lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
 source "$root/packages/distributed/scripts/find-nccl.sh"
 nvidia-smi -L
 cd "$root/.device/cuda" || exit 2
