@@ -105,7 +105,7 @@ export class CudaCapturedStep implements CapturedStep {
     check(driver.cuGraphUpload(this.exec!, stream), 'cuGraphUpload');
   }
 
-  /** Fresh tensors of `values` (eager runs), or the inputs' own buffers when recorded. */
+  /** Fresh tensors holding `values`: the warm-up runs' inputs, and the recorded inputs' first contents. */
   private tensors(values: readonly StepInputValues[]): tf.Tensor[] {
     return this.specs.map((s, i) => tf.tensor(values[i]!, s.shape as number[], s.dtype));
   }
