@@ -162,6 +162,45 @@ export interface LoraLinearAttrs extends tf.NamedAttrMap {
  */
 export const LoraLinearGrad = 'LoraLinearGrad';
 
+// ---- mixture of experts
+
+/**
+ * One matmul per group of rows, in one launch: rows [o_e, o_e + groupSizes[e]) of `x` (o_e the sum of
+ * the sizes before e) times expert e's weight; the rows after the last group are 0.
+ *
+ * Inputs: `x` float32 [rows, in], `weight` float32 [E, out, in] (torch's Linear layout per expert, with
+ * `transposeWeight`: y = x W_eᵀ) or [E, in, out] (without: y = x W_e), `groupSizes` int32 [E] (>= 0,
+ * summing to at most `rows`). Output: y float32 [rows, out]. The sizes may stay on the device (a device
+ * backend reads them there, so no host sync is needed).
+ */
+export const GroupedMatMul = 'GroupedMatMul';
+export interface GroupedMatMulAttrs extends tf.NamedAttrMap {
+  transposeWeight: boolean;
+}
+
+/**
+ * The weight gradient of GroupedMatMul: per group e, out[e] = a_eᵀ b_e over the group's rows (zeros for
+ * an empty group). Inputs: `a` float32 [rows, m], `b` float32 [rows, n], `groupSizes` int32 [E] (as
+ * GroupedMatMul's). Output: float32 [E, m, n]. No attrs.
+ */
+export const GroupedMatMulWeightGrad = 'GroupedMatMulWeightGrad';
+
+/**
+ * Top-k routing of a mixture of experts with its tokens sorted by expert (a counting sort), in one
+ * dispatch and without leaving the device. Input: `probs` float32 [T, E] (the router's probabilities).
+ * Slot s = t * k + j is token t's j-th choice. Outputs, all int32:
+ *   [experts [T * k]: each slot's expert, the k largest probabilities of the row, largest first (ties:
+ *    the lower index; NaN below every number),
+ *    groupSizes [E]: slots per expert,
+ *    tokenOfPosition [T * k]: the slots sorted by expert (each expert's in slot order) -> their token,
+ *    positionOfSlot [T * k]: slot -> its sorted position].
+ * Not differentiable (integer outputs; its gradient is zero).
+ */
+export const ExpertRouting = 'ExpertRouting';
+export interface ExpertRoutingAttrs extends tf.NamedAttrMap {
+  k: number;
+}
+
 /** The dtypes a dequantising kernel rounds its float32 products to (a quantised weight's own dtype). */
 export const DEQUANTIZE_DTYPES = ['float32', 'bfloat16', 'float16'] as const;
 export type DequantizeDtype = (typeof DEQUANTIZE_DTYPES)[number];
@@ -338,3 +377,6 @@ export const FUSED_KERNELS = [
   PhiloxRandom,
   PhiloxDropout,
 ] as const;
+  GroupedMatMul,
+  GroupedMatMulWeightGrad,
+  ExpertRouting,

@@ -6,6 +6,7 @@ import { dataMovementCases } from './cases-data-movement.js';
 import { elementwiseCases } from './cases-elementwise.js';
 import { fusedCases } from './cases-fused.js';
 import { reduceCases } from './cases-reduce.js';
+import { moeCases } from './cases-moe.js';
 import type { ConformanceCase } from './conformance-case.js';
 
 /** Every conformance case, by group. */
@@ -18,3 +19,4 @@ export function conformanceCases(): Record<string, ConformanceCase[]> {
     'bf16 tensor-core paths': bf16Cases(),
   };
 }
+    'mixture of experts': moeCases(),

@@ -3,6 +3,8 @@
 import { tf } from '../tf.js';
 import { attentionGradConfig } from './Attention_grad.js';
 import { crossEntropyGradConfig } from './CrossEntropy_grad.js';
+import { expertRoutingGradConfig } from './ExpertRouting_grad.js';
+import { groupedMatMulGradConfig } from './GroupedMatMul_grad.js';
 import { loraLinearGradConfig } from './LoraLinear_grad.js';
 import { philoxDropoutGradConfig } from './PhiloxDropout_grad.js';
 import { rmsNormGradConfig } from './RmsNorm_grad.js';
@@ -24,6 +26,8 @@ export const GRADIENT_CONFIGS: readonly tf.GradConfig[] = [
   tokenLogprobsGradConfig,
   loraLinearGradConfig,
   philoxDropoutGradConfig,
+  groupedMatMulGradConfig,
+  expertRoutingGradConfig,
 ];
 
 /** Registers every gradient above (again: tfjs keeps the last one registered for a kernel). */

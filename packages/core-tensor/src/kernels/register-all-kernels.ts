@@ -14,6 +14,9 @@ import { crossEntropyGradConfig } from './CrossEntropyGrad.js';
 import { dequantize4bitConfig } from './Dequantize4bit.js';
 import { dequantize4bitNestedConfig } from './Dequantize4bitNested.js';
 import { dequantizeInt8Config } from './DequantizeInt8.js';
+import { expertRoutingConfig } from './ExpertRouting.js';
+import { groupedMatMulConfig } from './GroupedMatMul.js';
+import { groupedMatMulWeightGradConfig } from './GroupedMatMulWeightGrad.js';
 import { loraLinearConfig } from './LoraLinear.js';
 import { loraLinearGradConfig } from './LoraLinearGrad.js';
 import { multiTensorAdamWUpdateConfig } from './MultiTensorAdamWUpdate.js';
@@ -71,6 +74,9 @@ export const HOST_KERNEL_CONFIGS: readonly HostKernelConfig[] = [
   loraLinearConfig,
   loraLinearGradConfig,
   dequantize4bitConfig,
+  groupedMatMulConfig,
+  groupedMatMulWeightGradConfig,
+  expertRoutingConfig,
   dequantize4bitNestedConfig,
   dequantizeInt8Config,
   adamWUpdateConfig,

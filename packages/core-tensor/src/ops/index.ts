@@ -30,3 +30,5 @@ export type { LoraLinearOptions } from './lora-linear.js';
 export { dequantize4bit, type Dequantize4bitOptions, type NestedAbsmaxTensors } from './dequantize-4bit.js';
 export { dequantizeInt8 } from './dequantize-int8.js';
 export { packWords } from './pack-words.js';
+export { groupedMatMul, groupedMatMulReference, groupedMatMulWeightGrad } from './grouped-mat-mul.js';
+export { expertRouting, type ExpertRoutingResult } from './expert-routing.js';

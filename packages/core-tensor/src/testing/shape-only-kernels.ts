@@ -9,6 +9,9 @@ import {
   AttentionGrad,
   CrossEntropy,
   CrossEntropyGrad,
+  ExpertRouting,
+  GroupedMatMul,
+  GroupedMatMulWeightGrad,
   LoraLinear,
   LoraLinearGrad,
   MultiTensorAdamWUpdate,
@@ -292,6 +295,20 @@ export const SHAPE_ONLY_KERNELS: Record<string, ShapeOnlyKernel> = {
     return [be.allocate([t, weight!.shape[0]!]), be.allocate([t, loraA!.shape[0]!])];
   },
   [LoraLinearGrad]: like('x', 'loraA', 'loraB'),
+  [GroupedMatMul]: ({ x, weight }, { transposeWeight }, be) =>
+    be.allocate([x!.shape[0]!, weight!.shape[transposeWeight ? 1 : 2]!]),
+  [GroupedMatMulWeightGrad]: ({ a, b, groupSizes }, _attrs, be) =>
+    be.allocate([groupSizes!.shape[0]!, a!.shape[1]!, b!.shape[1]!]),
+  [ExpertRouting]: ({ probs }, { k }, be) => {
+    const [t, e] = probs!.shape as [number, number];
+    const slots = t * (k as number);
+    return [
+      be.allocate([slots], 'int32'),
+      be.allocate([e], 'int32'),
+      be.allocate([slots], 'int32'),
+      be.allocate([slots], 'int32'),
+    ];
+  },
   // Optimizers.
   [AdamWUpdate]: optimizer(() => ['m', 'v']),
   [MultiTensorAdamWUpdate]: optimizer(() => ['m', 'v']),
