@@ -16,7 +16,8 @@
 // case warms up first with the same shapes and as many new tokens (cuBLASLt plans, kernel modules, and the
 // decode graphs of every key span; --warmup-tokens N shortens it; --capture off decodes eagerly). Prompts
 // are the same ids as the PyTorch side's (promptIds below, also in gpu_serve_torch.py). --tiny: a small
-// shape for checking the program on the cpu backend.
+// shape for checking the program on the cpu backend. --ncu-range: Nsight Compute profiles only the timed
+// run (start ncu with --profile-from-start off).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { tf } from '@medgpt/core-tensor';
@@ -27,6 +28,7 @@ import { promptIds } from './lib/serve-prompts.js';
 import { wideTokenizer } from './lib/serve-tokenizer.js';
 import { formatKernelProfile, profileCudaKernels } from './lib/cuda-kernel-profile.js';
 import { timeGraphLaunches, type GraphLaunchTimer } from './lib/graph-launch-timer.js';
+import { cudaProfilerRange, type ProfilerRange } from './lib/cuda-profiler-range.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     capture: { type: 'string', default: 'auto' },
     'profile-graphs': { type: 'boolean', default: false },
     'profile-kernels': { type: 'boolean', default: false },
+    'ncu-range': { type: 'boolean', default: false },
     'warmup-tokens': { type: 'string' },
   },
 });
@@ -142,7 +145,11 @@ await runRequests(engine, Math.min(warmupTokens, newTokens));
 const warmMs = performance.now() - warm;
 const timer: GraphLaunchTimer | null =
   args['profile-graphs'] && args.backend === 'cuda' ? timeGraphLaunches() : null;
+// --ncu-range: only the timed run is profiled (run under `ncu --profile-from-start off`).
+const range: ProfilerRange | null = args['ncu-range'] && args.backend === 'cuda' ? cudaProfilerRange() : null;
+range?.start();
 const { times, wallMs } = await runRequests(engine, newTokens);
+range?.stop();
 const graphTime = timer?.finish() ?? null;
 if (graphTime !== null)
   console.log(

@@ -1,22 +1,39 @@
 import {
   checkStepInputs,
+  isStepRunOutput,
+  stepInputTensor,
   tf,
   type CapturedStep,
   type StepFunction,
+  type StepInput,
   type StepInputSpec,
   type StepInputValues,
+  type StepRun,
 } from '@medgpt/core-tensor';
 import { check } from '../ffi/check.js';
 import { CU_STREAM_CAPTURE_MODE_THREAD_LOCAL } from '../ffi/driver-api.js';
 import type { Handle } from '../ffi/koffi-types.js';
 import type { StepArena } from '../runtime/step-arena.js';
 import type { CudaBackend } from './cuda-backend.js';
+import { hostBuffer } from './host-values.js';
 
 /** Pinned bytes for the constants a step uploads while it is recorded (scalars, small tables). */
 const CONSTANT_BYTES = 256 * 1024;
 /** Arena headroom over the measured need: first fit may fragment where the pool did not. */
 const ARENA_SLACK = 1.5;
 const ARENA_EXTRA = 16 * 2 ** 20;
+/** Runs that may be in flight at once (launched, outputs not yet read): each owns a pinned I/O block. */
+const IO_RING = 4;
+
+/** Pinned memory a launch stages its host inputs in and receives its outputs into, and its event. */
+interface IoBlock {
+  pointer: Handle;
+  bytes: Uint8Array;
+  /** Recorded after the launch's output copies. */
+  done: Handle;
+  /** The run whose outputs the block holds (or will), until a later launch takes the block. */
+  run: CudaStepRun | null;
+}
 
 /**
  * A step recorded as a CUDA graph on first run and replayed after. First run: the step runs eagerly
@@ -35,22 +52,64 @@ export class CudaCapturedStep implements CapturedStep {
   private graph: Handle | null = null;
   private exec: Handle | null = null;
   private pinned: { pointer: Handle; bytes: Uint8Array; used: number } | null = null;
+  private io: IoBlock[] = [];
+  private nextBlock = 0;
+  private latest: CudaStepRun | null = null;
   private disposed = false;
 
   constructor(
-    private readonly backend: CudaBackend,
+    readonly backend: CudaBackend,
     private readonly specs: readonly StepInputSpec[],
     private readonly fn: StepFunction,
   ) {}
 
   async run(values: readonly StepInputValues[]): Promise<tf.backend_util.BackendValues[]> {
+    return this.launch(values).read();
+  }
+
+  /**
+   * Queues one replay and returns at once: host inputs go through a pinned block, earlier runs'
+   * outputs are copied device to device into the recorded input buffers, and the outputs are copied
+   * into the block behind the replay, so a later launch may overwrite them on the device before this
+   * run is read.
+   */
+  launch(values: readonly StepInput[]): StepRun {
     if (this.disposed) throw new Error('captured step: used after dispose');
     checkStepInputs(this.specs, values);
-    if (this.exec === null) this.capture(values);
-    else this.write(values);
+    const first = this.exec === null;
+    if (first) this.capture(values);
+    const block = this.acquireBlock();
+    if (!first) this.write(values, block);
     const { driver, stream } = this.backend.runtime.cuda;
     check(driver.cuGraphLaunch(this.exec!, stream), 'cuGraphLaunch', 'captured step');
-    return Promise.all(this.outputs.map((t) => this.backend.read(t.dataId)));
+    const run = new CudaStepRun(this, block, this.outputLayout());
+    this.outputs.forEach((t, i) => {
+      const { offset, bytes } = run.layout[i]!;
+      if (bytes === 0) return;
+      check(
+        driver.cuMemcpyDtoHAsync(block.pointer + BigInt(offset), this.backend.pointer(t), bytes, stream),
+        'cuMemcpyDtoHAsync',
+        'captured step output',
+      );
+    });
+    this.backend.runtime.cuda.record(block.done);
+    block.run = run;
+    this.latest = run;
+    return run;
+  }
+
+  /** Output `index` of `run` while the recording still holds it (no later replay overwrote it). */
+  heldOutput(run: CudaStepRun, index: number): tf.Tensor {
+    if (this.latest !== run || this.disposed)
+      throw new Error('captured step: an output of a run that was already read, discarded or replayed over');
+    const t = this.outputs[index];
+    if (t === undefined) throw new RangeError(`captured step: no output ${index} (${this.outputs.length})`);
+    return t;
+  }
+
+  /** Forgets `run` as the source of later inputs (read or discarded). */
+  retire(run: CudaStepRun): void {
+    if (this.latest === run) this.latest = null;
   }
 
   dispose(): void {
@@ -64,9 +123,15 @@ export class CudaCapturedStep implements CapturedStep {
     tf.dispose([...(this.inputs ?? []), ...this.outputs]);
     if (this.arena !== null) runtime.allocator.destroyArena(this.arena);
     if (this.pinned !== null) check(driver.cuMemFreeHost(this.pinned.pointer), 'cuMemFreeHost');
+    for (const block of this.io) {
+      block.run?.expire();
+      runtime.cuda.destroyEvent(block.done);
+      check(driver.cuMemFreeHost(block.pointer), 'cuMemFreeHost');
+    }
+    this.io = [];
   }
 
-  private capture(values: readonly StepInputValues[]): void {
+  private capture(values: readonly StepInput[]): void {
     const runtime = this.backend.runtime;
     const { driver, stream } = runtime.cuda;
     const eager = () => {
@@ -106,19 +171,103 @@ export class CudaCapturedStep implements CapturedStep {
   }
 
   /** Fresh tensors holding `values`: the warm-up runs' inputs, and the recorded inputs' first contents. */
-  private tensors(values: readonly StepInputValues[]): tf.Tensor[] {
-    return this.specs.map((s, i) => tf.tensor(values[i]!, s.shape as number[], s.dtype));
+  private tensors(values: readonly StepInput[]): tf.Tensor[] {
+    return this.specs.map((s, i) => {
+      const v = values[i]!;
+      if (!isStepRunOutput(v)) return stepInputTensor(s, v);
+      // A buffer of its own (a clone would share the earlier run's output buffer, which replays write).
+      const t = tf.zeros(s.shape as number[], s.dtype);
+      const { driver, stream } = this.backend.runtime.cuda;
+      if (t.size > 0)
+        check(
+          driver.cuMemcpyDtoDAsync(
+            this.backend.pointer(t),
+            this.backend.pointer(v.tensor()),
+            4 * t.size,
+            stream,
+          ),
+          'cuMemcpyDtoDAsync',
+          'captured step input',
+        );
+      return t;
+    });
   }
 
-  /** The next run's inputs, copied into the buffers the graph reads (stream-ordered before its launch). */
-  private write(values: readonly StepInputValues[]): void {
+  /**
+   * The next run's inputs, copied into the buffers the graph reads (stream-ordered before its launch):
+   * host values through `block`, earlier runs' outputs device to device.
+   */
+  private write(values: readonly StepInput[], block: IoBlock): void {
+    const { driver, stream } = this.backend.runtime.cuda;
+    let offset = 0;
     this.inputs!.forEach((t, i) => {
       const v = values[i]!;
-      this.backend.runtime.staging.upload(
-        this.backend.pointer(t),
-        new Uint8Array(v.buffer, v.byteOffset, v.byteLength),
+      const dst = this.backend.pointer(t);
+      if (isStepRunOutput(v)) {
+        const src = this.backend.pointer(v.tensor());
+        const bytes = 4 * t.size;
+        if (bytes > 0)
+          check(
+            driver.cuMemcpyDtoDAsync(dst, src, bytes, stream),
+            'cuMemcpyDtoDAsync',
+            'captured step input',
+          );
+        return;
+      }
+      if (v.byteLength === 0) return;
+      block.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), offset);
+      check(
+        driver.cuMemcpyHtoDAsync(dst, block.pointer + BigInt(offset), v.byteLength, stream),
+        'cuMemcpyHtoDAsync',
+        'captured step input',
       );
+      offset = align(offset + v.byteLength);
     });
+  }
+
+  /** Where each output lands in an I/O block (after the inputs' area). */
+  private outputLayout(): { offset: number; bytes: number; dtype: tf.DataType; size: number }[] {
+    let offset = align(this.specs.reduce((n, s) => align(n + 4 * s.shape.reduce((a, d) => a * d, 1)), 0));
+    return this.outputs.map((t) => {
+      const entry = { offset, bytes: 4 * t.size, dtype: t.dtype, size: t.size };
+      offset = align(offset + entry.bytes);
+      return entry;
+    });
+  }
+
+  /**
+   * The next pinned I/O block of the ring, once the launch it last served has finished; a run still
+   * unread there is expired (more than IO_RING runs in flight).
+   */
+  private acquireBlock(): IoBlock {
+    if (this.io.length === 0) this.io = Array.from({ length: IO_RING }, () => this.ioBlock());
+    const block = this.io[this.nextBlock]!;
+    this.nextBlock = (this.nextBlock + 1) % this.io.length;
+    check(
+      this.backend.runtime.cuda.driver.cuEventSynchronize(block.done),
+      'cuEventSynchronize',
+      'captured step',
+    );
+    block.run?.expire();
+    block.run = null;
+    return block;
+  }
+
+  private ioBlock(): IoBlock {
+    const layout = this.outputLayout();
+    const last = layout.at(-1);
+    const bytes = Math.max(16, last === undefined ? 0 : last.offset + last.bytes);
+    const { libraries, cuda } = this.backend.runtime;
+    const pointer: [Handle | null] = [null];
+    check(cuda.driver.cuMemHostAlloc(pointer, bytes, 0), 'cuMemHostAlloc', 'captured step inputs/outputs');
+    const done = cuda.createEvent(false);
+    cuda.record(done);
+    return {
+      pointer: pointer[0]!,
+      bytes: new Uint8Array(libraries.koffi.view(pointer[0]!, bytes)),
+      done,
+      run: null,
+    };
   }
 
   private pinnedBlock(): { pointer: Handle; bytes: Uint8Array; used: number } {
@@ -150,5 +299,72 @@ export class CudaCapturedStep implements CapturedStep {
       'cuMemcpyHtoDAsync',
       'captured step constant',
     );
+  }
+}
+
+/** Offsets in an I/O block: 16-byte aligned. */
+function align(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/** One launched replay: its outputs arrive in its pinned block behind the replay. */
+class CudaStepRun implements StepRun {
+  private state: 'pending' | 'done' | 'expired' = 'pending';
+
+  constructor(
+    private readonly step: CudaCapturedStep,
+    private readonly block: IoBlock,
+    readonly layout: readonly { offset: number; bytes: number; dtype: tf.DataType; size: number }[],
+  ) {}
+
+  output(index: number) {
+    return { index, tensor: () => this.step.heldOutput(this, index) };
+  }
+
+  async read(): Promise<tf.backend_util.BackendValues[]> {
+    this.require('read');
+    const done = this.block.done;
+    const driver = this.step.backend.runtime.cuda.driver;
+    await new Promise<void>((resolve, reject) => {
+      driver.cuEventSynchronize.async(done, (err, status) => {
+        if (err) reject(err);
+        else {
+          try {
+            check(status, 'cuEventSynchronize', 'captured step read');
+            resolve();
+          } catch (e) {
+            reject(e);
+          }
+        }
+      });
+    });
+    this.require('read'); // the block may have been taken by later launches meanwhile
+    const values = this.layout.map(({ offset, bytes, dtype, size }) => {
+      const host = hostBuffer(dtype, size);
+      host.raw.set(this.block.bytes.subarray(offset, offset + bytes));
+      return host.finish();
+    });
+    this.state = 'done';
+    this.step.retire(this);
+    return values;
+  }
+
+  discard(): void {
+    if (this.state === 'pending') this.state = 'done';
+    this.step.retire(this);
+  }
+
+  /** The block went to a later launch before this run was read. */
+  expire(): void {
+    if (this.state === 'pending') this.state = 'expired';
+  }
+
+  private require(what: string): void {
+    if (this.state === 'done')
+      throw new Error(`captured step: ${what} of a run that was already read or discarded`);
+    if (this.state === 'expired')
+      throw new Error(
+        `captured step: ${what} of a run whose outputs were overwritten (more than ${IO_RING} runs in flight)`,
+      );
   }
 }

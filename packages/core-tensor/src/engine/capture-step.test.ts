@@ -40,4 +40,35 @@ describe('captureStep (a backend without step recording: eager runs)', () => {
     );
     await expect(step.run([])).rejects.toThrow('captured step: 0 inputs given, 1 expected');
   });
+
+  it('launches runs ahead of reading them, one run’s output feeding the next (no host round trip)', async () => {
+    const step = captureStep([{ shape: [2], dtype: 'int32' }], ([ids]) => [
+      tf.add(ids!, tf.scalar(1, 'int32')),
+    ]);
+    const before = tf.memory().numTensors;
+    const first = step.launch([Int32Array.of(1, 5)]);
+    const second = step.launch([first.output(0)]);
+    const third = step.launch([second.output(0)]);
+    expect([...(await first.read())[0]!]).toEqual([2, 6]);
+    expect([...(await third.read())[0]!]).toEqual([4, 8]);
+    expect([...(await second.read())[0]!]).toEqual([3, 7]);
+    expect(tf.memory().numTensors).toBe(before);
+    step.dispose();
+  });
+
+  it('refuses an output of a run already read or discarded, and a wrong-shaped one', async () => {
+    const step = captureStep([{ shape: [2], dtype: 'int32' }], ([ids]) => [tf.add(ids!, 1), tf.sum(ids!)]);
+    const run = step.launch([Int32Array.of(1, 2)]);
+    expect(() => step.launch([run.output(1)])).toThrow(
+      'captured step: input 0 is output 1 of an earlier run, int32 []; expected int32 [2]',
+    );
+    await run.read();
+    expect(() => step.launch([run.output(0)])).toThrow(
+      'an output of a run that was already read or discarded',
+    );
+    const dropped = step.launch([Int32Array.of(3, 4)]);
+    dropped.discard();
+    await expect(dropped.read()).rejects.toThrow('read of a run that was already read or discarded');
+    step.dispose();
+  });
 });

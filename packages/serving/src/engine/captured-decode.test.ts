@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
 import { createTinyModel, loadModel, type CausalLM } from '@medgpt/models';
 import type { Tokenizer } from '@medgpt/tokenizer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchBucket, SPAN_BLOCK, spanBucket } from './captured-decode.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { batchBucket, CapturedDecode, DecodeRun, SPAN_BLOCK, spanBucket } from './captured-decode.js';
 import type { GenerationRequest } from './generation-request.js';
 import { InferenceEngine } from './inference-engine.js';
 
@@ -66,5 +66,57 @@ describe('captured decode steps (padded batch and key span, eager on cpu)', () =
     expect(captured).toEqual(eager);
     expect(captured[0]![0]).toHaveLength(150);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('queues each step before the previous one is read, and stops, cancels and joins as eager decoding does', async () => {
+    const ids = (text: string) => tokenizer.encode(text);
+    const greedy = { temperature: 0, ignoreEos: true } as const;
+    const prompt = ids('Fever and cough?');
+    const [[reference]] = await answers(false, [{ promptIds: prompt, maxTokens: 40, ...greedy }]);
+    const stopAt = reference![12]!; // unknown ahead: a step is already queued when this token arrives
+    const requests: GenerationRequest[] = [
+      { promptIds: prompt, maxTokens: 40, stopTokenIds: [stopAt], ...greedy },
+      { promptIds: ids('Hi there'), maxTokens: 25, ...greedy },
+    ];
+    const launch = vi.spyOn(CapturedDecode.prototype, 'launch');
+    try {
+      const before = tf.memory().numTensors;
+      const captured = await answers(true, requests);
+      const chained = launch.mock.calls.filter((c) => c[2] instanceof DecodeRun).length;
+      expect(chained).toBeGreaterThan(20);
+      expect(captured).toEqual(await answers(false, requests));
+      expect(captured[0]![0]!.at(-1)).toBe(stopAt);
+      expect(captured[0]![0]!.length).toBeLessThanOrEqual(13);
+
+      // A request cancelled mid-stream while another decodes beside it, then a new one joins.
+      const engine = new InferenceEngine(model, {
+        tokenizer,
+        maxSequences: 4,
+        maxModelLen: 200,
+        captureDecode: true,
+      });
+      const controller = new AbortController();
+      const stream = engine.generate({
+        promptIds: prompt,
+        maxTokens: 40,
+        signal: controller.signal,
+        ...greedy,
+      });
+      const other = engine.generate({ promptIds: ids('Hi there'), maxTokens: 25, ...greedy });
+      const got: number[] = [];
+      for await (const chunk of stream) {
+        got.push(chunk.tokenId);
+        if (got.length === 6) controller.abort();
+      }
+      const joined = await engine.generate({ promptIds: prompt, maxTokens: 20, ...greedy }).result;
+      expect(got.slice(0, 6)).toEqual(reference!.slice(0, 6));
+      expect((await other.result).choices[0]!.tokenIds).toEqual(captured[1]![0]);
+      expect(joined.choices[0]!.tokenIds).toEqual(reference!.slice(0, 20));
+      expect(engine.stats.capturedDecode).toEqual({ enabled: true, error: null });
+      await engine.close();
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      launch.mockRestore();
+    }
   });
 });

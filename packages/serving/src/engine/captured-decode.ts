@@ -1,4 +1,4 @@
-import { captureStep, tf, type CapturedStep } from '@medgpt/core-tensor';
+import { captureStep, tf, type CapturedStep, type StepRun } from '@medgpt/core-tensor';
 import type { CausalLM } from '@medgpt/models';
 import type { SlotKvCache, SlotRow } from './slot-kv-cache.js';
 
@@ -39,18 +39,35 @@ export class CapturedDecode {
     rows: readonly SlotRow[],
     lastTokens: readonly number[],
   ): Promise<number[]> {
+    return this.launch(adapter, rows, lastTokens).tokens();
+  }
+
+  /**
+   * Queues the step for `rows` and returns at once. The rows' last tokens are host values, or the
+   * tokens of an earlier launch for the same rows (`previous`: fed on the device, so this step can be
+   * queued before that one is read, and the host prepares step n + 1 while the GPU runs step n).
+   */
+  launch(
+    adapter: string | null,
+    rows: readonly SlotRow[],
+    lastTokens: readonly number[] | DecodeRun,
+  ): DecodeRun {
     const n = rows.length;
     const batch = batchBucket(n, this.cache.slots);
     const span = spanBucket(Math.max(...rows.map((r) => r.start + 1)), this.cache.capacity);
     const { write, view, mask } = this.cache.stepIndices(rows, 1, { span, padTo: batch });
-    const ids = new Int32Array(batch);
     const positions = new Int32Array(batch);
-    rows.forEach((r, b) => {
-      ids[b] = lastTokens[b]!;
-      positions[b] = r.start;
-    });
-    const [tokens] = await this.step(adapter, batch, span).run([ids, positions, write, view, mask]);
-    return Array.from((tokens as Int32Array).subarray(0, n));
+    rows.forEach((r, b) => (positions[b] = r.start));
+    let ids: Int32Array | ReturnType<StepRun['output']>;
+    if (lastTokens instanceof DecodeRun) {
+      if (lastTokens.rows !== n)
+        throw new Error(`captured decode: ${n} rows cannot follow a step of ${lastTokens.rows}`);
+      ids = lastTokens.run.output(0);
+    } else {
+      ids = new Int32Array(batch);
+      lastTokens.forEach((t, b) => ((ids as Int32Array)[b] = t));
+    }
+    return new DecodeRun(this.step(adapter, batch, span).launch([ids, positions, write, view, mask]), n);
   }
 
   dispose(): void {
@@ -84,5 +101,23 @@ export class CapturedDecode {
       this.steps.set(key, step);
     }
     return step;
+  }
+}
+
+/** One queued decode step: its rows' next tokens, read once. */
+export class DecodeRun {
+  constructor(
+    readonly run: StepRun,
+    /** Real rows (the step's batch may be padded beyond them). */
+    readonly rows: number,
+  ) {}
+
+  async tokens(): Promise<number[]> {
+    const [tokens] = await this.run.read();
+    return Array.from((tokens as Int32Array).subarray(0, this.rows));
+  }
+
+  discard(): void {
+    this.run.discard();
   }
 }

@@ -40,6 +40,11 @@ export class EngineSequence {
     return this.finishReason !== null;
   }
 
+  /** Tokens this sequence may still add before it ends by length (max tokens or the slot's room). */
+  get tokensLeft(): number {
+    return Math.min(this.settings.maxNewTokens, this.room) - this.tokenIds.length;
+  }
+
   /** Records a sampled token (as models' generate does for a row) and returns its chunk. */
   add(token: number): GenerationChunk {
     this.tokenIds.push(token);

@@ -11,7 +11,7 @@ import type { Tokenizer } from '@medgpt/tokenizer';
 import { ServingError } from '../serving-error.js';
 import { EngineSequence } from './engine-sequence.js';
 import { argmaxOnly, selectNextTokens } from './select-next-tokens.js';
-import { CapturedDecode } from './captured-decode.js';
+import { CapturedDecode, DecodeRun } from './captured-decode.js';
 import type { GenerationRequest, GenerationResult } from './generation-request.js';
 import { GenerationStream } from './generation-stream.js';
 import { SlotKvCache, type SlotRow } from './slot-kv-cache.js';
@@ -81,6 +81,12 @@ export class InferenceEngine {
   private loop: Promise<void> | null = null;
   private closed = false;
   private captured: CapturedDecode | null = null;
+  /**
+   * Per adapter, the captured step queued one ahead for a group of greedy sequences: launched with
+   * the previous step's tokens on the device before that step was read, so the GPU never waits for
+   * the host between steps. Used by the next decode of exactly that group, else read and delivered.
+   */
+  private readonly ahead = new Map<string | null, { group: EngineSequence[]; run: DecodeRun }>();
   private captureError: string | null = null;
 
   constructor(
@@ -175,6 +181,8 @@ export class InferenceEngine {
     this.closed = true;
     for (const job of new Set(this.jobs.values())) this.cancel(job);
     await this.loop;
+    for (const a of this.ahead.values()) a.run.discard();
+    this.ahead.clear();
     this.captured?.dispose();
     this.cache.dispose();
   }
@@ -203,7 +211,10 @@ export class InferenceEngine {
       const decoding = this.running.filter(
         (s) => !s.finished && s.tokenIds.length > 0 && !admitted.includes(s),
       );
-      for (const [adapter, group] of byAdapter(decoding, this.jobs)) await this.decode(adapter, group);
+      const groups = byAdapter(decoding, this.jobs);
+      for (const [adapter, group] of groups) await this.decode(adapter, group);
+      for (const adapter of [...this.ahead.keys()])
+        if (!groups.has(adapter)) await this.settleAhead(adapter, []); // its sequences have all ended
       await nextTurn(); // new requests and aborts get in between steps
     }
   }
@@ -222,20 +233,97 @@ export class InferenceEngine {
 
   // One new token for every sequence of the group, each at its own position.
   private async decode(adapter: string | null, group: EngineSequence[]): Promise<void> {
+    group = await this.settleAhead(adapter, group);
+    if (group.length === 0) return;
+    if (this.captured !== null && group.every(argmaxOnly) && (await this.decodeCaptured(adapter, group)))
+      return;
     const rows: SlotRow[] = group.map((s) => ({ slot: s.slot!, start: s.cached, length: 1 }));
-    if (this.captured !== null && group.every(argmaxOnly)) {
-      const tokens = await this.capturedNext(adapter, group, rows);
-      if (tokens !== null) {
-        this.deliver(group, tokens);
-        for (const s of group) s.cached += 1;
-        return;
-      }
-    }
     await this.step(adapter, group, rows, 1, {
       inputIds: group.map((s) => [s.tokenIds.at(-1)!]),
       positions: group.map((s) => [s.cached]),
     });
     for (const s of group) s.cached += 1;
+  }
+
+  /**
+   * A step queued ahead for `adapter` that this decode of `group` cannot use (the group changed) is
+   * read and delivered to its sequences first (its keys are already written). Returns the group
+   * without the sequences that finished meanwhile.
+   */
+  private async settleAhead(adapter: string | null, group: EngineSequence[]): Promise<EngineSequence[]> {
+    const ahead = this.ahead.get(adapter);
+    if (ahead === undefined || sameSequences(ahead.group, group)) return group;
+    this.ahead.delete(adapter);
+    if (ahead.group.every((s) => s.finished)) {
+      ahead.run.discard();
+      return group;
+    }
+    try {
+      this.deliver(ahead.group, await ahead.run.tokens());
+      for (const s of ahead.group) s.cached += 1;
+    } catch (err) {
+      this.disableCapture(err); // the positions did not advance: the next step recomputes them eagerly
+    }
+    return group.filter((s) => !s.finished);
+  }
+
+  /**
+   * One greedy step of the group through the captured decode, with the group's next step queued
+   * before this one is read when every sequence has room for two more tokens. False when recording
+   * failed: then decoding stays eager from now on (the error is kept in stats) and the caller runs
+   * this step eagerly.
+   */
+  private async decodeCaptured(adapter: string | null, group: EngineSequence[]): Promise<boolean> {
+    const captured = this.captured!;
+    const rowsAt = (ahead: number): SlotRow[] =>
+      group.map((s) => ({ slot: s.slot!, start: s.cached + ahead, length: 1 }));
+    const queued = this.ahead.get(adapter);
+    this.ahead.delete(adapter);
+    let current: DecodeRun;
+    try {
+      current =
+        queued?.run ??
+        captured.launch(
+          adapter,
+          rowsAt(0),
+          group.map((s) => s.tokenIds.at(-1)!),
+        );
+    } catch (err) {
+      this.disableCapture(err);
+      return false;
+    }
+    let next: DecodeRun | null = null;
+    if (group.every((s) => s.tokensLeft >= 2 && s.cached + 2 <= this.cache.capacity)) {
+      try {
+        next = captured.launch(adapter, rowsAt(1), current);
+      } catch (err) {
+        this.disableCapture(err); // this step is still read below
+      }
+    }
+    let tokens: number[];
+    try {
+      tokens = await current.tokens();
+    } catch (err) {
+      next?.discard();
+      this.disableCapture(err);
+      return false;
+    }
+    this.deliver(group, tokens);
+    for (const s of group) s.cached += 1;
+    if (next !== null && this.captured !== null) this.ahead.set(adapter, { group, run: next });
+    else next?.discard();
+    return true;
+  }
+
+  // Recording or replaying a captured step failed: decoding is eager from now on, steps queued ahead
+  // are dropped (their sequences' positions did not advance, so eager steps recompute them).
+  private disableCapture(err: unknown): void {
+    if (this.captured === null) return;
+    this.captureError = (err as Error).message;
+    for (const a of this.ahead.values()) a.run.discard();
+    this.ahead.clear();
+    this.captured.dispose();
+    this.captured = null;
   }
 
   private async step(
@@ -267,27 +355,6 @@ export class InferenceEngine {
       }
     } finally {
       logits?.dispose();
-    }
-  }
-
-  // The captured step's tokens, or null when recording it failed: then decoding stays eager from now on
-  // (the error is kept in stats), and the caller runs this step eagerly.
-  private async capturedNext(
-    adapter: string | null,
-    group: EngineSequence[],
-    rows: SlotRow[],
-  ): Promise<number[] | null> {
-    try {
-      return await this.captured!.next(
-        adapter,
-        rows,
-        group.map((s) => s.tokenIds.at(-1)!),
-      );
-    } catch (err) {
-      this.captureError = (err as Error).message;
-      this.captured!.dispose();
-      this.captured = null;
-      return null;
     }
   }
 
@@ -440,6 +507,11 @@ const PARAMS: Record<string, string> = {
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The same sequences in the same order (a step queued for one group fits only that group). */
+function sameSequences(a: readonly EngineSequence[], b: readonly EngineSequence[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 function byAdapter(
