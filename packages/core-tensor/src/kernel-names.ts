@@ -219,6 +219,8 @@ export interface Dequantize4bitAttrs extends tf.NamedAttrMap {
   shape: number[];
   blocksize: number;
   dtype: DequantizeDtype;
+  /** See DequantizeInt8Attrs.matmulOperand. */
+  matmulOperand: boolean;
 }
 
 /**
@@ -247,7 +249,22 @@ export interface Dequantize4bitNestedAttrs extends Dequantize4bitAttrs {
 export const DequantizeInt8 = 'DequantizeInt8';
 export interface DequantizeInt8Attrs extends tf.NamedAttrMap {
   shape: number[];
+  /**
+   * The result only feeds matmuls (a quantised linear layer's transient weight): a backend whose
+   * matmuls read bf16 operands may store just those bf16 values (cuda in 'bf16' precision writes them
+   * straight from the codes, with no float32 buffer), so values read back are then rounded to bf16.
+   * Host backends ignore it.
+   */
+  matmulOperand: boolean;
 }
+
+/**
+ * A float32 tensor rounded to bfloat16 (nearest, ties to even; NaN stays NaN), still float32 at the
+ * API: the storage kind of frozen weights QLoRA keeps in bf16 (embeddings, lm_head). A device backend
+ * may hold only the 2-byte values (cuda does: half the memory, read directly by gathers and bf16
+ * matmuls, widened once for any other kernel). Input `x` float32; output of its shape. No attrs.
+ */
+export const RoundToBf16 = 'RoundToBf16';
 
 // ---- optimizers: one step per launch; hyperparameters are attrs, so a step uploads no scalars
 
@@ -368,15 +385,16 @@ export const FUSED_KERNELS = [
   TokenLogprobsGrad,
   LoraLinear,
   LoraLinearGrad,
+  GroupedMatMul,
+  GroupedMatMulWeightGrad,
+  ExpertRouting,
   Dequantize4bit,
   Dequantize4bitNested,
   DequantizeInt8,
+  RoundToBf16,
   AdamWUpdate,
   MultiTensorAdamWUpdate,
   SgdUpdate,
   PhiloxRandom,
   PhiloxDropout,
 ] as const;
-  GroupedMatMul,
-  GroupedMatMulWeightGrad,
-  ExpertRouting,

@@ -3,16 +3,32 @@
 // head dims. The cpu reference computes in float32, so the tolerance is that of bf16 operands
 // (8 significant bits) with fp32 accumulation, measured against the size of each result tensor (its
 // rms): a wrong index, mask or scale gives errors of the order of that size.
-import { Attention, AttentionGrad, LoraLinear, LoraLinearGrad, WriteCacheRows } from '../kernel-names.js';
+import {
+  Attention,
+  AttentionGrad,
+  Dequantize4bit,
+  Dequantize4bitNested,
+  DequantizeInt8,
+  LoraLinear,
+  LoraLinearGrad,
+  RoundToBf16,
+  WriteCacheRows,
+} from '../kernel-names.js';
 import { attention } from '../ops/attention.js';
+import { dequantize4bit } from '../ops/dequantize-4bit.js';
+import { dequantizeInt8 } from '../ops/dequantize-int8.js';
+import { linearCrossEntropy } from '../ops/linear-cross-entropy.js';
 import { loraLinear } from '../ops/lora-linear.js';
+import { roundToBf16 } from '../ops/round-to-bf16.js';
 import { writeCacheRows } from '../ops/write-cache-rows.js';
 import { Generator } from '../random/generator.js';
 import { tf } from '../tf.js';
-import { f32, values } from './case-inputs.js';
+import { f32, i32, values } from './case-inputs.js';
 import { DEVICE_BACKENDS, type ConformanceCase } from './conformance-case.js';
 
 const BF16_TOLERANCE = { rtol: 2e-2, atol: 5e-2, atolOfRms: true };
+/** Values both sides round to bf16 the same way: bit-exact. */
+const EXACT = { rtol: 0, atol: 0 };
 /**
  * Attention also rounds its probabilities to bf16 before P V, and its score gradient dS = P (dP - D)
  * cancels: its worst elements reach ~5 % of the rms on an H200 (a wrong mask or index: ~100 %).
@@ -45,7 +61,81 @@ const BF16_BACKENDS = {
 export const bf16Cases = (): ConformanceCase[] =>
   bf16PathCases().map((c) => ({ ...c, onlyOn: BF16_BACKENDS }));
 
+/** Random int32 words: every byte and nibble value. */
+const words = (count: number, seed: number) => i32([count], seed, -(2 ** 31), 2 ** 31 - 1);
+
+/** A [96, 130] weight's NF4 codes, absmax (plain and nested), int8 codes and SCB, and x [21, 130]. */
+function dequantizedOperandInputs() {
+  const n = 96 * 130;
+  const blocks = Math.ceil(n / 64);
+  return [
+    words(Math.ceil(n / 8), 426),
+    f32([blocks], 427, 0.05),
+    f32([16], 428, 0.5),
+    words(Math.ceil(blocks / 4), 429),
+    f32([256], 430, 0.5),
+    f32([1], 431, 0.05),
+    words(Math.ceil(n / 4), 432),
+    f32([96], 433, 0.3),
+    f32([21, 130], 434),
+  ];
+}
+
+/** The three weights of dequantizedOperandInputs, dequantised as matmul operands. */
+function dequantizedOperands(xs: tf.Tensor[]): tf.Tensor2D[] {
+  const [p, a, c, codes, code8, nested, q, scb] = xs as tf.Tensor1D[];
+  const shape: [number, number] = [96, 130];
+  const options = { shape, blocksize: 64, matmulOperand: true };
+  const nestedAbsmax = { codes: codes!, code: code8!, absmax: nested!, blocksize: 256, offset: 0.02 };
+  return [
+    dequantize4bit(p!, a!, c!, { ...options, dtype: 'float16' }) as tf.Tensor2D,
+    dequantize4bit(p!, nestedAbsmax, c!, { ...options, dtype: 'bfloat16' }) as tf.Tensor2D,
+    dequantizeInt8(q!, scb!, shape, { matmulOperand: true }),
+  ];
+}
+
 const bf16PathCases = (): ConformanceCase[] => [
+  {
+    // QLoRA's frozen head and embeddings: cuda keeps only the bf16 values, which the matmuls (forward,
+    // dx) and the chunked cross-entropy read without a float32 copy.
+    name: 'BatchMatMul and linearCrossEntropy over a bf16-stored weight (RoundToBf16), with dx',
+    kernels: [RoundToBf16, 'BatchMatMul'],
+    inputs: () => [f32([37, 96], 423), f32([150, 96], 424, 0.1), i32([37], 425, 0, 150)],
+    run: (x, w, labels) => {
+      const head = roundToBf16(w!);
+      return [
+        tf.matMul(x!, head, false, true),
+        tf.matMul(tf.matMul(x!, head, false, true), head),
+        linearCrossEntropy(x!, head, labels!),
+      ];
+    },
+    gradOf: [0],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
+    // A quantised linear layer's transient weight: in 'bf16' precision cuda writes the bf16 values
+    // straight from the codes (no float32 buffer). Rounded again to bf16 they equal the reference's
+    // float32 values rounded to bf16, bit for bit.
+    name: 'Dequantize4bit(Nested) and DequantizeInt8 as matmul operands in bf16: the values',
+    kernels: [Dequantize4bit, Dequantize4bitNested, DequantizeInt8, RoundToBf16],
+    inputs: dequantizedOperandInputs,
+    run: (...xs) => dequantizedOperands(xs).map((w) => roundToBf16(w)),
+    tolerance: EXACT,
+    matmulPrecision: 'bf16',
+  },
+  {
+    name: 'Dequantize4bit(Nested) and DequantizeInt8 as matmul operands in bf16: x W^T and dy W',
+    kernels: [Dequantize4bit, Dequantize4bitNested, DequantizeInt8, 'BatchMatMul'],
+    inputs: dequantizedOperandInputs,
+    run: (...xs) =>
+      dequantizedOperands(xs).flatMap((w) => {
+        const y = tf.matMul(xs[8]!, w, false, true);
+        return [y, tf.matMul(y, w)];
+      }),
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
   {
     // A matmul keeps a bf16 copy of what it reads; WriteCacheRows changes the cache in place, so it
     // must drop that copy, or the second product would still see the old rows (~rms off in 4 rows).

@@ -16,6 +16,7 @@ import {
   PhiloxDropout,
   PhiloxRandom,
   RmsNorm,
+  RoundToBf16,
   RmsNormGrad,
   Rope,
   RopeGrad,
@@ -33,6 +34,7 @@ import { dequantizeInt8 } from '../ops/dequantize-int8.js';
 import { linearCrossEntropy } from '../ops/linear-cross-entropy.js';
 import { loraLinear } from '../ops/lora-linear.js';
 import { rmsNorm } from '../ops/rms-norm.js';
+import { roundToBf16 } from '../ops/round-to-bf16.js';
 import { ropeFrequencies } from '../ops/rope-frequencies.js';
 import { rope } from '../ops/rope.js';
 import { swiglu } from '../ops/swiglu.js';
@@ -277,7 +279,67 @@ function dequantizeCases(): ConformanceCase[] {
         run: (p, s) => dequantizeInt8(p as tf.Tensor1D, s as tf.Tensor1D, [rows, cols]),
         tolerance: EXACT,
       },
+      {
+        // In fp32 precision (the cases' default) the matmul-operand hint changes nothing.
+        name: `Dequantize4bit and DequantizeInt8 marked matmul operands, fp32 precision: float32 values`,
+        kernels: [Dequantize4bit, DequantizeInt8],
+        inputs: () => [
+          words(Math.ceil(n / 8), 203),
+          f32([Math.ceil(n / 64)], 204, 0.05),
+          f32([16], 196, 0.5),
+          words(Math.ceil(n / 4), 205),
+          f32([rows], 206, 0.3),
+        ],
+        run: (p, a, c, q, s) => [
+          dequantize4bit(p as tf.Tensor1D, a as tf.Tensor1D, c as tf.Tensor1D, {
+            shape: [rows, cols],
+            blocksize: 64,
+            matmulOperand: true,
+          }),
+          dequantizeInt8(q as tf.Tensor1D, s as tf.Tensor1D, [rows, cols], { matmulOperand: true }),
+        ],
+        tolerance: EXACT,
+      },
     ]);
+}
+
+/** Values around bf16's rounding points: ties (to even, both ways), just above/below, tiny, huge, +-0. */
+function bf16EdgeValues(): number[] {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  const fromBits = (bits: number) => ((u[0] = bits >>> 0), f[0]!);
+  const out: number[] = [0, -0, 1, -1, 3.4e38, -3.4e38, 1e-40, -1e-40, 65504, 1 / 3];
+  for (const hi of [0x3f80, 0x3f81, 0xbf80, 0xbf81, 0x4049, 0x0001, 0x7f7f])
+    for (const lo of [0x7fff, 0x8000, 0x8001, 0x0001, 0xffff]) out.push(fromBits((hi << 16) | lo));
+  return out;
+}
+
+/**
+ * RoundToBf16, and the kernels that read a bf16-stored tensor (cuda keeps only its 2-byte values):
+ * the gather of an embedding lookup, reading it back, an elementwise kernel (which gets a float32
+ * copy) and a second rounding (an alias on cuda), all exact.
+ */
+function roundToBf16Cases(): ConformanceCase[] {
+  const edges = bf16EdgeValues();
+  return [
+    {
+      name: `RoundToBf16: ties to even, near-ties, subnormals, overflow to Inf (${edges.length} values)`,
+      kernels: [RoundToBf16],
+      inputs: () => [values([edges.length], 'float32', edges)],
+      run: (x) => roundToBf16(x!),
+      tolerance: EXACT,
+    },
+    {
+      name: 'RoundToBf16 [517, 96] stored, then gathered by rows, read by Mul, rounded again',
+      kernels: [RoundToBf16, 'GatherV2', 'Multiply'],
+      inputs: () => [f32([517, 96], 207), i32([301], 208, 0, 517)],
+      run: (x, ids) => {
+        const table = roundToBf16(x!);
+        return [tf.gather(table, ids!), table, tf.mul(table, 3), roundToBf16(table)];
+      },
+      tolerance: EXACT,
+    },
+  ];
 }
 
 /** One MultiTensorAdamWUpdate over a tensor of each shape (param, grad, m, |v| from seeds seed + 4 i ...). */
@@ -421,6 +483,7 @@ export const fusedCases = (): ConformanceCase[] => [
   ...lossCases(),
   ...loraCases(),
   ...dequantizeCases(),
+  ...roundToBf16Cases(),
   ...optimizerCases(),
   {
     // 1003 elements: a partial last Philox block; the generator is advanced first, so the stream

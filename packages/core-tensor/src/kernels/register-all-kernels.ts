@@ -17,6 +17,7 @@ import { dequantizeInt8Config } from './DequantizeInt8.js';
 import { expertRoutingConfig } from './ExpertRouting.js';
 import { groupedMatMulConfig } from './GroupedMatMul.js';
 import { groupedMatMulWeightGradConfig } from './GroupedMatMulWeightGrad.js';
+import { roundToBf16Config } from './RoundToBf16.js';
 import { loraLinearConfig } from './LoraLinear.js';
 import { loraLinearGradConfig } from './LoraLinearGrad.js';
 import { multiTensorAdamWUpdateConfig } from './MultiTensorAdamWUpdate.js';
@@ -79,6 +80,7 @@ export const HOST_KERNEL_CONFIGS: readonly HostKernelConfig[] = [
   expertRoutingConfig,
   dequantize4bitNestedConfig,
   dequantizeInt8Config,
+  roundToBf16Config,
   adamWUpdateConfig,
   multiTensorAdamWUpdateConfig,
   sgdUpdateConfig,

@@ -15,6 +15,11 @@ export interface Dequantize4bitOptions {
   blocksize: number;
   /** The dtype the values are rounded to, the weight's own (default float32: no rounding). */
   dtype?: DequantizeDtype;
+  /**
+   * The result only feeds matmuls (default false): a backend whose matmuls read bf16 may then store only
+   * bf16 values (cuda in 'bf16' precision: no float32 buffer; values read back are rounded to bf16).
+   */
+  matmulOperand?: boolean;
 }
 
 /** A double-quantised absmax (bitsandbytes' nested quant state): 8-bit codes of absmax - offset. */
@@ -44,7 +49,7 @@ export function dequantize4bit(
   code: tf.Tensor1D,
   options: Dequantize4bitOptions,
 ): tf.Tensor {
-  const { shape, blocksize, dtype = 'float32' } = options;
+  const { shape, blocksize, dtype = 'float32', matmulOperand = false } = options;
   const n = shape.reduce((a, b) => a * b, 1);
   if (!shape.every((d) => Number.isInteger(d) && d >= 0))
     throw new Error(`dequantize4bit: shape [${shape}] must hold non-negative integers`);
@@ -81,6 +86,7 @@ export function dequantize4bit(
       shape: [...shape],
       blocksize,
       dtype,
+      matmulOperand,
       nestedBlocksize: nested.blocksize,
       offset: nested.offset,
     };
@@ -93,7 +99,7 @@ export function dequantize4bit(
     };
     return tf.engine().runKernel(Dequantize4bitNested, inputs, attrs) as tf.Tensor;
   }
-  const attrs: Dequantize4bitAttrs = { shape: [...shape], blocksize, dtype };
+  const attrs: Dequantize4bitAttrs = { shape: [...shape], blocksize, dtype, matmulOperand };
   return tf
     .engine()
     .runKernel(Dequantize4bit, { packed, absmax: absmax as tf.Tensor1D, code }, attrs) as tf.Tensor;

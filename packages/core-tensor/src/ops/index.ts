@@ -29,6 +29,7 @@ export { loraLinear, loraLinearReference } from './lora-linear.js';
 export type { LoraLinearOptions } from './lora-linear.js';
 export { dequantize4bit, type Dequantize4bitOptions, type NestedAbsmaxTensors } from './dequantize-4bit.js';
 export { dequantizeInt8 } from './dequantize-int8.js';
+export { roundToBf16 } from './round-to-bf16.js';
 export { packWords } from './pack-words.js';
 export { groupedMatMul, groupedMatMulReference, groupedMatMulWeightGrad } from './grouped-mat-mul.js';
 export { expertRouting, type ExpertRoutingResult } from './expert-routing.js';
