@@ -5,10 +5,12 @@
 // j <= p, mask[b, j] != 0, (segments) seg[b, j] == seg[b, p], (window W > 0) p - j < W. A query that
 // sees no key outputs 0.
 //
-// This is the simple, correct first kernel: one warp per (b, h, i) query row, each lane holding
-// head_dim / 32 features, an online softmax over the visible keys (nothing of size S is stored). The
-// backward recomputes the probabilities the same way and adds the key/value gradients with float
-// atomics. Tiled (flash-style) kernels come later; these are the reference they must match.
+// attention_forward is the simple, correct first kernel: one warp per (b, h, i) query row, each lane
+// holding head_dim / 32 features, an online softmax over the visible keys (nothing of size S is
+// stored). attention_decode_forward serves a few query rows per sequence (decoding) with a block per
+// row whose warps split the keys. The backward recomputes the probabilities the same way and adds the
+// key/value gradients with float atomics. The tiled tensor-core kernels (FlashAttention.cu) must match
+// these.
 #include "common.cuh"
 #include "attention-shape.cuh"
 
@@ -112,6 +114,139 @@ extern "C" __global__ void attention_forward(const float* q, const float* k, con
   for (int c = 0; c < PER_LANE; ++c) {
     const int x = lane + 32 * c;
     if (x < d) out[r.q_base + x] = l > 0.0f ? acc[c] / l : 0.0f;
+  }
+}
+
+// The decoding forward for a few query rows per sequence (flash-decoding inside one block): one block
+// per (b, h, i) query row, its warps taking chunks of 32 keys in turn (warp w: chunks w, w + warps...).
+// In a chunk each lane scores one key (the whole head_dim dot product against the scaled query in
+// shared memory, float4 loads when rows are 16-byte aligned), the warp updates its running max, sum
+// and accumulator once per chunk (online softmax; lane l holds features l + 32 c), then the block
+// merges the warps' partial (max, sum, accumulator) in shared memory. Same visibility and fp32
+// semantics as attention_forward; only the order of the sums differs. Hidden keys are never read, so
+// padding rows of the KV cache may hold anything.
+#define DECODE_MAX_WARPS 16
+
+__device__ __forceinline__ float decode_score(const float* qs, const float* kr, int head_dim, bool vec) {
+  float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+  if (vec) {
+    const float4* k4 = reinterpret_cast<const float4*>(kr);
+    const float4* q4 = reinterpret_cast<const float4*>(qs);
+#pragma unroll 8
+    for (int x = 0; x < head_dim / 4; ++x) {
+      const float4 a = q4[x];
+      const float4 b = k4[x];
+      s0 += a.x * b.x;
+      s1 += a.y * b.y;
+      s2 += a.z * b.z;
+      s3 += a.w * b.w;
+    }
+  } else {
+#pragma unroll 4
+    for (int x = 0; x < head_dim; ++x) s0 += qs[x] * kr[x];
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+// One query row's pass over its keys with `LANE_FEATURES` (head_dim / 32 rounded up) accumulator
+// registers per lane; leaves the warp's (max, sum, accumulator) in shared memory.
+template <int LANE_FEATURES>
+__device__ __forceinline__ void decode_warp_pass(const AttentionShape& sh, const int* mask, const int* segment_ids,
+                                                 const QueryRow& r, const float* qs, const float* kb, const float* vb,
+                                                 bool vec, float (*acc_s)[MAX_HEAD_DIM], float* max_s, float* sum_s) {
+  const int lane = threadIdx.x & 31;
+  const int warp = threadIdx.x >> 5;
+  const int warps = blockDim.x >> 5;
+  const int d = (int)sh.head_dim;
+  const long long k_stride = sh.kv_heads * sh.head_dim;
+  const long long n = r.valid && r.last >= r.first ? r.last - r.first + 1 : 0;
+  float acc[LANE_FEATURES];
+#pragma unroll
+  for (int c = 0; c < LANE_FEATURES; ++c) acc[c] = 0.0f;
+  float m = -INFINITY;
+  float l = 0.0f;  // this lane's share of the warp's sum
+  for (long long c0 = (long long)warp * 32; c0 < n; c0 += (long long)warps * 32) {
+    const long long j = r.first + c0 + lane;
+    const bool visible = c0 + lane < n && key_visible(sh, mask, segment_ids, r, j);
+    const float score = visible ? decode_score(qs, kb + j * k_stride, d, vec) : -INFINITY;
+    const unsigned seen = __ballot_sync(FULL_MASK, visible);
+    if (seen == 0) continue;  // the whole chunk is hidden (warp-uniform)
+    const float chunk_max = warp_max(score);
+    if (chunk_max > m) {
+      const float correction = expf(m - chunk_max);  // 0 on the warp's first visible chunk
+      l *= correction;
+#pragma unroll
+      for (int c = 0; c < LANE_FEATURES; ++c) acc[c] *= correction;
+      m = chunk_max;
+    }
+    const float w = visible ? expf(score - m) : 0.0f;
+    l += w;
+    const float* vc = vb + (r.first + c0) * k_stride;
+#pragma unroll 8
+    for (int t = 0; t < 32; ++t) {
+      const float wt = __shfl_sync(FULL_MASK, w, t);
+      if ((seen >> t) & 1u) {
+#pragma unroll
+        for (int c = 0; c < LANE_FEATURES; ++c) {
+          const int x = lane + 32 * c;
+          if (x < d) acc[c] += wt * vc[t * k_stride + x];
+        }
+      }
+    }
+  }
+  l = warp_sum(l);
+  if (lane == 0) {
+    max_s[warp] = m;
+    sum_s[warp] = l;
+  }
+#pragma unroll
+  for (int c = 0; c < LANE_FEATURES; ++c) {
+    const int x = lane + 32 * c;
+    if (x < d) acc_s[warp][x] = acc[c];
+  }
+}
+
+extern "C" __global__ void attention_decode_forward(const float* q, const float* k, const float* v, const int* mask,
+                                                    const int* segment_ids, float* out, AttentionShape sh,
+                                                    float scale) {
+  __shared__ __align__(16) float q_s[MAX_HEAD_DIM];
+  __shared__ float acc_s[DECODE_MAX_WARPS][MAX_HEAD_DIM];
+  __shared__ float max_s[DECODE_MAX_WARPS];
+  __shared__ float sum_s[DECODE_MAX_WARPS];
+  const QueryRow r = query_row(sh, segment_ids, blockIdx.x);
+  const int warps = blockDim.x >> 5;
+  const int d = (int)sh.head_dim;
+  const long long k_stride = sh.kv_heads * sh.head_dim;
+  for (int x = threadIdx.x; x < d; x += blockDim.x) q_s[x] = q[r.q_base + x] * scale;
+  __syncthreads();
+
+  const long long first_row = r.b * sh.s;
+  const float* kb = k + first_row * k_stride + r.kv_col;
+  const float* vb = v + first_row * k_stride + r.kv_col;
+  const bool vec = (d & 3) == 0 && (k_stride & 3) == 0 && (reinterpret_cast<uintptr_t>(k) & 15) == 0;
+  if (d <= 32) decode_warp_pass<1>(sh, mask, segment_ids, r, q_s, kb, vb, vec, acc_s, max_s, sum_s);
+  else if (d <= 64) decode_warp_pass<2>(sh, mask, segment_ids, r, q_s, kb, vb, vec, acc_s, max_s, sum_s);
+  else if (d <= 128) decode_warp_pass<4>(sh, mask, segment_ids, r, q_s, kb, vb, vec, acc_s, max_s, sum_s);
+  else decode_warp_pass<PER_LANE>(sh, mask, segment_ids, r, q_s, kb, vb, vec, acc_s, max_s, sum_s);
+  __syncthreads();
+
+  float row_max = -INFINITY;
+  for (int w = 0; w < warps; ++w) row_max = fmaxf(row_max, max_s[w]);
+  float total = 0.0f;
+  if (row_max != -INFINITY) {
+    for (int w = 0; w < warps; ++w) {
+      if (max_s[w] != -INFINITY) total += sum_s[w] * expf(max_s[w] - row_max);
+    }
+  }
+  for (int x = threadIdx.x; x < d; x += blockDim.x) {
+    float o = 0.0f;
+    if (total > 0.0f) {
+      for (int w = 0; w < warps; ++w) {
+        if (max_s[w] != -INFINITY) o += acc_s[w][x] * expf(max_s[w] - row_max);
+      }
+      o /= total;
+    }
+    out[r.q_base + x] = o;
   }
 }
 

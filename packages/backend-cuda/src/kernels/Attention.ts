@@ -3,9 +3,11 @@
 // - csrc/FlashAttention.cu (bf16 tensor cores, fp32 accumulation; tiled, deterministic backward) when
 //   the matmul precision is bf16 or tf32, the head dim is 64 or 128 and there are at least
 //   FLASH_MIN_QUERIES query rows: training and prompt prefill;
-// - csrc/Attention.cu otherwise (exact fp32: one warp per query row, online softmax; the backward
-//   recomputes the probabilities and accumulates dk/dv with atomics): conformance at fp32, decoding
-//   (one query row per step) and other head dims.
+// - csrc/Attention.cu otherwise (exact fp32, online softmax; the backward recomputes the
+//   probabilities and accumulates dk/dv with atomics): conformance at fp32, decoding and other head
+//   dims. Its forward is attention_decode_forward (a block per query row, its warps splitting the
+//   keys) for up to DECODE_MAX_QUERIES query rows per sequence, else attention_forward (a warp per
+//   query row).
 // Neither stores anything of size [B, H, Tq, S].
 import { Attention, type AttentionAttrs, tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
@@ -24,6 +26,25 @@ export type Inputs = {
   out?: tf.TensorInfo;
   dy?: tf.TensorInfo;
 };
+
+/**
+ * Query rows per sequence up to which the exact forward gives each row a block of warps that split
+ * its keys (decoding: 1; speculative drafts: a few). Above, the rows alone give the GPU enough warps,
+ * and a warp per row walks its keys with no merge.
+ */
+export const DECODE_MAX_QUERIES = 8;
+/** csrc/Attention.cu's DECODE_MAX_WARPS; each warp takes chunks of 32 keys. */
+const DECODE_MAX_WARPS = 16;
+
+/**
+ * Threads per block of attention_decode_forward: a warp per 32 keys a row may see (the causal limit
+ * offset + tq, the sliding window, S), 1 to DECODE_MAX_WARPS warps.
+ */
+export function decodeBlock(s: number, tq: number, attrs: AttentionAttrs): number {
+  let keys = Math.min(s, attrs.queryOffset + tq);
+  if (attrs.slidingWindow > 0) keys = Math.min(keys, attrs.slidingWindow);
+  return 32 * Math.max(1, Math.min(DECODE_MAX_WARPS, Math.ceil(keys / 32)));
+}
 
 /** Query rows from which the tiled kernels pay off (a tile holds 64; decoding has 1). */
 export const FLASH_MIN_QUERIES = 16;
@@ -120,13 +141,17 @@ export const attentionConfig: tf.KernelConfig = {
         );
       return out;
     }
-    backend.runtime
-      .fn('Attention', 'attention_forward')
-      .launch(backend.runtime.stream, launchGrid(rows), 32 * WARPS_PER_BLOCK, 0, [
-        ...pointers(backend, [q, k, v, attentionMask, segmentIds, out]),
-        fields,
-        a.scale,
-      ]);
+    const args = [...pointers(backend, [q, k, v, attentionMask, segmentIds, out]), fields, a.scale];
+    const tq = q.shape[0]! / a.batch;
+    const runtime = backend.runtime;
+    if (tq <= DECODE_MAX_QUERIES) {
+      const block = decodeBlock(k.shape[0]! / a.batch, tq, a);
+      runtime.fn('Attention', 'attention_decode_forward').launch(runtime.stream, rows, block, 0, args);
+    } else {
+      runtime
+        .fn('Attention', 'attention_forward')
+        .launch(runtime.stream, launchGrid(rows), 32 * WARPS_PER_BLOCK, 0, args);
+    }
     return out;
   },
 };
