@@ -28,6 +28,8 @@ export { ModelError } from './model-error.js';
 export {
   parameterSpecs,
   isQuantizableParameter,
+  EMBED_TOKENS,
+  LM_HEAD,
   type ParameterSpec,
   type ParameterKind,
 } from './weights/parameter-specs.js';
@@ -57,7 +59,7 @@ export {
 export { KvCache } from './model/kv-cache.js';
 export type { KvStore } from './model/kv-store.js';
 export { linear, type LinearHook, type LinearWeight } from './model/linear.js';
-export { isQuantizedWeight, type QuantizedWeight } from './model/quantized-weight.js';
+export { isQuantizedWeight, type DequantizeOptions, type QuantizedWeight } from './model/quantized-weight.js';
 export { quantizedMatMul } from './model/quantized-mat-mul.js';
 export { FourBitWeight, type FourBitWeightParts, type NestedAbsmaxParts } from './model/four-bit-weight.js';
 export { Int8Weight } from './model/int8-weight.js';

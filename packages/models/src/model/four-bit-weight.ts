@@ -5,7 +5,7 @@ import {
   type DequantizeDtype,
   type NestedAbsmaxTensors,
 } from '@medgpt/core-tensor';
-import type { QuantizedWeight } from './quantized-weight.js';
+import type { DequantizeOptions, QuantizedWeight } from './quantized-weight.js';
 
 /** What a 4-bit weight is made of (bitsandbytes' Params4bit with its quant state, double quantisation undone). */
 export interface FourBitWeightParts {
@@ -86,11 +86,12 @@ export class FourBitWeight implements QuantizedWeight {
     return this.tensors().reduce((bytes, t) => bytes + t.size * 4, 0);
   }
 
-  dequantize(): tf.Tensor2D {
+  dequantize(options: DequantizeOptions = {}): tf.Tensor2D {
     return dequantize4bit(this.packed, this.absmax, this.code, {
       shape: this.shape,
       blocksize: this.blocksize,
       dtype: this.dtype,
+      matmulOperand: options.matmulOperand,
     }) as tf.Tensor2D;
   }
 

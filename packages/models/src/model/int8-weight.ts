@@ -1,5 +1,5 @@
 import { dequantizeInt8, packWords, tf } from '@medgpt/core-tensor';
-import type { QuantizedWeight } from './quantized-weight.js';
+import type { DequantizeOptions, QuantizedWeight } from './quantized-weight.js';
 
 /**
  * A linear weight stored row-wise in int8 (LLM.int8(): bitsandbytes' `weight` + `SCB`) on the current
@@ -27,8 +27,8 @@ export class Int8Weight implements QuantizedWeight {
     return (this.packed.size + this.scb.size) * 4;
   }
 
-  dequantize(): tf.Tensor2D {
-    return dequantizeInt8(this.packed, this.scb, this.shape);
+  dequantize(options: DequantizeOptions = {}): tf.Tensor2D {
+    return dequantizeInt8(this.packed, this.scb, this.shape, options);
   }
 
   dispose(): void {

@@ -13,10 +13,20 @@ export interface QuantizedWeight {
   readonly shape: readonly [number, number];
   /** Bytes its tensors hold on the backend. */
   readonly byteSize: number;
-  /** The weight as float32 [out, in]: a new tensor for the caller to dispose. Not differentiable. */
-  dequantize(): tf.Tensor2D;
+  /**
+   * The weight as float32 [out, in]: a new tensor for the caller to dispose. Not differentiable. With
+   * `matmulOperand` (quantizedMatMul) the result only feeds matmuls, and a backend whose matmuls read
+   * bf16 may store it as bf16 only (cuda in 'bf16' precision: half the transient, no float32 pass).
+   */
+  dequantize(options?: DequantizeOptions): tf.Tensor2D;
   /** Frees its tensors. */
   dispose(): void;
+}
+
+/** How a quantised weight is dequantised. */
+export interface DequantizeOptions {
+  /** The result only feeds matmuls (default false); see QuantizedWeight.dequantize. */
+  matmulOperand?: boolean;
 }
 
 /** Whether a linear weight is quantised storage rather than a tensor. */
