@@ -3,6 +3,7 @@
 // backend-cuda's on cuda (runConformance).
 import { bf16Cases } from './cases-bf16.js';
 import { dataMovementCases } from './cases-data-movement.js';
+import { decodeCases } from './cases-decode.js';
 import { elementwiseCases } from './cases-elementwise.js';
 import { fusedCases } from './cases-fused.js';
 import { reduceCases } from './cases-reduce.js';
@@ -16,6 +17,7 @@ export function conformanceCases(): Record<string, ConformanceCase[]> {
     'data movement': dataMovementCases(),
     'reductions and matmul': reduceCases(),
     'fused ops and optimizers': fusedCases(),
+    'decoding shapes of the fused ops': decodeCases(),
     'bf16 tensor-core paths': bf16Cases(),
   };
 }
