@@ -1,6 +1,7 @@
 import { loadModel, type CausalLM, type LoadModelOptions } from '@medgpt/models';
 import { bnbQuantizationConfig, type BnbQuantizationConfig } from '../bnb/bnb-quantization-config.js';
 import { bnbWeightReader } from './bnb-weight-reader.js';
+import { holdFrozenWeightsInBf16 } from './hold-frozen-weights-in-bf16.js';
 import { readQuantizationConfig } from './read-quantization-config.js';
 import { checkKbitOptions, type KbitOptions } from './kbit-options.js';
 import { quantizingReader } from './quantizing-reader.js';
@@ -17,7 +18,9 @@ export interface LoadedKbitModel {
 /**
  * Loads a model for k-bit training or inference (transformers' `from_pretrained(...,
  * quantization_config=BitsAndBytesConfig(...))`): the decoder Linear weights stay quantised on the
- * backend and dequantise per matmul; everything else loads in float32. A float checkpoint is quantised
+ * backend and dequantise per matmul; everything else loads in float32, except that in a bf16 model the
+ * embeddings and LM head are held in bf16 as bitsandbytes holds them (holdFrozenWeightsInBf16: lossless,
+ * half their device memory on cuda). A float checkpoint is quantised
  * as it loads, one tensor at a time, as `kbit` says (QLoRA: `{ bits: 4, quantType: 'nf4', doubleQuant:
  * true }`); a bitsandbytes checkpoint (config.json with `quantization_config`) keeps its own
  * quantisation, as transformers does, and `kbit` is ignored.
@@ -35,10 +38,12 @@ export async function loadKbitModel(
       ignoreConfigKeys: [...(options.ignoreConfigKeys ?? []), 'quantization_config'],
       weightReader: bnbWeightReader({ keepQuantized: true }),
     });
+    holdFrozenWeightsInBf16(model);
     return { model, quantization: own, prequantized: true };
   }
   const dtype = options.dtype === undefined || options.dtype === 'auto' ? kbit.dtype : options.dtype;
   const model = await loadModel(dir, { ...options, weightReader: quantizingReader({ ...kbit, dtype }) });
+  holdFrozenWeightsInBf16(model);
   const quantization = bnbQuantizationConfig(
     kbit.bits === 4
       ? {
