@@ -6,8 +6,8 @@ import { dataMovementCases } from './cases-data-movement.js';
 import { decodeCases } from './cases-decode.js';
 import { elementwiseCases } from './cases-elementwise.js';
 import { fusedCases } from './cases-fused.js';
-import { reduceCases } from './cases-reduce.js';
 import { moeCases } from './cases-moe.js';
+import { reduceCases } from './cases-reduce.js';
 import type { ConformanceCase } from './conformance-case.js';
 
 /** Every conformance case, by group. */
@@ -19,6 +19,6 @@ export function conformanceCases(): Record<string, ConformanceCase[]> {
     'fused ops and optimizers': fusedCases(),
     'decoding shapes of the fused ops': decodeCases(),
     'bf16 tensor-core paths': bf16Cases(),
+    'mixture of experts': moeCases(),
   };
 }
-    'mixture of experts': moeCases(),
