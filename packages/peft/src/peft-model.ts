@@ -1,5 +1,5 @@
 import { Generator, tf } from '@medgpt/core-tensor';
-import { linear, type CausalLM, type LinearHook } from '@medgpt/models';
+import { linear, type CausalLM, type LinearHook, type LinearWeight } from '@medgpt/models';
 import { createLoraConfig, type LoraConfig, type LoraConfigOptions } from './config/lora-config.js';
 import { expandAllTargets } from './config/resolve-targets.js';
 import { loadAdapter, type LoadAdapterOptions } from './io/load-adapter.js';
@@ -307,12 +307,22 @@ export class PeftModel {
     }
   }
 
-  private readonly hook: LinearHook = (module, x, weight, bias) => {
+  private readonly hook: LinearHook = Object.assign(
+    (module: string, x: tf.Tensor2D, weight: LinearWeight, bias: tf.Tensor1D | undefined) => {
+      const m = this.adaptedModule(module);
+      if (m === undefined) return linear(x, weight, bias);
+      const rate = this.adapters.get(this.activeAdapter!)!.config.lora_dropout;
+      return loraForward(m, x, weight, bias, this.training && rate > 0 ? { rate, rng: this.rng } : undefined);
+    },
+    // Modules without an adapter run as plain linears (a mixture of experts' experts as grouped matmuls).
+    { adapts: (module: string) => this.adaptedModule(module) !== undefined },
+  );
+
+  // The active adapter's module `module`, if it has one and it is not merged into the base.
+  private adaptedModule(module: string) {
     const name = this.activeAdapter;
-    const m =
-      name === null || this.merged?.name === name ? undefined : this.adapters.get(name)?.modules.get(module);
-    if (m === undefined) return linear(x, weight, bias);
-    const rate = this.adapters.get(name!)!.config.lora_dropout;
-    return loraForward(m, x, weight, bias, this.training && rate > 0 ? { rate, rng: this.rng } : undefined);
-  };
+    return name === null || this.merged?.name === name
+      ? undefined
+      : this.adapters.get(name)?.modules.get(module);
+  }
 }

@@ -25,6 +25,7 @@ import type { KvStore } from './kv-store.js';
 import { lastNonPadIndex } from './last-non-pad-index.js';
 import { linear, type LinearHook, type LinearWeight } from './linear.js';
 import { normalizeRows } from './normalize-rows.js';
+import { ExpertWeightStacks, expertProjections } from './moe/expert-weight-stacks.js';
 import { RouterStats, type RouterStatsSink } from './moe/router-stats.js';
 import { positionIdsFromMask } from './position-ids.js';
 import type { QuantizedWeight } from './quantized-weight.js';
@@ -155,6 +156,8 @@ export class CausalLM {
    */
   shiftedSparseAttention: ShiftedSparseAttention | null = null;
   private readonly staticRope: RopeOptions | null;
+  /** Mixture of experts: each projection's frozen expert weights stacked for groupedMatMul. */
+  private readonly expertStacks = new ExpertWeightStacks();
   private readonly localRope: RopeOptions | undefined;
   private currentConfig: ModelConfig;
 
@@ -169,6 +172,8 @@ export class CausalLM {
     this.staticRope = this.isDynamicRope() ? null : this.ropeOptions();
     const local = parts.config.localRope;
     this.localRope = local ? this.ropeOptions(undefined, local) : undefined;
+    const moe = parts.config.moe;
+    if (moe) this.expertStacks.prepare(expertProjections(moe), (m) => this.weights.get(`${m}.weight`));
   }
 
   /** The normalised config.json (replaced, not mutated, by setPadTokenId). */
@@ -409,8 +414,9 @@ export class CausalLM {
     const moe = this.config.moe;
     if (moe === undefined)
       throw new Error(`lossWithRouterAux: this ${this.config.className} is not a mixture of experts`);
-    const mask = inputs.attentionMask ? Float32Array.from(inputs.attentionMask.dataSync()) : null;
-    const stats = new RouterStats(moe.numExperts, mask);
+    const mask = inputs.attentionMask;
+    const rowMask = mask ? tf.tidy(() => tf.cast(tf.reshape(mask, [-1]), 'float32') as tf.Tensor1D) : null;
+    const stats = new RouterStats(moe.numExperts, inputs.inputIds.size, rowMask);
     try {
       return tf.tidy(() => {
         const shifted = shiftLabels(labels, options.ignoreIndex);
@@ -558,6 +564,7 @@ export class CausalLM {
     this.weights.clear();
     for (const q of this.quantized.values()) q.dispose();
     this.quantized.clear();
+    this.expertStacks.dispose();
   }
 
   private context(
@@ -574,6 +581,16 @@ export class CausalLM {
         const w = this.linearWeight(`${module}.weight`);
         const b = this.weights.get(`${module}.bias`) as tf.Tensor1D | undefined;
         return hook ? hook(module, x, w, b) : linear(x, w, b);
+      },
+      expertWeights: (modules) => {
+        const plain: tf.Tensor2D[] = [];
+        for (const m of modules) {
+          const w = this.weights.get(`${m}.weight`);
+          if (w === undefined || this.weights.has(`${m}.bias`) || (hook && (hook.adapts?.(m) ?? true)))
+            return undefined;
+          plain.push(w as tf.Tensor2D);
+        }
+        return this.expertStacks.stack(modules[0]!, plain);
       },
       batch,
       positions,

@@ -12,6 +12,12 @@ export interface ForwardContext {
   weight(name: string): tf.Tensor;
   /** The linear module `module` (HF name without `.weight`) applied to x, through the model's hook if any. */
   linear(module: string, x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The weights of linear modules `modules` (one projection of a sparse layer's experts) stacked
+   * [E, out, in] for groupedMatMul, when each is a plain x Wᵀ: a float32 weight, no bias, not adapted by
+   * the model's linear hook; undefined otherwise (run them through `linear`). Frozen ones are stacked once.
+   */
+  expertWeights?(modules: readonly string[]): tf.Tensor3D | undefined;
   /** Sequences in the batch; activations are [batch * T, features]. */
   batch: number;
   /** int32 [batch * T]: each token's position id. */

@@ -3,13 +3,12 @@ import type { LayerRouterStats, RouterStatsSink } from './router-stats.js';
 
 /**
  * Gradient checkpointing of a sparse layer whose routing feeds the load-balancing loss. checkpoint()
- * has one output and runs its block off the tape, so the layer's probability sum leaves the block packed
- * beside the hidden states: `pack` inside the block, `unpack` outside, where the sum is back on the tape
- * (its gradient reaches the router through the recomputation). The counts are taken from the forward
- * run only; the recomputation's are the same numbers.
+ * has one output and runs its block off the tape, so the layer's probability sum and expert counts
+ * leave the block packed beside the hidden states: `pack` inside the block, `unpack` outside, where
+ * the sum is back on the tape (its gradient reaches the router through the recomputation).
  */
 export class CheckpointRouterStats {
-  private counted: Pick<LayerRouterStats, 'counts' | 'rows'> | undefined;
+  private experts = 0;
 
   constructor(private readonly stats: RouterStatsSink) {}
 
@@ -22,18 +21,18 @@ export class CheckpointRouterStats {
       output: (hidden) => {
         if (layer === undefined)
           throw new Error('CheckpointRouterStats: the sparse layer reported no routing');
-        this.counted ??= { counts: layer.counts, rows: layer.rows };
-        return tf.concat([tf.reshape(hidden, [-1]), layer.probSum]);
+        this.experts = layer.probSum.size;
+        return tf.concat([tf.reshape(hidden, [-1]), layer.probSum, layer.counts]);
       },
     };
   }
 
-  /** The hidden states [tokens, hidden] of the packed output `y` (disposed); the sum goes to the stats. */
+  /** The hidden states [tokens, hidden] of the packed output `y` (disposed); the stats go to the sink. */
   unpack(y: tf.Tensor, shape: [number, number]): tf.Tensor2D {
-    const counted = this.counted!;
+    const size = shape[0] * shape[1];
     const out = tf.tidy(() => {
-      const [flat, probSum] = tf.split(y, [shape[0] * shape[1], y.size - shape[0] * shape[1]]);
-      this.stats.add({ probSum: probSum as tf.Tensor1D, ...counted });
+      const [flat, probSum, counts] = tf.split(y, [size, this.experts, this.experts]);
+      this.stats.add({ probSum: probSum as tf.Tensor1D, counts: counts as tf.Tensor1D });
       return tf.reshape(flat!, shape);
     });
     y.dispose();

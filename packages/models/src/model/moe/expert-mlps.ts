@@ -1,18 +1,37 @@
-import { swiglu, tf } from '@medgpt/core-tensor';
+import { groupedMatMul, swiglu, tf } from '@medgpt/core-tensor';
 import type { MoeModules } from '../../weights/moe-module-names.js';
 import type { ForwardContext } from '../forward-context.js';
 
 /**
- * The experts' SwiGLU MLPs over rows grouped by expert: `x` [rows, hidden] holds `counts[0]` rows for
- * expert 0, then `counts[1]` for expert 1, ...; each group goes through only its expert, and the result
- * [rows, hidden] keeps the order. Each expert projection runs through `ctx.linear`, so LoRA adapters on
- * experts and quantised experts compose as on any linear layer.
+ * The experts' SwiGLU MLPs over rows grouped by expert: `x` [rows, hidden] holds `groupSizes[0]` rows
+ * for expert 0, then `groupSizes[1]` for expert 1, ...; each group goes through only its expert, and the
+ * result [rows, hidden] keeps the order.
  *
- * This is the one function a grouped GEMM replaces on cuda (one kernel per projection over all groups,
- * from `counts` as offsets); here it is one matmul per projection per expert that has rows. split and
- * concat keep the backward linear in the rows (their gradients are concat and split).
+ * When every expert projection is a plain float weight that no hook adapts (LoRA on attention only, as
+ * MedicalGPT advises for MoE; full fine-tuning), each projection is one grouped matmul over all the
+ * groups (`groupedMatMul` with the experts' weights stacked [E, out, in] by `ctx.expertWeights`), and
+ * the sizes stay on the device. Otherwise (LoRA on experts, quantised experts) each expert runs through
+ * `ctx.linear` on its rows, which reads the sizes back: one matmul per projection per expert that has
+ * rows; split and concat keep the backward linear in the rows.
  */
 export function expertMlps(
+  ctx: ForwardContext,
+  modules: MoeModules,
+  x: tf.Tensor2D,
+  groupSizes: tf.Tensor1D,
+): tf.Tensor2D {
+  const projection = (p: 'gate' | 'up' | 'down') => modules.experts.map((e) => e[p]);
+  const gate = ctx.expertWeights?.(projection('gate'));
+  const up = gate && ctx.expertWeights?.(projection('up'));
+  const down = up && ctx.expertWeights?.(projection('down'));
+  if (gate && up && down) {
+    const h = swiglu(groupedMatMul(x, gate, groupSizes), groupedMatMul(x, up, groupSizes));
+    return groupedMatMul(h, down, groupSizes);
+  }
+  return expertLoop(ctx, modules, x, Int32Array.from(groupSizes.dataSync()));
+}
+
+function expertLoop(
   ctx: ForwardContext,
   modules: MoeModules,
   x: tf.Tensor2D,

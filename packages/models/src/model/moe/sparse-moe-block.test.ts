@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectNoLeak, tf } from '@medgpt/core-tensor';
+import { closeness, expectNoLeak, tf } from '@medgpt/core-tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../io/load-model.js';
 import { generate } from '../../generation/generate.js';
 import { fixtureDir, readExpected } from '../../test-fixtures.js';
 import { createTinyModel } from '../../tiny/create-tiny-model.js';
-import { linear } from '../linear.js';
-import { groupByExpert } from './group-by-expert.js';
+import { linear, type LinearWeight } from '../linear.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,16 +17,6 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const int2d = (rows: number[][]) => tf.tensor2d(rows, undefined, 'int32');
-
-describe('groupByExpert', () => {
-  it('sorts the slots by expert (counting sort, token order within), with the inverse permutation', () => {
-    // 3 tokens, top-2: token 0 -> experts 2, 0; token 1 -> 0, 1; token 2 -> 2, 1.
-    const g = groupByExpert(Int32Array.from([2, 0, 0, 1, 2, 1]), 4, 2);
-    expect(Array.from(g.counts)).toEqual([2, 2, 2, 0]);
-    expect(Array.from(g.tokenOfPosition)).toEqual([0, 1, 1, 2, 0, 2]);
-    expect(Array.from(g.positionOfSlot)).toEqual([4, 0, 1, 2, 5, 3]);
-  });
-});
 
 describe('sparse MoE block', () => {
   it.each(['mixtral', 'qwen3-moe'])(
@@ -61,6 +50,31 @@ describe('sparse MoE block', () => {
           ),
         ).toHaveLength(1);
       });
+      model.dispose();
+    },
+  );
+
+  it.each(['mixtral', 'qwen3-moe'])(
+    '%s: without adapters on the experts, one grouped matmul per projection gives the per-expert loop’s logits',
+    async (name) => {
+      const model = await loadModel(fixtureDir(name));
+      const e = readExpected(name);
+      const logits = () => tf.tidy(() => model.forward({ inputIds: int2d(e.input_ids) }).dataSync());
+      const seen = new Set<string>();
+      const plain = Object.assign(
+        (module: string, x: tf.Tensor2D, w: LinearWeight, b: tf.Tensor1D | undefined) => {
+          seen.add(module);
+          return linear(x, w, b);
+        },
+        { adapts: () => false },
+      );
+      model.linearHook = plain;
+      const grouped = logits();
+      expect([...seen].filter((m) => /experts\.\d+\./.test(m))).toEqual([]);
+      // Called again: the stacked expert weights are kept, nothing else stays alive.
+      expectNoLeak(() => void logits());
+      model.linearHook = (module, x, w, b) => linear(x, w, b); // no `adapts`: every expert runs alone
+      expect(closeness(grouped, logits(), 1e-5, 1e-5)).toBeLessThanOrEqual(1);
       model.dispose();
     },
   );
