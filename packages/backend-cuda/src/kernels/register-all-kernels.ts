@@ -27,6 +27,7 @@ import { dequantizeInt8Config } from './DequantizeInt8.js';
 import { equalConfig } from './Equal.js';
 import { erfConfig } from './Erf.js';
 import { expConfig } from './Exp.js';
+import { expertRoutingConfig } from './ExpertRouting.js';
 import { expandDimsConfig } from './ExpandDims.js';
 import { expm1Config } from './Expm1.js';
 import { fillConfig } from './Fill.js';
@@ -48,6 +49,8 @@ import { logicalNotConfig } from './LogicalNot.js';
 import { logicalOrConfig } from './LogicalOr.js';
 import { loraLinearConfig } from './LoraLinear.js';
 import { loraLinearGradConfig } from './LoraLinearGrad.js';
+import { groupedMatMulConfig } from './GroupedMatMul.js';
+import { groupedMatMulWeightGradConfig } from './GroupedMatMulWeightGrad.js';
 import { maxConfig } from './Max.js';
 import { maximumConfig } from './Maximum.js';
 import { meanConfig } from './Mean.js';
@@ -206,6 +209,9 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   dequantize4bitConfig, // quantised base weights (QLoRA), dequantised per matmul
   dequantize4bitNestedConfig,
   dequantizeInt8Config,
+  groupedMatMulConfig,
+  groupedMatMulWeightGradConfig,
+  expertRoutingConfig,
   philoxDropoutConfig,
   // core-tensor's optimizers
   adamWUpdateConfig,
