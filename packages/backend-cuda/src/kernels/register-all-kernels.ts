@@ -13,6 +13,7 @@ import { argMinConfig } from './ArgMin.js';
 import { attentionConfig } from './Attention.js';
 import { attentionGradConfig } from './AttentionGrad.js';
 import { batchMatMulConfig } from './BatchMatMul.js';
+import { fusedMatMulConfig } from './_FusedMatMul.js';
 import { castConfig } from './Cast.js';
 import { ceilConfig } from './Ceil.js';
 import { clipByValueConfig } from './ClipByValue.js';
@@ -109,6 +110,7 @@ import { zerosLikeConfig } from './ZerosLike.js';
 export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   // matmul (cuBLASLt)
   batchMatMulConfig,
+  fusedMatMulConfig,
   // elementwise binary (binary-op.ts)
   addConfig,
   subConfig,

@@ -109,6 +109,26 @@ export const reduceCases = (): ConformanceCase[] => [
     ],
     tolerance: MATMUL_TOLERANCE,
   },
+  {
+    name: '_FusedMatMul with a bias: 2-D NT (a biased linear, one row and many), NN, batched, relu',
+    kernels: ['_FusedMatMul'],
+    inputs: () => [
+      f32([1, 96], 113),
+      f32([33, 96], 114),
+      f32([40, 96], 115),
+      f32([40], 116),
+      f32([96, 40], 117),
+      f32([3, 5, 96], 118),
+    ],
+    run: (row, x, w, bias, wn, batched) => [
+      tf.fused.matMul({ a: row!, b: w!, transposeB: true, bias: bias! }),
+      tf.fused.matMul({ a: x!, b: w!, transposeB: true, bias: bias! }),
+      tf.fused.matMul({ a: x!, b: wn!, bias: bias! }),
+      tf.fused.matMul({ a: batched!, b: tf.tile(tf.expandDims(wn!, 0), [3, 1, 1]), bias: bias! }),
+      tf.fused.matMul({ a: x!, b: w!, transposeB: true, bias: bias!, activation: 'relu' }),
+    ],
+    tolerance: MATMUL_TOLERANCE,
+  },
 ];
 
 /**

@@ -11,7 +11,7 @@ export {
   type GradientSink,
 } from './gradient-sink.js';
 export type { TapeNode } from './engine-internals.js';
-export { noGrad, stopGradient } from './no-grad.js';
+export { noGrad, recordingGradients, stopGradient } from './no-grad.js';
 export {
   backendReplaysSteps,
   captureStep,

@@ -18,6 +18,14 @@ export function noGrad<T>(f: () => T): T {
   }
 }
 
+/**
+ * Whether ops run now are recorded for a backward (inside `recordTape`/`tf.grad`, outside `noGrad`):
+ * inference-only fusions that would keep extra tensors alive for a backward check this.
+ */
+export function recordingGradients(): boolean {
+  return engineInternals().state.gradientDepth !== 0;
+}
+
 /** `x` as a constant (torch's `detach`): a copy sharing its data, with no gradient path back to x. */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
   return noGrad(() => tf.clone(x));
