@@ -118,7 +118,9 @@ extern "C" __global__ void attention_forward(const float* q, const float* k, con
 }
 
 // The decoding forward for a few query rows per sequence (flash-decoding inside one block): one block
-// per (b, h, i) query row, its warps taking chunks of 32 keys in turn (warp w: chunks w, w + warps...).
+// per (b, h, i) query row, its warps taking chunks of 32 keys in turn (warp w: chunks w, w + warps...),
+// counted back from the row's last key; with a fixed warp count the sums are then the same whatever
+// hidden columns precede the keys (a serving engine's padded key span gives generate()'s bits).
 // In a chunk each lane scores one key (the whole head_dim dot product against the scaled query in
 // shared memory, float4 loads when rows are 16-byte aligned), the warp updates its running max, sum
 // and accumulator once per chunk (online softmax; lane l holds features l + 32 c), then the block
@@ -165,8 +167,10 @@ __device__ __forceinline__ void decode_warp_pass(const AttentionShape& sh, const
   for (int c = 0; c < LANE_FEATURES; ++c) acc[c] = 0.0f;
   float m = -INFINITY;
   float l = 0.0f;  // this lane's share of the warp's sum
+  // Chunks are counted back from the row's last key (chunk c: keys last - 32c - 31 .. last - 32c, lane t
+  // on key last - 32c - t), so hidden columns added on the left (a padded key span) change no sum.
   for (long long c0 = (long long)warp * 32; c0 < n; c0 += (long long)warps * 32) {
-    const long long j = r.first + c0 + lane;
+    const long long j = r.last - c0 - lane;
     const bool visible = c0 + lane < n && key_visible(sh, mask, segment_ids, r, j);
     const float score = visible ? decode_score(qs, kb + j * k_stride, d, vec) : -INFINITY;
     const unsigned seen = __ballot_sync(FULL_MASK, visible);
@@ -181,7 +185,7 @@ __device__ __forceinline__ void decode_warp_pass(const AttentionShape& sh, const
     }
     const float w = visible ? expf(score - m) : 0.0f;
     l += w;
-    const float* vc = vb + (r.first + c0) * k_stride;
+    const float* vc = vb + (r.last - c0) * k_stride;
 #pragma unroll 8
     for (int t = 0; t < 32; ++t) {
       const float wt = __shfl_sync(FULL_MASK, w, t);
@@ -189,7 +193,7 @@ __device__ __forceinline__ void decode_warp_pass(const AttentionShape& sh, const
 #pragma unroll
         for (int c = 0; c < LANE_FEATURES; ++c) {
           const int x = lane + 32 * c;
-          if (x < d) acc[c] += wt * vc[t * k_stride + x];
+          if (x < d) acc[c] += wt * vc[-t * k_stride + x];
         }
       }
     }

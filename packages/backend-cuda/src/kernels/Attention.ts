@@ -33,18 +33,12 @@ export type Inputs = {
  * and a warp per row walks its keys with no merge.
  */
 export const DECODE_MAX_QUERIES = 8;
-/** csrc/Attention.cu's DECODE_MAX_WARPS; each warp takes chunks of 32 keys. */
-const DECODE_MAX_WARPS = 16;
-
 /**
- * Threads per block of attention_decode_forward: a warp per 32 keys a row may see (the causal limit
- * offset + tq, the sliding window, S), 1 to DECODE_MAX_WARPS warps.
+ * Threads per block of attention_decode_forward: 8 warps, each taking chunks of 32 keys. Fixed, not
+ * sized to the span: the chunks' order of summation then depends only on the keys a row sees, so a
+ * span padded with hidden columns (captured decode steps) gives the same bits as the exact one.
  */
-export function decodeBlock(s: number, tq: number, attrs: AttentionAttrs): number {
-  let keys = Math.min(s, attrs.queryOffset + tq);
-  if (attrs.slidingWindow > 0) keys = Math.min(keys, attrs.slidingWindow);
-  return 32 * Math.max(1, Math.min(DECODE_MAX_WARPS, Math.ceil(keys / 32)));
-}
+export const DECODE_THREADS = 256;
 
 /** Query rows from which the tiled kernels pay off (a tile holds 64; decoding has 1). */
 export const FLASH_MIN_QUERIES = 16;
@@ -145,8 +139,9 @@ export const attentionConfig: tf.KernelConfig = {
     const tq = q.shape[0]! / a.batch;
     const runtime = backend.runtime;
     if (tq <= DECODE_MAX_QUERIES) {
-      const block = decodeBlock(k.shape[0]! / a.batch, tq, a);
-      runtime.fn('Attention', 'attention_decode_forward').launch(runtime.stream, rows, block, 0, args);
+      runtime
+        .fn('Attention', 'attention_decode_forward')
+        .launch(runtime.stream, rows, DECODE_THREADS, 0, args);
     } else {
       runtime
         .fn('Attention', 'attention_forward')
