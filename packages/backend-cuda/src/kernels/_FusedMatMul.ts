@@ -2,19 +2,9 @@
 // bias epilogue (a biased linear layer without a separate Add pass: Qwen2's q/k/v projections);
 // batched products, broadcast biases and activations go through BatchMatMul and the registered
 // elementwise kernels.
-import { tf } from '@medgpt/core-tensor';
+import { FUSED_MAT_MUL_ACTIVATIONS, tf } from '@medgpt/core-tensor';
 import { batchMatMul, gemm } from './BatchMatMul.js';
 import { cudaBackend, requireFloat32 } from './launch-config.js';
-
-/** tf.fused.matMul's activations and the kernel that applies each. */
-const ACTIVATION_KERNELS: Record<string, string> = {
-  relu: tf.Relu,
-  relu6: tf.Relu6,
-  elu: tf.Elu,
-  sigmoid: tf.Sigmoid,
-  leakyrelu: tf.LeakyRelu,
-  prelu: tf.Prelu,
-};
 
 export const fusedMatMulConfig: tf.KernelConfig = {
   kernelName: tf._FusedMatMul,
@@ -37,10 +27,10 @@ export const fusedMatMulConfig: tf.KernelConfig = {
       if (bias != null) out = apply(backend, out, tf.Add, { a: out, b: bias }, {});
     }
     if (activation == null || activation === 'linear') return out;
-    const kernelName = ACTIVATION_KERNELS[activation];
+    const kernelName = FUSED_MAT_MUL_ACTIVATIONS[activation];
     if (kernelName === undefined)
       throw new Error(
-        `cuda _FusedMatMul: unknown activation '${activation}'; expected linear or one of ${Object.keys(ACTIVATION_KERNELS).join(', ')}`,
+        `cuda _FusedMatMul: unknown activation '${activation}'; expected linear or one of ${Object.keys(FUSED_MAT_MUL_ACTIVATIONS).join(', ')}`,
       );
     const x = activation === 'prelu' ? { x: out, alpha: preluActivationWeights! } : { x: out };
     return apply(backend, out, kernelName, x, { alpha: leakyreluAlpha ?? 0.2 });

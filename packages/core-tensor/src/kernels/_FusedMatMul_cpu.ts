@@ -1,16 +1,7 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../tf.js';
 import { cpuMatMul } from './BatchMatMul_cpu.js';
-
-/** tf.fused.matMul's activations and the cpu kernel that applies each. */
-const ACTIVATION_KERNELS: Record<string, string> = {
-  relu: tf.Relu,
-  relu6: tf.Relu6,
-  elu: tf.Elu,
-  sigmoid: tf.Sigmoid,
-  leakyrelu: tf.LeakyRelu,
-  prelu: tf.Prelu,
-};
+import { FUSED_MAT_MUL_ACTIVATIONS } from './fused-mat-mul-activations.js';
 
 /**
  * cpu _FusedMatMul (tf.fused.matMul): our matmul, then tfjs's cpu Add and activation kernels. tfjs's own
@@ -29,11 +20,11 @@ export function cpuFusedMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
       let current = cpuMatMul(backend, a, b, transposeA, transposeB);
       if (bias != null) current = applyKernel(backend, current, tf.Add, { a: current, b: bias }, {});
       if (activation != null && activation !== 'linear') {
-        const kernelName = ACTIVATION_KERNELS[activation];
+        const kernelName = FUSED_MAT_MUL_ACTIVATIONS[activation];
         if (kernelName == null) {
           throw new Error(
             `_FusedMatMul: unknown activation '${activation}'; expected linear or one of ` +
-              `${Object.keys(ACTIVATION_KERNELS).join(', ')}.`,
+              `${Object.keys(FUSED_MAT_MUL_ACTIVATIONS).join(', ')}.`,
           );
         }
         const inputs =
