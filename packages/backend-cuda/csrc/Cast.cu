@@ -32,3 +32,9 @@ extern "C" __global__ void cast_f32_to_bf16(const float* x, unsigned int* out, l
     out[i] = *reinterpret_cast<const unsigned int*>(&v);
   }
 }
+
+// The float32 values of a tensor stored in bf16 (RoundToBf16, dequantised matmul operands), for a kernel
+// that reads float32: exact, a bf16 value is the top half of a float32.
+extern "C" __global__ void cast_bf16_to_f32(const unsigned short* x, unsigned* out, long long n) {
+  GRID_STRIDE_LOOP(i, n) out[i] = (unsigned)x[i] << 16;
+}

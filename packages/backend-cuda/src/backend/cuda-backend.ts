@@ -1,4 +1,10 @@
-import { tf, type CapturedStep, type StepFunction, type StepInputSpec } from '@medgpt/core-tensor';
+import {
+  bf16ToFloat32,
+  tf,
+  type CapturedStep,
+  type StepFunction,
+  type StepInputSpec,
+} from '@medgpt/core-tensor';
 import type { CudaRuntime } from '../runtime/cuda-runtime.js';
 import { BLOCK, gridFor } from '../kernels/launch-config.js';
 import { checkStorableDtype, hostBuffer, toDeviceBytes } from './host-values.js';
@@ -60,9 +66,34 @@ export class CudaBackend extends tf.KernelBackend {
     return { dataId, shape, dtype };
   }
 
-  /** The device address of a tensor's data (moving it here first if another backend holds it). */
+  /**
+   * A float32 tensor info stored in bf16 only (2 bytes an element): the kernel making it writes its
+   * values at `bf16(info)`. Gathers and bf16 matmuls read them there; `pointer()` widens them.
+   */
+  makeBf16TensorInfo(shape: number[]): tf.TensorInfo {
+    const size = tf.util.sizeFromShape(shape);
+    const record = this.record(0, 0, 'float32', size, 1);
+    record.bf16 = this.runtime.allocator.alloc(bf16Bytes(size), 'bf16 storage');
+    record.bf16Stored = true;
+    const dataId = {};
+    this.data.set(dataId, record);
+    return { dataId, shape, dtype: 'float32' };
+  }
+
+  /** Whether `info`'s values were made in bf16 (its bf16(info) is the data itself, not a rounding). */
+  isBf16Stored(info: tf.TensorInfo): boolean {
+    return this.get(info.dataId).bf16Stored === true;
+  }
+
+  /**
+   * The device address of a tensor's float32 (int32) data, moving it here first if another backend
+   * holds it. A tensor stored in bf16 gets its exact float32 widening, made on first use and kept
+   * with it (4 more bytes an element): kernels with a bf16 path (GatherV2, BatchMatMul in bf16) avoid it.
+   */
   pointer(info: tf.TensorInfo): number {
-    return this.get(info.dataId).pointer;
+    const record = this.get(info.dataId);
+    if (record.pointer === 0 && record.bf16Stored === true && record.size > 0) this.widen(record);
+    return record.pointer;
   }
 
   /**
@@ -113,10 +144,12 @@ export class CudaBackend extends tf.KernelBackend {
   /** Drops the bf16 copy of a tensor whose buffer a kernel is about to write into. */
   invalidateCopies(info: tf.TensorInfo): void {
     const record = this.data.get(info.dataId);
-    if (record?.bf16 !== undefined) {
-      this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
-      record.bf16 = undefined;
+    if (record?.bf16Stored === true) {
+      // The float32 buffer becomes the data.
+      if (record.pointer === 0 && record.size > 0) this.widen(record);
+      record.bf16Stored = false;
     }
+    if (record !== undefined) this.freeBf16(record);
   }
 
   /**
@@ -156,11 +189,9 @@ export class CudaBackend extends tf.KernelBackend {
     record.refCount--;
     if (!force && record.refCount > 0) return false;
     this.data.delete(dataId);
-    if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
-    record.bf16 = undefined;
     this.freeSidecar(record);
     if (record.pendingReads > 0) record.released = true;
-    else this.runtime.allocator.free(record.pointer, record.bytes);
+    else this.freeStorage(record);
     return true;
   }
 
@@ -188,8 +219,7 @@ export class CudaBackend extends tf.KernelBackend {
       return this.download(record);
     } finally {
       record.pendingReads--;
-      if (record.released && record.pendingReads === 0)
-        this.runtime.allocator.free(record.pointer, record.bytes);
+      if (record.released && record.pendingReads === 0) this.freeStorage(record);
     }
   }
 
@@ -248,8 +278,7 @@ export class CudaBackend extends tf.KernelBackend {
   /** Frees every tensor this backend holds; the runtime (context, pool) stays for a new backend. */
   override dispose(): void {
     for (const record of this.data.values()) {
-      this.runtime.allocator.free(record.pointer, record.bytes);
-      if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+      this.freeStorage(record);
       this.freeSidecar(record);
     }
     for (const entry of this.constants.values()) this.runtime.allocator.free(entry.pointer, entry.bytes);
@@ -258,6 +287,32 @@ export class CudaBackend extends tf.KernelBackend {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** Frees a record's data and its bf16 copy (or bf16 data). */
+  private freeStorage(record: TensorData): void {
+    this.runtime.allocator.free(record.pointer, record.bytes);
+    this.freeBf16(record);
+  }
+
+  /** Frees a record's bf16 copy (or bf16 data). */
+  private freeBf16(record: TensorData): void {
+    if (record.bf16 !== undefined) this.runtime.allocator.free(record.bf16, bf16Bytes(record.size));
+    record.bf16 = undefined;
+  }
+
+  /** Makes the float32 buffer of a tensor stored in bf16 (exact). */
+  private widen(record: TensorData): void {
+    const bytes = record.size * ELEMENT_BYTES;
+    record.pointer = this.runtime.allocator.alloc(bytes, 'float32 widening of bf16 data');
+    record.bytes = bytes;
+    this.runtime
+      .fn('Cast', 'cast_bf16_to_f32')
+      .launch(this.runtime.stream, gridFor(record.size), BLOCK, 0, [
+        record.bf16!,
+        record.pointer,
+        record.size,
+      ]);
+  }
 
   private freeSidecar(record: TensorData): void {
     if (record.sidecar !== undefined)
@@ -291,6 +346,11 @@ export class CudaBackend extends tf.KernelBackend {
   }
 
   private download(record: TensorData): tf.BackendValues {
+    if (record.pointer === 0 && record.bf16Stored === true && record.size > 0) {
+      const halves = new Uint16Array(bf16Bytes(record.size) / 2);
+      this.runtime.staging.download(record.bf16!, new Uint8Array(halves.buffer));
+      return bf16ToFloat32(halves.subarray(0, record.size));
+    }
     const host = hostBuffer(record.dtype, record.size);
     if (record.size > 0) this.runtime.staging.download(record.pointer, host.raw);
     return host.finish();

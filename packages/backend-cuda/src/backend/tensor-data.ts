@@ -5,7 +5,10 @@ import type { tf } from '@medgpt/core-tensor';
  * as float32, int32 as int32, bool as int32 0/1 (so int and bool kernels are one family).
  */
 export interface TensorData {
-  /** Device address (0 for an empty tensor). */
+  /**
+   * Device address of the float32 (int32) data: 0 for an empty tensor, and for a tensor stored in bf16
+   * only (`bf16` holds its values; see CudaBackend.pointer, which widens them on first use).
+   */
   pointer: number;
   bytes: number;
   dtype: tf.DataType;
@@ -21,8 +24,12 @@ export interface TensorData {
    * Device address of a bf16 copy of the data, made the first time a tensor-core matmul reads this
    * tensor (CudaBackend.bf16) and freed with it; size * 2 bytes. Valid because tensor data never
    * changes after the kernel that made it (a kernel writing into an existing buffer must drop it).
+   * For a tensor stored in bf16 (RoundToBf16, dequantised matmul operands) it is the data itself, and
+   * `pointer`, once made, is its exact float32 widening.
    */
   bf16?: number;
+  /** The data was made in bf16 (`bf16` is the original; `pointer` at most a widened copy). */
+  bf16Stored?: boolean;
   /**
    * Extra device data a kernel left about this tensor for a later kernel, freed with it: the tiled
    * attention forward's per-row log2-sum-exp, which its backward then need not recompute. `key` says

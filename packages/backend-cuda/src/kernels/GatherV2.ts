@@ -22,10 +22,12 @@ export const gatherV2Config: tf.KernelConfig = {
     if (n === 0) return out;
     const outer = product(x.shape.slice(0, $axis));
     const inner = product(x.shape.slice($axis + 1));
+    // A table stored in bf16 (QLoRA's frozen embeddings) is read as such, its rows widened on the way.
+    const bf16 = x.dtype === 'float32' && backend.isBf16Stored(x);
     backend.runtime
-      .fn('GatherV2', 'gather_u32')
+      .fn('GatherV2', bf16 ? 'gather_bf16_to_f32' : 'gather_u32')
       .launch(backend.runtime.stream, gridFor(n), BLOCK, 0, [
-        backend.pointer(x),
+        bf16 ? backend.bf16(x) : backend.pointer(x),
         backend.pointer(indices),
         backend.pointer(out),
         outer,

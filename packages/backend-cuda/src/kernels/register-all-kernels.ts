@@ -25,6 +25,7 @@ import { cumsumConfig } from './Cumsum.js';
 import { dequantize4bitConfig } from './Dequantize4bit.js';
 import { dequantize4bitNestedConfig } from './Dequantize4bitNested.js';
 import { dequantizeInt8Config } from './DequantizeInt8.js';
+import { roundToBf16Config } from './RoundToBf16.js';
 import { equalConfig } from './Equal.js';
 import { erfConfig } from './Erf.js';
 import { expConfig } from './Exp.js';
@@ -214,6 +215,7 @@ export const CUDA_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   groupedMatMulConfig,
   groupedMatMulWeightGradConfig,
   expertRoutingConfig,
+  roundToBf16Config, // frozen weights stored in bf16 (QLoRA's embeddings and lm_head)
   philoxDropoutConfig,
   // core-tensor's optimizers
   adamWUpdateConfig,

@@ -96,6 +96,40 @@ function dequantizedOperands(xs: tf.Tensor[]): tf.Tensor2D[] {
 
 const bf16PathCases = (): ConformanceCase[] => [
   {
+    // Dequantised operands freed in turn (their bf16 memory reused by the next) and three alive at once.
+    name: 'Dequantised matmul operands in turn and three at once',
+    kernels: [Dequantize4bit, Dequantize4bitNested, DequantizeInt8, 'BatchMatMul'],
+    inputs: dequantizedOperandInputs,
+    run: (...xs) => {
+      const products = (ws: tf.Tensor2D[]) => ws.map((w) => tf.matMul(xs[8]!, w, false, true));
+      const out: tf.Tensor[] = [];
+      for (const w of dequantizedOperands(xs)) {
+        out.push(...products([w]));
+        w.dispose();
+      }
+      return [...out, ...products(dequantizedOperands(xs))];
+    },
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
+    // QLoRA's fused layer (peft's quantizedLoraLinear): LoraLinear and LoraLinearGrad read a weight
+    // dequantised straight to bf16, with dropout.
+    name: 'LoraLinear (+Grad) over a dequantised matmul-operand weight, dropout 0.1',
+    kernels: [LoraLinear, LoraLinearGrad, Dequantize4bitNested],
+    inputs: () => [...dequantizedOperandInputs(), f32([4, 130], 435, 0.1), f32([96, 4], 436, 0.1)],
+    run: (...xs) => {
+      const w = dequantizedOperands(xs)[1]!;
+      return loraLinear(xs[8] as tf.Tensor2D, w, xs[9] as tf.Tensor2D, xs[10] as tf.Tensor2D, {
+        scale: 2,
+        dropout: { rate: 0.1, rng: new Generator(13) },
+      });
+    },
+    gradOf: [8, 9, 10],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
     // QLoRA's frozen head and embeddings: cuda keeps only the bf16 values, which the matmuls (forward,
     // dx) and the chunked cross-entropy read without a float32 copy.
     name: 'BatchMatMul and linearCrossEntropy over a bf16-stored weight (RoundToBf16), with dx',
