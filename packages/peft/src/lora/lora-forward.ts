@@ -1,7 +1,8 @@
-import { dropout as dropoutOp, tf } from '@medgpt/core-tensor';
-import { isQuantizedWeight, linear, type LinearWeight, type QuantizedWeight } from '@medgpt/models';
+import { tf } from '@medgpt/core-tensor';
+import { isQuantizedWeight, type LinearWeight, type QuantizedWeight } from '@medgpt/models';
 import { doraLinear } from './dora-linear.js';
 import { loraLinear, type LoraLinearOptions } from './fused-lora-linear.js';
+import { quantizedLoraLinear } from './quantized-lora-linear.js';
 import type { LoraModule } from './lora-adapter.js';
 
 /**
@@ -26,8 +27,9 @@ export function loraForward(
 
 /**
  * LoRA over a quantised base weight, as peft's bnb Linear4bit / Linear8bitLt layers compute it: the base
- * layer (dequantised per product, never kept) plus scale · dropout(x) Aᵀ Bᵀ. DoRA needs the weight's row
- * norms, so it runs on a dequantised copy that the tape keeps until backward (more memory than LoRA).
+ * layer (dequantised per product, never kept) plus scale · dropout(x) Aᵀ Bᵀ, as one fused op
+ * (quantizedLoraLinear). DoRA needs the weight's row norms, so it runs on a dequantised copy that the
+ * tape keeps until backward (more memory than LoRA).
  */
 function quantisedLora(
   m: LoraModule,
@@ -36,10 +38,10 @@ function quantisedLora(
   bias: tf.Tensor1D | undefined,
   dropout: LoraLinearOptions['dropout'],
 ): tf.Tensor2D {
-  return tf.tidy(() => {
-    if (m.magnitude) return doraLinear(m, x, weight.dequantize(), bias, dropout);
-    const h = dropout !== undefined && dropout.rate > 0 ? dropoutOp(x, dropout.rate, dropout.rng) : x;
-    const low = tf.matMul(tf.matMul(h, m.loraA, false, true), m.loraB, false, true);
-    return tf.add(linear(x, weight, bias), tf.mul(low, m.scale)) as tf.Tensor2D;
+  if (m.magnitude) return tf.tidy(() => doraLinear(m, x, weight.dequantize(), bias, dropout));
+  return quantizedLoraLinear(x, weight, m.loraA as tf.Tensor2D, m.loraB as tf.Tensor2D, {
+    bias,
+    scale: m.scale,
+    dropout,
   });
 }

@@ -48,7 +48,7 @@ function quantizeRandomly(model: CausalLM, dense: boolean): void {
 }
 
 /** A PeftModel over the llama fixture with random 4-bit base weights, stored quantised or dense. */
-async function build(quantized: boolean, useDora: boolean): Promise<PeftModel> {
+async function build(quantized: boolean, useDora: boolean, dropout = 0): Promise<PeftModel> {
   // Adapter variables have global names: each live model gets its own adapter name.
   const name = quantized ? 'qlora' : 'dense';
   const model = await loadBase('llama');
@@ -57,7 +57,14 @@ async function build(quantized: boolean, useDora: boolean): Promise<PeftModel> {
   // init_lora_weights false: B is drawn too, so the adapters change the output.
   peft.addAdapter(
     name,
-    { target_modules: 'all', r: 4, lora_alpha: 8, init_lora_weights: false, use_dora: useDora },
+    {
+      target_modules: 'all',
+      r: 4,
+      lora_alpha: 8,
+      init_lora_weights: false,
+      use_dora: useDora,
+      lora_dropout: dropout,
+    },
     { seed: 9 },
   );
   return peft;
@@ -114,6 +121,28 @@ describe('LoRA over a quantised base (QLoRA)', () => {
         free(d);
       }));
   }
+
+  it('with LoRA dropout and gradient checkpointing: the loss and adapter gradients of the dense base', () =>
+    expectNoLeak(async () => {
+      const [q, d] = [await build(true, false, 0.1), await build(false, false, 0.1)];
+      for (const p of [q, d]) {
+        p.training = true;
+        p.model.gradientCheckpointing = true;
+        p.model.checkpointGenerators = [p.rng];
+      }
+      // The same seeds: the same dropout masks on both sides.
+      const gq = lossAndGrads(q);
+      const gd = lossAndGrads(d);
+      expect(Math.abs(gq.loss - gd.loss)).toBeLessThan(1e-5);
+      for (const [name, g] of gq.grads) {
+        const ref = gd.grads.get(name)!;
+        const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const err = g.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]!)), 0);
+        expect(err, name).toBeLessThanOrEqual(1e-4 * Math.max(scale, 1e-3));
+      }
+      free(q);
+      free(d);
+    }));
 
   it('trains with LoRA dropout, and refuses to merge into the quantised base', () =>
     expectNoLeak(async () => {
