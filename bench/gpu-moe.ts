@@ -4,20 +4,21 @@
 //
 //   node .device/cuda/gpu-moe.mjs [--backend cuda|cpu] [--matmul bf16|fp32] [--layers 8] [--hidden 1024]
 //     [--intermediate 1024] [--experts 8] [--top-k 2] [--heads 16] [--kv-heads 8] [--vocab 32000]
-//     [--batch 4] [--seq 512] [--warmup 2] [--steps 5] [--new-tokens 32] [--json FILE]
+//     [--batch 4] [--seq 512] [--warmup 2] [--steps 5] [--new-tokens 32] [--json FILE] [--profile]
 //
 // Model: MixtralForCausalLM's config with these sizes, random weights (bench/lib/gpu-model.ts's fixed
 // xorshift stream). Training: LoRA r 8 / alpha 16 on q/k/v/o, AdamW (the trainer's multi-tensor one),
 // the router's load-balancing loss added with coefficient 0.02 (transformers' default for Mixtral) as
 // the trainer does. Decode: one prompt of 32 tokens, `new-tokens` greedy tokens through models'
-// generate() (MoE layers read the experts' token counts back each layer, so decode steps are not
-// recorded as graphs).
+// generate(). The MoE layers route and sort on the device (ExpertRouting) and run one grouped matmul per
+// projection (GroupedMatMul): no host read inside a step.
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
 import { generate } from '@medgpt/models';
 import { PeftModel } from '@medgpt/peft';
 import { buildRandomModel, memoryMiB, setupBackend } from './lib/gpu-model.js';
+import { formatKernelProfile, profileCudaKernels } from './lib/cuda-kernel-profile.js';
 import { timeSteps } from './lib/timed-steps.js';
 
 const { values: args } = parseArgs({
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '5' },
     'new-tokens': { type: 'string', default: '32' },
     json: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const n = (k: keyof typeof args) => Number(args[k]);
@@ -130,6 +132,18 @@ report({
   peakMiB: mem.poolPeakMiB,
   leaked,
 });
+if (args.profile && args.backend === 'cuda') {
+  // One more step with CUDA events around every kernel dispatch: GPU milliseconds per tfjs kernel.
+  const p = await profileCudaKernels(step);
+  for (const line of formatKernelProfile(p)) console.log(line);
+  report({
+    mode: 'profile-lora-train',
+    kernels: p.kernels,
+    gpuMs: p.gpuMs,
+    wallMs: p.wallMs,
+    top: p.rows.slice(0, 25),
+  });
+}
 optimizer.dispose();
 ids.dispose();
 peft.training = false;

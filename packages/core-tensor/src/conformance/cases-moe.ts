@@ -12,6 +12,12 @@ import { uniform } from './random-inputs.js';
 
 const GROUPED = [GroupedMatMul, GroupedMatMulWeightGrad];
 const MATMUL_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
+/**
+ * fp32 sums of ~1,000 products (the weight gradient over a group's rows) in another order than the
+ * float64 reference: errors follow the size of the result (on an H100: 2.6e-5 on an element of 0.13
+ * whose tensor's rms is ~30), so the absolute part scales with the rms.
+ */
+const LONG_SUM_TOLERANCE = { rtol: 1e-4, atol: 2e-5, atolOfRms: true };
 const BF16_TOLERANCE = { rtol: 2e-2, atol: 5e-2, atolOfRms: true };
 const BF16_ONLY = {
   backends: DEVICE_BACKENDS,
@@ -84,7 +90,7 @@ export const moeCases = (): ConformanceCase[] => [
     ],
     run: (x, w, g) => groupedMatMul(x as tf.Tensor2D, w as tf.Tensor3D, g as tf.Tensor1D),
     gradOf: [0, 1],
-    tolerance: MATMUL_TOLERANCE,
+    tolerance: LONG_SUM_TOLERANCE,
   },
   ...[true, false].map((transposeWeight): ConformanceCase => ({
     name: `GroupedMatMul bf16 tensor cores, ${transposeWeight ? '[E, out, in]' : '[E, in, out]'}: 1,000 rows in 130, 0, 1, 500, 369 (in 256, out 200)`,
