@@ -6,15 +6,18 @@
 //
 //   node .device/cuda/gpu-qlora.mjs [--layers 32] [--hidden 4096] [--intermediate 11008] [--heads 32]
 //     [--kv-heads 32] [--vocab 32000] [--seq 512] [--batch 1] [--warmup 1] [--steps 3] [--budget 60]
-//     [--ckpt true] [--backend cuda|cpu] [--json FILE]
+//     [--ckpt true] [--bf16-frozen true] [--trace true] [--backend cuda|cpu] [--json FILE]
 //
 // The 4-bit codes, their absmax codes and scales are drawn at random on the host, layer by layer (made
 // on the device as the issue allows: quantising 6.5e9 random floats in JavaScript would take minutes,
 // and the values do not change the work); quant's quantise-as-it-loads path is what the CPU tests check.
-// Embeddings, lm_head and norms are float32 tensors, as every medgpt model holds them.
+// Embeddings and lm_head are held in bf16 (roundToBf16, as quant's loadKbitModel holds a bf16 model's;
+// --bf16-frozen false: float32), norms in float32. On cuda, --trace reports what the allocator holds
+// at its live peak (by context and size) and the stack of the allocation that set it.
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { MultiTensorAdamW, tf, valueAndGrads } from '@medgpt/core-tensor';
+import { MultiTensorAdamW, roundToBf16, tf, valueAndGrads } from '@medgpt/core-tensor';
+import type { CudaBackend } from '@medgpt/backend-cuda';
 import {
   CausalLM,
   FourBitWeight,
@@ -27,6 +30,7 @@ import {
 import { PeftModel } from '@medgpt/peft';
 import { createDynamicMap, NF4_CODE } from '@medgpt/quant';
 import { memoryMiB, randomValues, setupBackend } from './lib/gpu-model.js';
+import { traceLivePeak } from './lib/live-peak-trace.js';
 import { timeSteps } from './lib/timed-steps.js';
 
 const { values: args } = parseArgs({
@@ -45,11 +49,14 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '3' },
     budget: { type: 'string', default: '60' },
     ckpt: { type: 'string', default: 'true' },
+    'bf16-frozen': { type: 'string', default: 'true' },
+    trace: { type: 'string', default: 'true' },
     json: { type: 'string' },
   },
 });
 const n = (k: keyof typeof args) => Number(args[k]);
 const [layers, seq, batch, vocab] = [n('layers'), n('seq'), n('batch'), n('vocab')];
+const bf16Frozen = args['bf16-frozen'] === 'true';
 
 await setupBackend(args.backend, args.matmul);
 
@@ -119,7 +126,11 @@ function buildModel(): CausalLM {
       continue;
     }
     const values = spec.kind === 'norm' ? new Float32Array(size).fill(1) : randomValues(size, 0.02, state);
-    weights.set(spec.name, tf.tensor(values, spec.shape, 'float32'));
+    const w = tf.tensor(values, spec.shape, 'float32');
+    if (bf16Frozen && spec.kind !== 'norm') {
+      weights.set(spec.name, roundToBf16(w));
+      w.dispose();
+    } else weights.set(spec.name, w);
   }
   const generationConfig = parseGenerationConfig({ bos_token_id: 1, eos_token_id: 2 }, '<bench>');
   return new CausalLM({
@@ -135,6 +146,9 @@ function buildModel(): CausalLM {
 const started = performance.now();
 const model = buildModel();
 const afterLoad = memoryMiB();
+const reservedAfterLoadMiB = Math.round(
+  ((tf.memory() as { numBytesInGPUAllocated?: number }).numBytesInGPUAllocated ?? 0) / 2 ** 20,
+);
 const peft = new PeftModel(model, { seed: 1 });
 peft.addAdapter('default', { r: 8, lora_alpha: 16, lora_dropout: 0.05, target_modules: 'all' }, { seed: 1 });
 peft.training = true;
@@ -146,8 +160,9 @@ const quantizedParams = [...model.quantized.values()].reduce((a, q) => a + q.sha
 const floatParams = [...model.weights.values()].reduce((a, w) => a + w.size, 0);
 console.log(
   `qlora: ${((quantizedParams + floatParams) / 1e9).toFixed(2)}B parameters (${(quantizedParams / 1e9).toFixed(2)}B ` +
-    `in nf4, ${(model.parameterBytes / 2 ** 30).toFixed(2)} GiB held), ${(trainable / 1e6).toFixed(1)}M trainable, ` +
-    `built in ${((performance.now() - started) / 1000).toFixed(1)} s; device ${afterLoad.liveMiB} MiB live`,
+    `in nf4, embeddings and head in ${bf16Frozen ? 'bf16' : 'float32'}), ${(trainable / 1e6).toFixed(1)}M trainable, ` +
+    `built in ${((performance.now() - started) / 1000).toFixed(1)} s; device ${afterLoad.liveMiB} MiB live, ` +
+    `${reservedAfterLoadMiB} MiB in the pool`,
 );
 const ids = tf.tensor2d(
   Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919 + 13) % vocab),
@@ -155,6 +170,7 @@ const ids = tf.tensor2d(
   'int32',
 );
 const optimizer = new MultiTensorAdamW(vars, { lr: 2e-4, weightDecay: 0 });
+const trace = args.backend === 'cuda' && args.trace === 'true' ? traceLivePeak() : null;
 const step = (): number => {
   const { value, grads } = valueAndGrads(() => model.loss({ inputIds: ids }, ids) as tf.Scalar, vars);
   optimizer.step(grads);
@@ -169,6 +185,24 @@ const { losses, warmMs, stepMs, leaked } = timeSteps(step, {
 });
 const mean = stepMs.reduce((a, b) => a + b, 0) / stepMs.length;
 const mem = memoryMiB();
+const peakLiveMiB =
+  args.backend === 'cuda'
+    ? Math.round((tf.backend() as CudaBackend).runtime.allocator.peakLiveBytes / 2 ** 20)
+    : null;
+const livePeak = trace?.peak();
+trace?.stop();
+if (livePeak) {
+  const round = (o: Record<string, number>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  console.log(
+    `qlora: live peak ${livePeak.peakMiB.toFixed(0)} MiB (${livePeak.baseMiB.toFixed(0)} before the steps)`,
+  );
+  console.log(`qlora: at the peak, by context (MiB): ${JSON.stringify(round(livePeak.byContext))}`);
+  console.log(
+    `qlora: at the peak, by size: ${livePeak.bySize.map(([k, v]) => `${k} = ${v.toFixed(1)}`).join('; ')}`,
+  );
+  console.log(`qlora: the peak's allocation:\n  ${livePeak.stack.slice(0, 40).join('\n  ')}`);
+}
 console.log(
   `qlora: warm-up ${warmMs.map((m) => m.toFixed(0)).join(' ')} ms; steps ${stepMs.map((m) => m.toFixed(0)).join(' ')} ms; ` +
     `losses ${losses.map((l) => l.toFixed(4)).join(' ')}; peak ${mem.poolPeakMiB} MiB; leaked ${leaked}`,
@@ -183,16 +217,18 @@ const line = JSON.stringify({
   batch,
   seq,
   ckpt: model.gradientCheckpointing,
+  bf16Frozen,
   params: quantizedParams + floatParams,
   trainable,
-  weightMiB: Math.round(model.parameterBytes / 2 ** 20),
   afterLoadMiB: afterLoad.liveMiB,
+  reservedAfterLoadMiB,
   steps: stepMs.length,
   stepMsMean: Math.round(mean * 10) / 10,
   tokensPerSec: Math.round((batch * seq) / (mean / 1000)),
   firstLoss: losses[0],
   lastLoss: losses.at(-1),
   peakMiB: mem.poolPeakMiB,
+  peakLiveMiB,
   liveMiB: mem.liveMiB,
 });
 console.log(line);
