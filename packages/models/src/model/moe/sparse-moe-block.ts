@@ -15,14 +15,22 @@ import { routeTokens } from './route-tokens.js';
 export function sparseMoeBlock(ctx: ForwardContext, layer: number, h: tf.Tensor2D): tf.Tensor2D {
   const moe = ctx.config.moe!;
   const k = moe.numExpertsPerTok;
-  const [tokens, hidden] = h.shape;
+  const tokens = h.shape[0];
   const modules = moeModuleNames(moe, layer);
   const routing = routeTokens(ctx.linear(modules.router, h), moe);
   if (ctx.routerStats) ctx.routerStats.add(layerRouterStats(routing, k, ctx.routerStats.rowMask));
   const grouped = tf.gather(h, routing.tokenOfPosition) as tf.Tensor2D;
   const out = expertMlps(ctx, modules, grouped, routing.groupSizes);
-  // Back to slot order (token-major), weighted, then each token's k outputs summed.
-  const perSlot = tf.gather(out, routing.positionOfSlot);
-  const weighted = tf.mul(perSlot, tf.reshape(routing.weights, [tokens * k, 1]));
-  return tf.sum(tf.reshape(weighted, [tokens, k, hidden]), 1);
+  // Each token's k outputs gathered back (its j-th choice's row for every token at once), weighted and
+  // added in choice order. Not tf.sum over a [tokens, k, hidden] view: tfjs's Sum gradient multiplies by
+  // a ones tensor of that shape made on the host (16 MiB filled in JS and uploaded per layer at the bench
+  // size); gather, mul and addN have device-only gradients.
+  const positions =
+    k === 1 ? [routing.positionOfSlot] : tf.split(tf.reshape(routing.positionOfSlot, [tokens, k]), k, 1);
+  const weights = k === 1 ? [routing.weights] : tf.split(tf.reshape(routing.weights, [tokens, k]), k, 1);
+  const parts = positions.map((p, j) => {
+    const rows = tf.gather(out, tf.reshape(p, [tokens]));
+    return tf.mul(rows, tf.reshape(weights[j]!, [tokens, 1])) as tf.Tensor2D;
+  });
+  return parts.length === 1 ? parts[0]! : (tf.addN(parts) as tf.Tensor2D);
 }
