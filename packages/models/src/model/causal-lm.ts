@@ -411,23 +411,30 @@ export class CausalLM {
     options: LossOptions = {},
   ): { loss: tf.Scalar; auxLoss: tf.Scalar } {
     requireLmHead(this.config, 'lossWithRouterAux');
+    return tf.tidy(() => {
+      const { hidden, auxLoss } = this.hiddenStatesWithRouterAux(inputs, 'lossWithRouterAux');
+      const shifted = shiftLabels(labels, options.ignoreIndex);
+      return { loss: linearCrossEntropy(hidden, this.lmHeadWeight, shifted, options), auxLoss };
+    });
+  }
+
+  /**
+   * `hiddenStates` and the load-balancing loss of the same forward (see lossWithRouterAux): for losses
+   * built on the hidden states (preference and RL trainers' sequence log-probs), as TRL adds
+   * `router_aux_loss_coef * aux_loss` to them when output_router_logits is on.
+   */
+  hiddenStatesWithRouterAux(
+    inputs: CausalLMInputs,
+    caller = 'hiddenStatesWithRouterAux',
+  ): { hidden: tf.Tensor2D; auxLoss: tf.Scalar } {
     const moe = this.config.moe;
     if (moe === undefined)
-      throw new Error(`lossWithRouterAux: this ${this.config.className} is not a mixture of experts`);
+      throw new Error(`${caller}: this ${this.config.className} is not a mixture of experts`);
     const mask = inputs.attentionMask;
     const rowMask = mask ? tf.tidy(() => tf.cast(tf.reshape(mask, [-1]), 'float32') as tf.Tensor1D) : null;
     const stats = new RouterStats(moe.numExperts, inputs.inputIds.size, rowMask);
     try {
-      return tf.tidy(() => {
-        const shifted = shiftLabels(labels, options.ignoreIndex);
-        const loss = linearCrossEntropy(
-          this.hiddenStates(inputs, stats),
-          this.lmHeadWeight,
-          shifted,
-          options,
-        );
-        return { loss, auxLoss: stats.loss() };
-      });
+      return tf.tidy(() => ({ hidden: this.hiddenStates(inputs, stats), auxLoss: stats.loss() }));
     } finally {
       stats.dispose();
     }

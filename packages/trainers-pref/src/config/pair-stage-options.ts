@@ -3,11 +3,15 @@ import {
   checkLoraOptions,
   checkModelOptions,
   checkOption,
+  checkMoeOptions,
   LORA_OPTION_DEFAULTS,
   LORA_OPTION_DOCS,
   MODEL_OPTION_DEFAULTS,
   MODEL_OPTION_DOCS,
+  MOE_OPTION_DEFAULTS,
+  MOE_OPTION_DOCS,
   type LoraOptions,
+  type MoeOptions,
   type ModelOptions,
   type OptionDoc,
   type TrainingArguments,
@@ -22,8 +26,11 @@ import {
 export const TRUNCATION_MODES = ['keep_start', 'keep_end'] as const;
 export type TruncationMode = (typeof TRUNCATION_MODES)[number];
 
-/** What DPO, ORPO, CPO/SimPO and KTO share: the model, LoRA and preference-data options, and truncation. */
-export interface PairStageOptions extends ModelOptions, LoraOptions, PreferenceDataOptions {
+/**
+ * What DPO, ORPO, CPO/SimPO and KTO share: the model, LoRA, mixture-of-experts and preference-data
+ * options, and truncation.
+ */
+export interface PairStageOptions extends ModelOptions, LoraOptions, MoeOptions, PreferenceDataOptions {
   /** Which end of prompt + answer survives the cut to max length: keep_start (TRL's default) or keep_end. */
   truncation_mode: TruncationMode;
 }
@@ -34,6 +41,7 @@ export const PAIR_STAGE_DEFAULTS: PairStageOptions = {
   ...MODEL_OPTION_DEFAULTS,
   ...LORA_OPTION_DEFAULTS,
   lora_alpha: 16,
+  ...MOE_OPTION_DEFAULTS,
   ...PREFERENCE_DATA_DEFAULTS,
   truncation_mode: 'keep_start',
 };
@@ -61,6 +69,7 @@ export function checkPairStageOptions(o: PairStageOptions): void {
   checkModelOptions(o);
   checkLoraOptions(o);
   checkKbitTraining(o);
+  checkMoeOptions(o);
   checkPreferenceDataOptions(o);
   checkOption(
     'truncation_mode',
@@ -73,6 +82,7 @@ export function checkPairStageOptions(o: PairStageOptions): void {
 export const PAIR_STAGE_DOCS: Record<keyof PairStageOptions, OptionDoc> = {
   ...MODEL_OPTION_DOCS,
   ...LORA_OPTION_DOCS,
+  ...MOE_OPTION_DOCS,
   ...PREFERENCE_DATA_DOCS,
   truncation_mode: {
     kind: 'string',

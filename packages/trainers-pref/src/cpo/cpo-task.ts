@@ -36,7 +36,7 @@ export class CpoTask extends PairTask {
 
   protected pairLosses(batch: PairBatch, mode: MetricsMode): PairLosses {
     const P = batch.pairs;
-    const policy = sequenceLogps(this.d.model, batch.tokens, { meanLogits: true });
+    const policy = sequenceLogps(this.d.model, batch.tokens, { meanLogits: true, routerAux: this.routerAux });
     const lengths = policy.lengths;
     const [chosenSum, rejectedSum] = splitPairs(policy.sum, P);
     const mean = cpoUsesMeanLogps(this.d.lossType);
@@ -58,7 +58,7 @@ export class CpoTask extends PairTask {
     });
     this.metrics.record(mode, { nll_loss: nll });
     return this.d.cpoAlpha === 0
-      ? { losses }
-      : { losses, batchMean: tf.mul(nll, this.d.cpoAlpha) as tf.Scalar };
+      ? { losses, auxLoss: policy.auxLoss }
+      : { losses, batchMean: tf.mul(nll, this.d.cpoAlpha) as tf.Scalar, auxLoss: policy.auxLoss };
   }
 }

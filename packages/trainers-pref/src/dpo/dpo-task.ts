@@ -37,7 +37,7 @@ export class DpoTask extends PairTask {
 
   protected pairLosses(batch: PairBatch, mode: MetricsMode): PairLosses {
     const P = batch.pairs;
-    const policy = sequenceLogps(this.d.model, batch.tokens, { meanLogits: true });
+    const policy = sequenceLogps(this.d.model, batch.tokens, { meanLogits: true, routerAux: this.routerAux });
     const [chosen, rejected] = splitPairs(policy.sum, P);
     const [refChosen, refRejected] = this.referenceLogps(batch);
     const lengths = policy.lengths;
@@ -64,7 +64,7 @@ export class DpoTask extends PairTask {
       tokens: pairTotals(lengths, P),
       pairs: P,
     });
-    return { losses };
+    return { losses, auxLoss: policy.auxLoss };
   }
 
   /** Precomputed on the rows, or one reference forward off the tape. */

@@ -45,6 +45,8 @@ export interface KtoTaskOptions extends WeightsTaskOptions {
   beta: number;
   desirableWeight: number;
   undesirableWeight: number;
+  /** A mixture of experts with output_router_logits: the load-balancing loss's weight (TRL adds it); null: none. */
+  routerAuxLossCoef?: number | null;
 }
 
 /**
@@ -55,10 +57,15 @@ export interface KtoTaskOptions extends WeightsTaskOptions {
  * (rejected) rows, as TRL divides its sums by its counts; rewards/margins is their difference.
  */
 export class KtoTask extends WeightsTask<KtoRow, KtoBatch> {
-  private readonly metrics = new TaskMetrics(KTO_METRICS);
+  private readonly metrics: TaskMetrics;
 
   constructor(private readonly o: KtoTaskOptions) {
     super(o);
+    this.metrics = new TaskMetrics(this.auxCoef === null ? KTO_METRICS : [...KTO_METRICS, 'aux_loss']);
+  }
+
+  private get auxCoef(): number | null {
+    return this.o.routerAuxLossCoef ?? null;
   }
 
   collate(rows: readonly KtoRow[]): KtoBatch {
@@ -87,7 +94,11 @@ export class KtoTask extends WeightsTask<KtoRow, KtoBatch> {
   loss(batch: KtoBatch, reduction: 'sum' | 'mean', context: LossContext): tf.Scalar {
     this.setTraining(context);
     return tf.tidy(() => {
-      const policy = sequenceLogps(this.o.model, batch.tokens, { meanLogits: true });
+      const coef = this.auxCoef;
+      const policy = sequenceLogps(this.o.model, batch.tokens, {
+        meanLogits: true,
+        routerAux: coef !== null,
+      });
       const reference = this.o.reference.logps(batch.tokens);
       const kl = this.klEstimate(batch.mismatched);
       const logratios = tf.sub(policy.sum, reference) as tf.Tensor1D;
@@ -97,8 +108,14 @@ export class KtoTask extends WeightsTask<KtoRow, KtoBatch> {
         undesirableWeight: this.o.undesirableWeight,
       });
       this.record(context.training ? 'train' : 'eval', batch, policy, logratios, kl);
-      const total = tf.sum(losses) as tf.Scalar;
-      return reduction === 'sum' ? total : tf.div(total, batch.desirable.length);
+      let total = tf.sum(losses) as tf.Scalar;
+      const rows = batch.desirable.length;
+      if (coef !== null && policy.auxLoss) {
+        // TRL: loss = losses.nanmean() + aux_loss_coef * aux_loss.
+        this.metrics.record(context.training ? 'train' : 'eval', { aux_loss: policy.auxLoss });
+        total = tf.add(total, tf.mul(policy.auxLoss, coef * rows));
+      }
+      return reduction === 'sum' ? total : tf.div(total, rows);
     });
   }
 

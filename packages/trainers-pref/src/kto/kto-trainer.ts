@@ -1,5 +1,6 @@
 import {
   paddingId,
+  routerAuxLossCoef,
   runStage,
   StageTrainer,
   type StageModel,
@@ -66,6 +67,7 @@ export class KtoTrainer extends StageTrainer<KtoConfig> {
             beta: c.beta,
             desirableWeight: c.desirable_weight,
             undesirableWeight: c.undesirable_weight,
+            routerAuxLossCoef: routerAuxLossCoef(model, c),
             saveExtras: (dir) => data.tokenizer.save(dir),
           }),
         describeEval: describePreferenceEval,

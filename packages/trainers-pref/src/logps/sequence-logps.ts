@@ -22,6 +22,8 @@ export interface SequenceLogps {
   wholeSum?: tf.Tensor1D;
   /** Tokens wholeSum counts per row (host). */
   wholeLengths?: Float32Array;
+  /** The mixture of experts' load-balancing loss of this forward; only with `routerAux`. */
+  auxLoss?: tf.Scalar;
 }
 
 export interface SequenceLogpsOptions {
@@ -29,6 +31,8 @@ export interface SequenceLogpsOptions {
   meanLogits?: boolean;
   /** Also score every real token (ORPO's NLL runs over prompt + answer, as TRL computes it). */
   wholeSequence?: boolean;
+  /** Also the routers' load-balancing loss of the forward (a mixture of experts; TRL's aux_loss). */
+  routerAux?: boolean;
 }
 
 /**
@@ -45,7 +49,9 @@ export function sequenceLogps(
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
   const whole = options.wholeSequence ? wholeSequenceLabels(batch) : null;
   const out = tf.tidy(() => {
-    const hidden = model.hiddenStates(batchInputs(batch));
+    const { hidden, auxLoss } = options.routerAux
+      ? model.hiddenStatesWithRouterAux(batchInputs(batch), 'sequenceLogps')
+      : { hidden: model.hiddenStates(batchInputs(batch)), auxLoss: undefined };
     const completion = shiftLabels(tf.tensor2d(completionLabels(batch), shape, 'int32'));
     // One pass over the LM head either way: the scored positions only decide which log-probs are kept.
     const scored = whole ? shiftLabels(tf.tensor2d(whole.labels, shape, 'int32')) : completion;
@@ -54,14 +60,14 @@ export function sequenceLogps(
     const inCompletion = whole ? tf.reshape(tf.cast(tf.notEqual(completion, -100), 'float32'), shape) : null;
     const sum = tf.sum(inCompletion ? tf.mul(perToken, inCompletion) : perToken, 1) as tf.Tensor1D;
     const wholeSum = whole ? (tf.sum(perToken, 1) as tf.Tensor1D) : undefined;
-    if (!options.meanLogits) return { sum, wholeSum };
+    if (!options.meanLogits) return { sum, wholeSum, auxLoss };
     const logitSums = noGrad(() => {
       // The vocabulary-mean logit of every position (for a linear head, h·mean_v(w_v): one matvec).
       const perPosition = tf.reshape(model.headMeanLogits(hidden), shape);
       const counted = tf.reshape(tf.notEqual(completion, -100), shape);
       return tf.sum(tf.mul(perPosition, tf.cast(counted, 'float32')), 1) as tf.Tensor1D;
     });
-    return { sum, wholeSum, logitSums };
+    return { sum, wholeSum, logitSums, auxLoss };
   });
   return { ...out, lengths, ...(whole ? { wholeLengths: whole.lengths } : {}) };
 }

@@ -34,7 +34,11 @@ export class OrpoTask extends PairTask {
 
   protected pairLosses(batch: PairBatch, mode: MetricsMode): PairLosses {
     const P = batch.pairs;
-    const policy = sequenceLogps(this.d.model, batch.tokens, { meanLogits: true, wholeSequence: true });
+    const policy = sequenceLogps(this.d.model, batch.tokens, {
+      meanLogits: true,
+      wholeSequence: true,
+      routerAux: this.routerAux,
+    });
     const lengths = policy.lengths;
     const [chosenSum, rejectedSum] = splitPairs(policy.sum, P);
     const chosen = perTokenMean(chosenSum, lengths.subarray(0, P));
@@ -55,6 +59,6 @@ export class OrpoTask extends PairTask {
       log_odds_ratio: tf.mean(odds.logSigmoidOdds),
       log_odds_chosen: tf.mean(odds.logOdds),
     });
-    return { losses: odds.losses, batchMean: nll };
+    return { losses: odds.losses, batchMean: nll, auxLoss: policy.auxLoss };
   }
 }

@@ -31,6 +31,8 @@ export interface PairBatch {
 export interface PairLosses {
   losses: tf.Tensor1D;
   batchMean?: tf.Scalar;
+  /** A mixture of experts' load-balancing loss of the policy forward (with PairTaskOptions.routerAuxLossCoef). */
+  auxLoss?: tf.Scalar;
 }
 
 export interface PairTaskOptions extends WeightsTaskOptions {
@@ -38,6 +40,11 @@ export interface PairTaskOptions extends WeightsTaskOptions {
   /** TRL's max_length: prompt + answer are cut to it (see truncationMode); undefined: no cut. */
   maxLength?: number;
   truncationMode?: 'keep_start' | 'keep_end';
+  /**
+   * A mixture of experts trained with output_router_logits: the weight of the routers' load-balancing
+   * loss, which TRL adds to every pair's loss (`losses + aux_loss_coef * aux_loss`); null/unset: none.
+   */
+  routerAuxLossCoef?: number | null;
 }
 
 /**
@@ -53,7 +60,8 @@ export abstract class PairTask extends WeightsTask<PairRow, PairBatch> {
     metricNames: readonly string[],
   ) {
     super(o);
-    this.metrics = new TaskMetrics(metricNames);
+    const aux = (o.routerAuxLossCoef ?? null) !== null;
+    this.metrics = new TaskMetrics(aux ? [...metricNames, 'aux_loss'] : metricNames);
   }
 
   collate(rows: readonly PairRow[]): PairBatch {
@@ -88,9 +96,15 @@ export abstract class PairTask extends WeightsTask<PairRow, PairBatch> {
   loss(batch: PairBatch, reduction: 'sum' | 'mean', context: LossContext): tf.Scalar {
     this.setTraining(context);
     return tf.tidy(() => {
-      const { losses, batchMean } = this.pairLosses(batch, context.training ? 'train' : 'eval', context);
+      const mode = context.training ? 'train' : 'eval';
+      const { losses, batchMean, auxLoss } = this.pairLosses(batch, mode, context);
       let total: tf.Scalar = tf.sum(losses);
       if (batchMean) total = tf.add(total, tf.mul(batchMean, batch.pairs));
+      const coef = this.o.routerAuxLossCoef ?? null;
+      if (auxLoss && coef !== null) {
+        this.metrics.record(mode, { aux_loss: auxLoss });
+        total = tf.add(total, tf.mul(auxLoss, coef * batch.pairs));
+      }
       return reduction === 'sum' ? total : tf.div(total, batch.pairs);
     });
   }
@@ -102,6 +116,11 @@ export abstract class PairTask extends WeightsTask<PairRow, PairBatch> {
   /** Frees the metric sums (the weights are the stage's). */
   dispose(): void {
     this.metrics.dispose();
+  }
+
+  /** Whether pairLosses should return the policy forward's auxLoss (sequenceLogps' routerAux). */
+  protected get routerAux(): boolean {
+    return (this.o.routerAuxLossCoef ?? null) !== null;
   }
 
   /** The loss terms of a batch; records its metrics under `mode`. */

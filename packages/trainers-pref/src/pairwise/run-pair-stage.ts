@@ -1,8 +1,10 @@
 import type { CausalLM } from '@medgpt/models';
 import {
   paddingId,
+  routerAuxLossCoef,
   runStage,
   type EvalMetrics,
+  type MoeOptions,
   type StageConfig,
   type StageResult,
   type StageRunOptions,
@@ -21,7 +23,9 @@ export interface PairTaskBase extends PairTaskOptions {
 }
 
 export interface PairStageParts {
-  config: StageConfig & PreferenceDataOptions & { truncation_mode?: 'keep_start' | 'keep_end' };
+  config: StageConfig &
+    PreferenceDataOptions &
+    Partial<MoeOptions> & { truncation_mode?: 'keep_start' | 'keep_end' };
   model: CausalLM;
   data: PairData;
   /** The stage's task on the common parts. */
@@ -38,6 +42,15 @@ export interface PairStageParts {
 export function runPairStage(p: PairStageParts): Promise<StageResult> {
   const { config: c, data } = p;
   const padTokenId = paddingId(data.tokenizer);
+  // TRL's DPO/ORPO/CPO add router_aux_loss_coef * aux_loss when output_router_logits is on (the reward
+  // model's config has no such options: none).
+  const auxCoef =
+    c.output_router_logits === undefined || c.router_aux_loss_coef === undefined
+      ? null
+      : routerAuxLossCoef(p.model, {
+          output_router_logits: c.output_router_logits,
+          router_aux_loss_coef: c.router_aux_loss_coef,
+        });
   return runStage({
     config: c,
     model: p.model,
@@ -52,6 +65,7 @@ export function runPairStage(p: PairStageParts): Promise<StageResult> {
         model: p.model,
         weights,
         padTokenId,
+        routerAuxLossCoef: auxCoef,
         ...(p.truncate ? { maxLength: pairMaxLength(c), truncationMode: c.truncation_mode } : {}),
         saveExtras: (dir) => data.tokenizer.save(dir),
       }),
