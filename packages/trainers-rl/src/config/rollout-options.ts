@@ -1,10 +1,14 @@
 import {
+  checkMoeOptions,
   checkOption,
   checkTemplateOptions,
   ConfigError,
   isInteger,
   isNonEmptyString,
   isNumberIn,
+  MOE_OPTION_DEFAULTS,
+  MOE_OPTION_DOCS,
+  type MoeOptions,
   type OptionDoc,
 } from '@medgpt/trainer';
 import { BUILT_IN_REWARDS, parseRewardNames } from '../rewards/reward-function.js';
@@ -19,7 +23,7 @@ import {
  * What GRPO and RLOO share, under TRL's names (GRPOConfig / RLOOConfig): sampling, the clip range, the KL
  * coefficient, reuse of completions, the reward functions, and the prompt rendering.
  */
-export interface RolloutOptions extends TrlModelOptions {
+export interface RolloutOptions extends TrlModelOptions, MoeOptions {
   train_file_dir: string;
   /** A MedicalGPT template; null: the tokenizer's chat template (as the scripts). */
   template_name: string | null;
@@ -59,6 +63,7 @@ export interface RolloutOptions extends TrlModelOptions {
 
 export const ROLLOUT_DEFAULTS: RolloutOptions = {
   ...TRL_MODEL_DEFAULTS,
+  ...MOE_OPTION_DEFAULTS,
   train_file_dir: '',
   template_name: null,
   tool_format: null,
@@ -107,6 +112,7 @@ export function rewardWeights(o: Pick<RolloutOptions, 'reward_weights'>, names: 
 
 export function checkRolloutOptions(o: RolloutOptions, dataFiles: string): void {
   checkTrlModelOptions(o);
+  checkMoeOptions(o);
   checkOption('train_file_dir', o.train_file_dir, isNonEmptyString(o.train_file_dir), dataFiles);
   checkTemplateOptions(o);
   checkOption(
@@ -190,6 +196,7 @@ export function checkRolloutOptions(o: RolloutOptions, dataFiles: string): void 
 
 export const ROLLOUT_OPTION_DOCS: Record<keyof RolloutOptions, OptionDoc> = {
   ...TRL_MODEL_DOCS,
+  ...MOE_OPTION_DOCS,
   train_file_dir: {
     kind: 'string',
     metavar: 'DIR',

@@ -56,6 +56,11 @@ export interface GroupRolloutTaskOptions extends WeightsTaskOptions {
   reference: ReferenceLogps | null;
   /** G: completions per prompt. */
   numGenerations: number;
+  /**
+   * A mixture of experts with output_router_logits: the load-balancing loss's weight; TRL's GRPO adds
+   * router_aux_loss_coef * aux_loss of the policy's forward to the loss. null/unset: none.
+   */
+  routerAuxLossCoef?: number | null;
   sampling: SamplingOptions;
   /** β of the KL to the reference (0: the reference is never run). */
   beta: number;
@@ -109,6 +114,7 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
       ...o.rewards.flatMap((r) => [`rewards/${r.name}/mean`, `rewards/${r.name}/std`]),
       ...lossMetricNames,
       'entropy',
+      ...((o.routerAuxLossCoef ?? null) === null ? [] : ['aux_loss']),
     ]);
   }
 
@@ -197,13 +203,21 @@ export abstract class GroupRolloutTask extends WeightsTask<RolloutExample, Rollo
     this.setTraining(context);
     const r = prepared(batch);
     return tf.tidy(() => {
-      const { logps, hidden } = policyLogps(this.o.model, r.batch, this.o.sampling.temperature);
+      const coef = this.o.routerAuxLossCoef ?? null;
+      const { logps, hidden, auxLoss } = policyLogps(
+        this.o.model,
+        r.batch,
+        this.o.sampling.temperature,
+        coef !== null,
+      );
       const out = this.policyLoss(logps, r, hidden);
       this.metrics.record('train', {
         ...out.metrics,
         entropy: meanTokenEntropy(hidden, this.o.model.lmHeadWeight, r.batch.mask),
+        ...(auxLoss ? { aux_loss: auxLoss } : {}),
       });
-      return out.loss;
+      // The loop divides the step's summed loss by its items: coef * aux_loss is weighted to match.
+      return coef !== null && auxLoss ? tf.add(out.loss, tf.mul(auxLoss, coef * r.items)) : out.loss;
     });
   }
 

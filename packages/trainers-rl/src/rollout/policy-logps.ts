@@ -22,22 +22,28 @@ export function rolloutInputs(batch: RolloutBatch): {
 /**
  * Per-token log-probs of the batch's completion tokens under `model` at `temperature` (softmax of
  * logits / temperature, the distribution they were sampled from), [rows, length] aligned with
- * `batch.mask`, plus the temperature-scaled hidden states they came from (for the entropy).
+ * `batch.mask`, plus the temperature-scaled hidden states they came from (for the entropy), and with
+ * `routerAux` the mixture of experts' load-balancing loss of the forward.
  * Differentiable in the model's trained weights.
  */
 export function policyLogps(
   model: CausalLM,
   batch: RolloutBatch,
   temperature: number,
-): { logps: tf.Tensor2D; hidden: tf.Tensor2D } {
+  routerAux = false,
+): { logps: tf.Tensor2D; hidden: tf.Tensor2D; auxLoss?: tf.Scalar } {
   return tf.tidy(() => {
     const { inputIds, attentionMask, shifted } = rolloutInputs(batch);
-    const hidden = model.hiddenStates({ inputIds, attentionMask });
+    const inputs = { inputIds, attentionMask };
+    const { hidden, auxLoss } = routerAux
+      ? model.hiddenStatesWithRouterAux(inputs, 'policyLogps')
+      : { hidden: model.hiddenStates(inputs), auxLoss: undefined };
     // logits / τ = (hidden / τ) W^T for a linear head (the entropy reads the scaled hidden states);
     // the model's head op also covers Gemma 2's soft-capped head.
     const scaled = (temperature === 1 ? hidden : tf.mul(hidden, 1 / temperature)) as tf.Tensor2D;
     const flat = model.headTokenLogprobs(hidden, shifted, { temperature });
-    return { logps: tf.reshape(flat, [batch.rows, batch.length]) as tf.Tensor2D, hidden: scaled };
+    const logps = tf.reshape(flat, [batch.rows, batch.length]) as tf.Tensor2D;
+    return auxLoss ? { logps, hidden: scaled, auxLoss } : { logps, hidden: scaled };
   });
 }
 

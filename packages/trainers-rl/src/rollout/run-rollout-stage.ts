@@ -12,6 +12,8 @@ import {
   type StageResult,
   type StageRunOptions,
   type TrainableWeights,
+  routerAuxLossCoef,
+  type MoeOptions,
   type TrainingArguments,
 } from '@medgpt/trainer';
 import { stageModelOptions, type TrlModelOptions } from '../config/trl-model-options.js';
@@ -24,6 +26,7 @@ import type { RolloutExample } from './rollout-example.js';
 
 /** The options every group-rollout stage (GRPO, RLOO) shares. */
 export type RolloutStageConfig = TrlModelOptions &
+  MoeOptions &
   TrainingArguments & {
     train_file_dir: string;
     num_generations: number;
@@ -128,6 +131,7 @@ export async function runRolloutStage(p: RolloutStageParts): Promise<StageResult
           rewardWeights: p.rewardWeights(rewards.map((r) => r.name)),
           reference: (batch) => reference!(batch),
           numGenerations: G,
+          routerAuxLossCoef: routerAuxLossCoef(p.model, c),
           sampling: {
             maxTokens: c.max_completion_length,
             temperature: c.temperature,
