@@ -122,7 +122,7 @@ export { bnbQuantizedWeight } from './bnb/bnb-quantized-weight.js';
 export { quantizingReader } from './checkpoint/quantizing-reader.js';
 export { checkKbitOptions, type KbitOptions } from './checkpoint/kbit-options.js';
 export { loadKbitModel, type LoadedKbitModel } from './checkpoint/load-kbit-model.js';
-export { holdFrozenWeightsInBf16 } from './checkpoint/hold-frozen-weights-in-bf16.js';
+export { holdFrozenWeightsInBf16, type HoldInBf16Options } from './checkpoint/hold-frozen-weights-in-bf16.js';
 export { loadQuantizedModel, type LoadedQuantizedModel } from './checkpoint/load-quantized-model.js';
 export {
   evaluatePerplexity,

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '@medgpt/core-tensor';
-import { createTinyModel, EMBED_TOKENS, LM_HEAD, loadModel, type CausalLM } from '@medgpt/models';
+import {
+  createTinyModel,
+  EMBED_TOKENS,
+  isQuantizableParameter,
+  LM_HEAD,
+  loadModel,
+  parameterSpecs,
+  type CausalLM,
+} from '@medgpt/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdFrozenWeightsInBf16 } from './hold-frozen-weights-in-bf16.js';
 import { loadKbitModel } from './load-kbit-model.js';
@@ -53,6 +61,29 @@ describe.each(['cpu', 'wasm'])('holdFrozenWeightsInBf16 on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(Array.from(model.weight(EMBED_TOKENS).dataSync())).toEqual(embed);
     expect(Array.from(model.weight(LM_HEAD).dataSync())).toEqual(head);
+    expect(lossAndLogits(model)).toEqual(before);
+    model.dispose();
+  });
+
+  it('with linears: every decoder linear weight too, values, logits and loss unchanged; variables left alone', async () => {
+    const model = await loadModel(llamaBf16);
+    const linears = parameterSpecs(model.config)
+      .filter((s) => isQuantizableParameter(s))
+      .map((s) => s.name);
+    expect(linears.length).toBe(7 * model.config.numHiddenLayers);
+    const values = new Map([...model.weights].map(([n, w]) => [n, Array.from(w.dataSync())]));
+    const before = lossAndLogits(model);
+    // A trained weight (full fine-tuning, a modules_to_save copy) is a variable: never re-stored.
+    const trained = tf.variable(model.weight(linears[0]!), true);
+    model.setWeight(linears[0]!, trained);
+    const norm = model.weight('model.norm.weight');
+    const tensors = tf.memory().numTensors;
+    const held = holdFrozenWeightsInBf16(model, { linears: true });
+    expect(held).toEqual([EMBED_TOKENS, LM_HEAD, ...linears.slice(1)]);
+    expect(model.weight(linears[0]!)).toBe(trained);
+    expect(model.weight('model.norm.weight')).toBe(norm);
+    expect(tf.memory().numTensors).toBe(tensors);
+    for (const [name, v] of values) expect(Array.from(model.weight(name).dataSync()), name).toEqual(v);
     expect(lossAndLogits(model)).toEqual(before);
     model.dispose();
   });

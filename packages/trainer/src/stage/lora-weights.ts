@@ -9,6 +9,7 @@ import {
   peftTensorNames,
   type TaskType,
 } from '@medgpt/peft';
+import { holdFrozenWeightsInBf16 } from '@medgpt/quant';
 import type { LoraOptions } from './model-options.js';
 import type { StageHubOptions } from './stage-hub-options.js';
 import type { TrainableWeights } from './trainable-weights.js';
@@ -26,6 +27,11 @@ export interface LoraWeights extends TrainableWeights {
  * torch's seeded RNG), or --peft_path's adapter (a directory or a Hub id, see `hub`) is loaded
  * trainable. Checkpoints and the final output
  * are peft adapter dirs (adapter_config.json + adapter_model.safetensors) that Python peft loads.
+ * A bf16 base (--torch_dtype bfloat16, or auto on a bf16 checkpoint) is then held in bf16 as
+ * transformers holds it (quant's holdFrozenWeightsInBf16: the frozen embeddings, head and decoder
+ * linears; lossless, as the values are bf16 already): on cuda 2 bytes a weight instead of 4, since
+ * only the gather and matmuls read them (a 7B base: 12.6 GiB, not 25). DoRA reads its weights' row
+ * norms, so under DoRA the decoder linears stay float32.
  */
 export async function loraWeights(
   model: CausalLM,
@@ -44,6 +50,8 @@ export async function loraWeights(
     const config = medicalGptLoraConfig({ ...options, task_type: taskType }, options.model_name_or_path);
     peft.addAdapter('default', config, { seed });
   }
+  const dora = [...peft.adapter('default').modules.values()].some((m) => m.magnitude !== null);
+  holdFrozenWeightsInBf16(model, { linears: !dora });
   const parameters = peft.trainableVariables();
   return {
     kind: 'lora',
