@@ -2,10 +2,12 @@
 bench/gpu-qlora.ts trained with LoRA in PyTorch as MedicalGPT runs LoRA without bitsandbytes (which the
 device machine lacks): base weights in bf16, peft LoRA r 8 / alpha 16 / dropout 0.05 on every linear
 (fp32 adapters), autocast bf16, gradient checkpointing, fused AdamW on the adapter, one sequence of 512
-tokens. Prints one JSON line ({"bench": "gpu-qlora", "stack": "pytorch", ...}) with tokens/s and the
+tokens. The same step is the PyTorch row of our bf16-base LoRA (`--base bf16 --r 16 --alpha 32 --seq 1024`,
+issue 19 item 4): MedicalGPT's LoRA with torch_dtype bfloat16. Prints one JSON line ({"bench": "gpu-qlora", "stack": "pytorch", ...}) with tokens/s and the
 peak memory (max_memory_reserved, comparable with our pool peak, and max_memory_allocated).
 
-  python3 bench/gpu_qlora_torch.py [--layers 32] [--seq 512] [--batch 1] [--warmup 1] [--steps 3] [--json FILE]
+  python3 bench/gpu_qlora_torch.py [--r 8] [--alpha 16] [--layers 32] [--seq 512] [--batch 1] [--warmup 1]
+    [--steps 3] [--json FILE]
 """
 
 import argparse
@@ -24,6 +26,8 @@ p.add_argument("--heads", type=int, default=32)
 p.add_argument("--kv-heads", type=int, default=32)
 p.add_argument("--vocab", type=int, default=32000)
 p.add_argument("--seq", type=int, default=512)
+p.add_argument("--r", type=int, default=8)
+p.add_argument("--alpha", type=int, default=16)
 p.add_argument("--batch", type=int, default=1)
 p.add_argument("--warmup", type=int, default=1)
 p.add_argument("--steps", type=int, default=3)
@@ -53,7 +57,7 @@ torch.set_default_dtype(torch.float32)
 model.config.use_cache = False
 model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
 model.enable_input_require_grads()
-lora = peft.LoraConfig(r=8, lora_alpha=16, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
+lora = peft.LoraConfig(r=args.r, lora_alpha=args.alpha, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
 model = peft.get_peft_model(model, lora)
 for name, param in model.named_parameters():
     if param.requires_grad:
@@ -65,7 +69,11 @@ opt = torch.optim.AdamW(params, lr=2e-4, weight_decay=0.0, fused=True)
 ids = (torch.arange(args.batch * args.seq, device=dev) * 7919 + 13) % args.vocab
 ids = ids.reshape(args.batch, args.seq)
 torch.cuda.synchronize()
-print(f"pytorch: {total / 1e9:.2f}B parameters, {trainable / 1e6:.1f}M trainable, built in {time.perf_counter() - started:.1f} s", flush=True)
+print(
+    f"pytorch: {total / 1e9:.2f}B parameters, LoRA r {args.r} alpha {args.alpha}: {trainable / 1e6:.1f}M trainable, "
+    f"seq {args.seq}, built in {time.perf_counter() - started:.1f} s; {torch.cuda.memory_allocated() / MiB:.0f} MiB allocated",
+    flush=True,
+)
 torch.cuda.reset_peak_memory_stats()
 
 
@@ -83,14 +91,18 @@ for i in range(args.warmup + args.steps):
     t = time.perf_counter()
     losses.append(step())
     torch.cuda.synchronize()
+    ms = (time.perf_counter() - t) * 1000
+    print(f"pytorch: step {i + 1}: {ms:.0f} ms, loss {losses[-1]:.4f}, reserved peak {torch.cuda.max_memory_reserved() / MiB:.0f} MiB", flush=True)
     if i >= args.warmup:
-        times.append((time.perf_counter() - t) * 1000)
+        times.append(ms)
 mean = sum(times) / len(times)
 line = json.dumps(
     {
         "bench": "gpu-qlora",
         "stack": "pytorch",
         "mode": "lora-bf16-base",
+        "r": args.r,
+        "alpha": args.alpha,
         "layers": args.layers,
         "batch": args.batch,
         "seq": args.seq,
