@@ -24,7 +24,7 @@
 // matmuls read them).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { MultiTensorAdamW, roundToBf16, tf, valueAndGrads } from '@medgpt/core-tensor';
+import { MultiTensorAdamW, releaseCachedMemory, roundToBf16, tf, valueAndGrads } from '@medgpt/core-tensor';
 import type { CudaBackend } from '@medgpt/backend-cuda';
 import {
   CausalLM,
@@ -185,6 +185,9 @@ function buildModel(): CausalLM {
 
 const started = performance.now();
 const model = buildModel();
+// As quant's holdFrozenWeightsInBf16 does after a load: the freed float32 temporaries leave the pool.
+const releasedMiB = Math.round(releaseCachedMemory() / MiB);
+console.log(`after load: ${releasedMiB} MiB of cached pool memory given back`);
 const afterLoad = memoryMiB();
 const reservedAfterLoadMiB = Math.round(
   ((tf.memory() as { numBytesInGPUAllocated?: number }).numBytesInGPUAllocated ?? 0) / MiB,

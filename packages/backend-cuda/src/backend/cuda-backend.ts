@@ -232,6 +232,15 @@ export class CudaBackend extends tf.KernelBackend {
 
   // ---- engine queries -------------------------------------------------------------------------
 
+  /**
+   * core-tensor's releaseCachedMemory: waits for queued work, then gives the memory pool's cached
+   * blocks back to the driver and restarts its peak. Returns the bytes given back.
+   */
+  releaseCachedMemory(): number {
+    this.runtime.cuda.synchronize('release cached memory');
+    return this.runtime.allocator.releaseCached();
+  }
+
   override memory(): { unreliable: boolean; reasons?: string[] } {
     const stats = this.runtime.allocator.stats();
     const info = {

@@ -26,6 +26,7 @@ export interface DriverApi {
   cuDeviceGetDefaultMemPool(pool: Out<Handle | null>, device: number): number;
   cuMemPoolSetAttribute(pool: Handle, attribute: number, value: HostMemory): number;
   cuMemPoolGetAttribute(pool: Handle, attribute: number, value: HostMemory): number;
+  cuMemPoolTrimTo(pool: Handle, minBytesToKeep: number): number;
   cuMemHostAlloc(pointer: Out<Handle | null>, bytes: number, flags: number): number;
   cuMemFreeHost(pointer: Handle): number;
   cuMemcpyHtoDAsync(dst: number, src: HostMemory, bytes: number, stream: Handle): number;
@@ -88,6 +89,7 @@ export const DRIVER_PROTOTYPES: Record<keyof DriverApi, string> = {
   cuDeviceGetDefaultMemPool: 'int cuDeviceGetDefaultMemPool(_Out_ void **pool, int device)',
   cuMemPoolSetAttribute: 'int cuMemPoolSetAttribute(void *pool, int attribute, void *value)',
   cuMemPoolGetAttribute: 'int cuMemPoolGetAttribute(void *pool, int attribute, void *value)',
+  cuMemPoolTrimTo: 'int cuMemPoolTrimTo(void *pool, size_t minBytesToKeep)',
   cuMemHostAlloc: 'int cuMemHostAlloc(_Out_ void **pointer, size_t bytes, unsigned int flags)',
   cuMemFreeHost: 'int cuMemFreeHost(void *pointer)',
   cuMemcpyHtoDAsync: 'int cuMemcpyHtoDAsync_v2(uint64_t dst, const void *src, size_t bytes, void *stream)',

@@ -125,6 +125,24 @@ export class DeviceAllocator {
     return this.peak;
   }
 
+  /**
+   * Gives the pool's cached (freed, unused) memory back to the driver and restarts the pool's
+   * high-water mark at what it then holds (torch.cuda.empty_cache + reset_peak_memory_stats): after a
+   * load that freed large temporaries, so they neither sit in the pool nor count in its peak. Call with
+   * the stream drained (frees are stream-ordered). Returns the bytes given back.
+   */
+  releaseCached(): number {
+    const before = this.poolAttribute(CU_MEMPOOL_ATTR.RESERVED_MEM_CURRENT);
+    check(this.driver.cuMemPoolTrimTo(this.pool, 0), 'cuMemPoolTrimTo');
+    const zero = BigUint64Array.of(0n);
+    check(
+      this.driver.cuMemPoolSetAttribute(this.pool, CU_MEMPOOL_ATTR.RESERVED_MEM_HIGH, zero),
+      'cuMemPoolSetAttribute',
+      'reset the reserved high-water mark',
+    );
+    return before - this.poolAttribute(CU_MEMPOOL_ATTR.RESERVED_MEM_CURRENT);
+  }
+
   stats(): DeviceMemoryStats {
     return {
       liveBytes: this.live,

@@ -12,6 +12,7 @@ export {
 } from './gradient-sink.js';
 export type { TapeNode } from './engine-internals.js';
 export { noGrad, recordingGradients, stopGradient } from './no-grad.js';
+export { releaseCachedMemory } from './release-cached-memory.js';
 export {
   backendReplaysSteps,
   captureStep,

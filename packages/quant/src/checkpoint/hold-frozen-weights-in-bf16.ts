@@ -1,4 +1,4 @@
-import { roundToBf16, tf } from '@medgpt/core-tensor';
+import { releaseCachedMemory, roundToBf16, tf } from '@medgpt/core-tensor';
 import { EMBED_TOKENS, isQuantizableParameter, LM_HEAD, parameterSpecs, type CausalLM } from '@medgpt/models';
 
 export interface HoldInBf16Options {
@@ -28,5 +28,7 @@ export function holdFrozenWeightsInBf16(model: CausalLM, options: HoldInBf16Opti
   }
   const held = names.filter((n) => model.weights.has(n) && !(model.weight(n) instanceof tf.Variable));
   for (const name of held) model.setWeight(name, roundToBf16(model.weight(name)));
+  // The float32 tensors just freed would stay in a caching allocator's pool (and its peak).
+  if (held.length > 0) releaseCachedMemory();
   return held;
 }
