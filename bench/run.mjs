@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry of `npm run bench`: bundles every bench/*.bench.ts with esbuild into node_modules/.cache/medgpt-bench/
+// Entry of `npm run bench`: bundles every bench/cpu/*.bench.ts with esbuild into node_modules/.cache/medgpt-bench/
 // (ignored by git, eslint and prettier; packages stay external, so tfjs and @medgpt/* resolve from the
 // workspace's node_modules, core-tensor from its built dist)
-// and runs each bench in its own Node process, one after the other. bench/*.bench.mjs files run as they
+// and runs each bench in its own Node process, one after the other. bench/cpu/*.bench.mjs files run as they
 // are. Benchmarks print numbers; they are not tests.
 //
 //   npm run bench [-- options]
@@ -23,6 +23,8 @@ import { build } from 'esbuild';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(benchDir);
+/** The benches `npm run bench` runs: those that need no GPU (GPU programs are in bench/gpu/). */
+const cpuDir = join(benchDir, 'cpu');
 // Under the workspace's node_modules, so that the bundles' bare imports resolve from it.
 const outDir = join(root, 'node_modules', '.cache', 'medgpt-bench');
 // Built packages the benches import (dist is what they measure, as a user of the package gets it).
@@ -66,13 +68,13 @@ function passThrough() {
   return out;
 }
 
-const benches = readdirSync(benchDir)
+const benches = readdirSync(cpuDir)
   .filter((f) => /\.bench\.(ts|mjs)$/.test(f))
   .sort()
   .map((file) => ({ file, name: file.replace(/\.bench\.(ts|mjs)$/, '') }));
 
 if (values.list) {
-  for (const b of benches) console.log(b.name.padEnd(16), relative(root, join(benchDir, b.file)));
+  for (const b of benches) console.log(b.name.padEnd(16), relative(root, join(cpuDir, b.file)));
   process.exit(0);
 }
 
@@ -117,7 +119,7 @@ async function bundle(entries) {
   if (entries.length === 0) return;
   mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: entries.map((b) => join(benchDir, b.file)),
+    entryPoints: entries.map((b) => join(cpuDir, b.file)),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -156,7 +158,7 @@ let failed = 0;
 for (const b of selected) {
   const script = b.file.endsWith('.ts')
     ? join(outDir, b.file.replace(/\.ts$/, '.mjs'))
-    : join(benchDir, b.file);
+    : join(cpuDir, b.file);
   const started = performance.now();
   const { code, jsonLines } = await runOne(script);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

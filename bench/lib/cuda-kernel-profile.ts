@@ -1,6 +1,6 @@
 // GPU milliseconds per tfjs kernel of some work on the cuda backend: CUDA events around every kernel
 // dispatch (each costs ~1 us of host time; the total is the kernels' sum, not wall time). Shared by
-// bench/gpu-train.ts --profile and bench/gpu-serve.ts --profile-kernels.
+// bench/gpu/gpu-train.ts --profile and bench/gpu/gpu-serve.ts --profile-kernels.
 import { tf } from '@medgpt/core-tensor';
 import type { CudaBackend } from '@medgpt/backend-cuda';
 

@@ -1,5 +1,5 @@
-// The esbuild settings every program bundled for the GPU machine shares (bench/cuda-bundle.mjs,
-// bench/gpu-train.bundle.mjs, packages/distributed/scripts/bundle-nccl-check.mjs): one ESM file per entry
+// The esbuild settings every program bundled for the GPU machine shares (bench/gpu/cuda-bundle.mjs,
+// bench/gpu/gpu-train.bundle.mjs, packages/distributed/scripts/bundle-nccl-check.mjs): one ESM file per entry
 // with the workspace packages inlined from their sources (as the tests run them) and koffi left
 // external (its JS and linux-x64 binary are copied beside the bundles by cuda-bundle.mjs); `require`,
 // `__filename` and `__dirname` defined for the CommonJS code esbuild inlines.

@@ -1,4 +1,4 @@
-// The synthetic DPO batch of the GPU DPO benchmark (bench/gpu-dpo.ts). bench/gpu_dpo_torch.py builds
+// The synthetic DPO batch of the GPU DPO benchmark (bench/gpu/gpu-dpo.ts). bench/torch/gpu_dpo_torch.py builds
 // the same pairs with the same arithmetic (its `synthetic_pairs`): keep the two in step. Both print
 // `batchSummary` (`--dump-batch`), so the two can be compared without a GPU.
 

@@ -1,4 +1,4 @@
-// What the GPU benchmark programs share (bench/gpu-train.ts, bench/gpu-dpo.ts): the backend setup, the
+// What the GPU benchmark programs share (bench/gpu/gpu-train.ts, bench/gpu/gpu-dpo.ts): the backend setup, the
 // Qwen2.5-0.5B-shaped random model, the device memory figures and a device sync.
 import { tf } from '@medgpt/core-tensor';
 import { createCudaProvider, type CudaBackend, type MatmulPrecision } from '@medgpt/backend-cuda';

@@ -1,4 +1,4 @@
-// GPU time of recorded decode steps, for bench/gpu-serve.ts --profile-graphs: wraps the cuda driver's
+// GPU time of recorded decode steps, for bench/gpu/gpu-serve.ts --profile-graphs: wraps the cuda driver's
 // cuGraphLaunch so that every replay is bracketed by two events, and sums their elapsed time when the
 // next replay starts (the engine has read the previous step's tokens by then, so its events are done).
 // Bench-only: it patches the live driver object.

@@ -1,6 +1,6 @@
 // Shared pieces of the parser fuzzing (issue #14 item 5): the target shape that the packages'
 // `*.fuzz.ts` files export, the runner their `*.fuzz.test.ts` files call (short budget, fixed seed),
-// byte-level and JSON-structure mutators, and the failure classes. bench/fuzz.ts runs the same targets
+// byte-level and JSON-structure mutators, and the failure classes. bench/cpu/fuzz.ts runs the same targets
 // 10^6 times each.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,7 +7,7 @@ import { InferenceEngine, InferenceSession } from '@medgpt/serving';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from './create-api-server.js';
 
-// Issue 15's load scenario as a correctness test (not timed; bench/api-load.bench.ts times it): 64
+// Issue 15's load scenario as a correctness test (not timed; bench/cpu/api-load.bench.ts times it): 64
 // streaming clients on loopback share 128 requests, more than the engine's slots, so requests queue,
 // join and leave the running batch.
 const CLIENTS = 64;

@@ -1,4 +1,4 @@
-# Sourced by nccl-check.sh and bench/gpu-ddp.sh: sets MEDGPT_LIBNCCL to libnccl.so.2 when it is not set
+# Sourced by nccl-check.sh and bench/gpu/gpu-ddp.sh: sets MEDGPT_LIBNCCL to libnccl.so.2 when it is not set
 # (the loader cache, the nvidia-nccl wheel PyTorch installs, else a search of the file system).
 if [[ -z ${MEDGPT_LIBNCCL:-} ]]; then
   nccl=$(ldconfig -p 2>/dev/null | awk '/libnccl\.so\.2 /{print $NF; exit}')

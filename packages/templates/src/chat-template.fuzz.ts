@@ -3,7 +3,7 @@
 // generated and mutated messages; tokenizer_config.json / chat_template.jinja read by
 // loadChatTemplate; and template names with MedicalGPT's named templates formatting generated turns.
 // Each returns the right text or throws ChatTemplateError / UnknownTemplateError, never hangs.
-// Run by chat-template.fuzz.test.ts and bench/fuzz.ts.
+// Run by chat-template.fuzz.test.ts and bench/cpu/fuzz.ts.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

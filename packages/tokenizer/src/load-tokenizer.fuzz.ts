@@ -3,7 +3,7 @@
 // layout) that must load with the right size and special tokens and decode(encode(text)) == text,
 // and JSON / byte mutations of each file, which must load into a tokenizer that encodes to ids of its
 // vocabulary or fail with a TokenizerError naming the file. Run by load-tokenizer.fuzz.test.ts and
-// bench/fuzz.ts.
+// bench/cpu/fuzz.ts.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

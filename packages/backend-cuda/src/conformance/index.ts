@@ -1,5 +1,5 @@
 // The conformance suite lives in core-tensor (every backend runs it); this is its cuda runner, shared
-// by the vitest suite (skipped without a GPU) and the device runner (bench/cuda-conformance.ts).
+// by the vitest suite (skipped without a GPU) and the device runner (bench/gpu/cuda-conformance.ts).
 import { conformanceCases, type ConformanceCase } from '@medgpt/core-tensor';
 import {
   runCudaConformance,

@@ -3,7 +3,7 @@
 // (huge or negative shapes and offsets, wrong types, deep nesting), a mutated length prefix or flipped,
 // cut and inserted bytes: SafetensorsFile.open and every read return the right bytes or throw a
 // SafetensorsError naming the file, and never read more than the file holds. The shard index
-// (SafetensorsCheckpoint) likewise. Run by safetensors-file.fuzz.test.ts and bench/fuzz.ts.
+// (SafetensorsCheckpoint) likewise. Run by safetensors-file.fuzz.test.ts and bench/cpu/fuzz.ts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import fc from 'fast-check';

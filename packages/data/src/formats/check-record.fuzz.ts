@@ -1,7 +1,7 @@
 // Fuzz targets for the record parsers of each stage (checkRecord + toCanonical, as scanRecords and
 // loadRecords run them on every JSONL line): generated records of every format with their canonical
 // form computed independently, and JSON / byte mutations of them. Run by check-record.fuzz.test.ts
-// (short budget) and bench/fuzz.ts (10^6 inputs).
+// (short budget) and bench/cpu/fuzz.ts (10^6 inputs).
 import fc from 'fast-check';
 import {
   attempt,

@@ -2,7 +2,7 @@
 // BOMs, CRLF, blank lines and small line caps, and byte mutations of them. A reference reader written
 // here from the rules (split on LF, drop one CR, UTF-8 or an issue, JSON.parse or an issue) gives the
 // expected events; for arrays, JSON.parse of the whole file is the oracle. Run by
-// read-records.fuzz.test.ts and bench/fuzz.ts.
+// read-records.fuzz.test.ts and bench/cpu/fuzz.ts.
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {

@@ -3,7 +3,7 @@
 // 4 and 5 spellings, must parse to the generated values and survive writeModelConfig -> parse; mutated
 // ones (wrong types, huge or negative sizes, deep nesting, unknown keys) must give a ModelError naming
 // the file or a config whose every field has its documented form. Run by parse-model-config.fuzz.test.ts
-// and bench/fuzz.ts.
+// and bench/cpu/fuzz.ts.
 import fc from 'fast-check';
 import {
   attempt,

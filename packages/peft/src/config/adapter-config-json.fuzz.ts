@@ -3,7 +3,7 @@
 // adapterConfigJson must read back equal; mutated files must give a PeftError naming the file, or a
 // config that writes and reads back unchanged and that resolveTargets / resolveModulesToSave apply to
 // a model without an exception other than a PeftError. Run by adapter-config-json.fuzz.test.ts and
-// bench/fuzz.ts.
+// bench/cpu/fuzz.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

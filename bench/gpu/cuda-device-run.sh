@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the cuda backend's checks on a GPU machine that has no Node.js and no node_modules (the lent
+# device): the conformance suite (one process per group, so a fatal CUDA error in one group cannot
+# hide the others), the tiny-model training/generation comparison with cpu, the kernel trace on cuda
+# and the step-time numbers. Prepare on the dev machine first:
+#
+#   bash /work/shared/tools/device-node.sh      # once: .device/node.xz
+#   node bench/gpu/cuda-bundle.mjs                  # .device/cuda/ (bundles + koffi + compiled kernels)
+#
+# then run from the repository root on the device (carry .device/node.xz and .device/cuda):
+#
+#   bash bench/gpu/cuda-device-run.sh [all|conformance|model|trace|time]
+#
+# Logs go to $OUT/cuda-results.tgz (or /tmp/cuda-results when $OUT is unset) and a summary to stdout.
+set -u
+what=${1:-all}
+root=$(pwd)
+results=/tmp/cuda-results
+rm -rf "$results" && mkdir -p "$results"
+# shellcheck source=lib/device-env.sh
+source "$root/bench/lib/device-env.sh"
+# cuBLASLt lives in the toolkit's targets/x86_64-linux/lib, which is not on the loader path.
+if [[ -n $cublas_dir ]]; then export LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}"; fi
+cd "$root/.device/cuda" || exit 2
+nvidia-smi -L >"$results/gpu.txt" 2>&1
+
+run() { # name, timeout seconds, command...
+  local name=$1 limit=$2
+  shift 2
+  local started=$SECONDS
+  timeout "$limit" "$@" >"$results/$name.log" 2>&1
+  echo "$name: exit $? in $((SECONDS - started)) s" | tee -a "$results/summary.txt"
+}
+
+if [[ $what == all || $what == conformance ]]; then
+  for group in elementwise 'data movement' 'reductions and matmul' 'fused ops and optimizers' 'bf16 tensor-core paths'; do
+    slug=${group%% *}
+    run "conformance-$slug" 120 node cuda-conformance.mjs --group "$group" --json "$results/conformance-$slug.json"
+  done
+  grep -h 'passed$' "$results"/conformance-*.log
+  grep -h -A1 '^FAIL' "$results"/conformance-*.log
+fi
+[[ $what == all || $what == model ]] && run model-step 180 node cuda-model-step.mjs --json "$results/model-step.json" && cat "$results/model-step.log"
+[[ $what == all || $what == trace ]] && run kernel-trace 120 node cuda-kernel-trace.mjs --backend cuda && tail -1 "$results/kernel-trace.log"
+[[ $what == all || $what == time ]] && run step-time 240 node cuda-step-time.mjs && cat "$results/step-time.log"
+if [[ -n ${OUT:-} ]]; then tar czf "$OUT/cuda-results.tgz" -C /tmp cuda-results; fi
