@@ -6,9 +6,11 @@ import { crossEntropyGradConfig } from './CrossEntropy_grad.js';
 import { expertRoutingGradConfig } from './ExpertRouting_grad.js';
 import { groupedMatMulGradConfig } from './GroupedMatMul_grad.js';
 import { loraLinearGradConfig } from './LoraLinear_grad.js';
+import { meanGradConfig } from './Mean_grad.js';
 import { philoxDropoutGradConfig } from './PhiloxDropout_grad.js';
 import { rmsNormGradConfig } from './RmsNorm_grad.js';
 import { ropeGradConfig } from './Rope_grad.js';
+import { sumGradConfig } from './Sum_grad.js';
 import { swigluGradConfig } from './Swiglu_grad.js';
 import { tokenLogprobsGradConfig } from './TokenLogprobs_grad.js';
 
@@ -30,7 +32,13 @@ export const GRADIENT_CONFIGS: readonly tf.GradConfig[] = [
   expertRoutingGradConfig,
 ];
 
+/**
+ * tfjs gradients we replace: those that fill `tf.ones` on the host and upload it on every backward
+ * (Sum, Mean); ours broadcast on the device and give the same values.
+ */
+export const STOCK_GRADIENT_OVERRIDES: readonly tf.GradConfig[] = [sumGradConfig, meanGradConfig];
+
 /** Registers every gradient above (again: tfjs keeps the last one registered for a kernel). */
 export function registerAllGradients(): void {
-  for (const config of GRADIENT_CONFIGS) tf.registerGradient(config);
+  for (const config of [...GRADIENT_CONFIGS, ...STOCK_GRADIENT_OVERRIDES]) tf.registerGradient(config);
 }
