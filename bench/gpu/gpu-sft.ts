@@ -12,6 +12,19 @@
 // sample's text costs more tokens than with Qwen's BPE but the compute per token is the real one).
 // Training: LoRA r 8, alpha 16, dropout 0.05, every linear; batch 1, model_max_length 256, lr 2e-4,
 // constant schedule after 5 warm-up steps (the same generator seeds dropout on both backends).
+//
+// The real-data speed bench (issue 19 item 3; bench/gpu/gpu-issue19.sh, against bench/torch/gpu_sft_torch.py):
+//
+//   node .device/cuda/gpu-sft.mjs --model DIR --batch 8 --max-length 1024 --max-samples all
+//     --validation-split 0 --torch-dtype bfloat16 --steps 60 --timing-warmup 5 [--group-by-length] [--tag T]
+//
+// --model: a Hugging Face model folder (config.json, safetensors, tokenizer.json: bench/torch/gpu_sft_torch.py
+// make writes a Qwen2.5-0.5B-shaped one with the Qwen3 tokenizer) instead of the tiny byte-level model. The
+// JSON line then adds real (non-padding) tokens/s and ms/step over the steps after --timing-warmup (from the
+// trainer's num_input_tokens_seen at each step's end), each step's real tokens, the pool's peak memory, and
+// checksums of the rows the trainer trains on (rows, tokens, label tokens, id sum), which the PyTorch side
+// prints for its own tokenisation of the same file. --torch-dtype bfloat16 holds the frozen base in bf16 (as
+// `medgpt sft --torch_dtype bfloat16`); --group-by-length is `--group_by_length`.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,10 +32,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend, tf } from '@medgpt/core-tensor';
+import { loadTokenizer } from '@medgpt/tokenizer';
 import { createCudaProvider, type MatmulPrecision } from '@medgpt/backend-cuda';
 import { createTinyModel } from '@medgpt/models';
 import type { LogEntry } from '@medgpt/trainer';
-import { SftTrainer } from '@medgpt/trainers-sft';
+import { resolveSftConfig, sftData, SftTrainer, type SftConfigInput } from '@medgpt/trainers-sft';
+import { memoryMiB } from '../lib/gpu-model.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,9 +50,20 @@ const { values: args } = parseArgs({
     'write-reference': { type: 'string' },
     'compare-steps': { type: 'string', default: '3' },
     json: { type: 'string' },
+    model: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+    'max-length': { type: 'string', default: '256' },
+    'max-samples': { type: 'string', default: '400' },
+    'validation-split': { type: 'string' },
+    'torch-dtype': { type: 'string', default: 'float32' },
+    'lora-dropout': { type: 'string', default: '0.05' },
+    'group-by-length': { type: 'boolean', default: false },
+    'timing-warmup': { type: 'string', default: '5' },
+    tag: { type: 'string' },
   },
 });
 const steps = Number(args.steps);
+const timingWarmup = Number(args['timing-warmup']);
 
 if (args.backend === 'cuda') {
   const loaded = await createCudaProvider({ matmulPrecision: args.matmul as MatmulPrecision }).load();
@@ -60,9 +86,8 @@ function sampleData(): string {
   }
 }
 
-const work = await mkdtemp(join(tmpdir(), 'gpu-sft-'));
-try {
-  let started = performance.now();
+/** createTinyModel with Qwen2.5-0.5B's shape and a byte-level tokenizer, in `work`. */
+async function tinyModel(work: string): Promise<string> {
   const tiny = await createTinyModel(
     {
       architecture: 'qwen2',
@@ -78,48 +103,93 @@ try {
     },
     join(work, 'model'),
   );
-  console.log(`model ${tiny.dir} made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return tiny.dir;
+}
+
+/** Real tokens/s and ms/step over the steps after --timing-warmup, from each step's end. */
+function speed(ends: { ms: number; tokens: number }[]): Record<string, unknown> {
+  const stepTokens = ends.map((e, i) => e.tokens - (i === 0 ? 0 : ends[i - 1]!.tokens));
+  const w = Math.min(timingWarmup, ends.length - 1);
+  const timed = ends.length - 1 - w;
+  if (timed < 1) return { stepTokens };
+  const ms = ends[ends.length - 1]!.ms - ends[w]!.ms;
+  const tokens = ends[ends.length - 1]!.tokens - ends[w]!.tokens;
+  return {
+    timingWarmup: w,
+    timedSteps: timed,
+    timedRealTokens: tokens,
+    stepMsMean: Math.round((ms / timed) * 10) / 10,
+    realTokensPerSec: Math.round(tokens / (ms / 1000)),
+    stepTokens,
+  };
+}
+
+const work = await mkdtemp(join(tmpdir(), 'gpu-sft-'));
+try {
+  let started = performance.now();
+  const modelDir = args.model ? resolve(args.model) : await tinyModel(work);
+  console.log(`model ${modelDir} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const config: SftConfigInput = {
+    model_name_or_path: modelDir,
+    train_file_dir: sampleData(),
+    output_dir: join(work, 'out'),
+    torch_dtype: args['torch-dtype'] as SftConfigInput['torch_dtype'],
+    template_name: 'chatml',
+    use_peft: true,
+    target_modules: 'all',
+    lora_rank: 8,
+    lora_alpha: 16,
+    lora_dropout: Number(args['lora-dropout']),
+    per_device_train_batch_size: Number(args.batch),
+    model_max_length: Number(args['max-length']),
+    max_train_samples: args['max-samples'] === 'all' ? null : Number(args['max-samples']),
+    ...(args['validation-split'] === undefined
+      ? {}
+      : { validation_split_percentage: Number(args['validation-split']) }),
+    group_by_length: args['group-by-length'],
+    max_steps: steps,
+    learning_rate: 2e-4,
+    lr_scheduler_type: 'constant_with_warmup',
+    warmup_steps: 5,
+    logging_steps: 1,
+    save_steps: 100000,
+    seed: 42,
+  };
+  let checksums: Record<string, number> | undefined;
+  if (args.model) {
+    // The rows the trainer will train on (its own data path), summed, for the PyTorch side's same sums.
+    const data = await sftData(resolveSftConfig(config), await loadTokenizer(modelDir));
+    checksums = {
+      rows: data.train.length,
+      tokens: data.train.reduce((n, r) => n + r.inputIds.length, 0),
+      labelTokens: data.train.reduce((n, r) => n + Array.from(r.labels).filter((l) => l !== -100).length, 0),
+      idSum: data.train.reduce((n, r) => n + Array.from(r.inputIds).reduce((a, b) => a + b, 0), 0),
+    };
+    console.log(`data: ${JSON.stringify(checksums)}`);
+  }
 
   started = performance.now();
   const stepTimes: number[] = [];
+  /** At each optimizer step's end: the time and the trainer's real tokens seen so far. */
+  const stepEnds: { ms: number; tokens: number }[] = [];
   let last = performance.now();
-  const result = await new SftTrainer(
-    {
-      model_name_or_path: tiny.dir,
-      train_file_dir: sampleData(),
-      output_dir: join(work, 'out'),
-      torch_dtype: 'float32',
-      template_name: 'chatml',
-      use_peft: true,
-      target_modules: 'all',
-      lora_rank: 8,
-      lora_alpha: 16,
-      lora_dropout: 0.05,
-      per_device_train_batch_size: 1,
-      model_max_length: 256,
-      max_train_samples: 400,
-      max_steps: steps,
-      learning_rate: 2e-4,
-      lr_scheduler_type: 'constant_with_warmup',
-      warmup_steps: 5,
-      logging_steps: 1,
-      save_steps: 100000,
-      seed: 42,
-    },
-    {
-      progress: false,
-      log: () => {},
-      callbacks: [
-        {
-          onLog: () => {
-            const now = performance.now();
-            stepTimes.push(now - last);
-            last = now;
-          },
+  const result = await new SftTrainer(config, {
+    progress: false,
+    log: () => {},
+    callbacks: [
+      {
+        onStepEnd: ({ state }) => {
+          stepEnds.push({ ms: performance.now(), tokens: state.num_input_tokens_seen });
         },
-      ],
-    },
-  ).train();
+        onLog: () => {
+          const now = performance.now();
+          stepTimes.push(now - last);
+          last = now;
+        },
+      },
+    ],
+  }).train();
   const seconds = (performance.now() - started) / 1000;
   const history = result.train.logHistory.filter((e: LogEntry) => e.loss !== undefined);
   const losses = history.map((e) => e.loss!);
@@ -139,6 +209,24 @@ try {
     losses,
     gradNorms,
   };
+  if (args.model) {
+    const sp = speed(stepEnds);
+    Object.assign(summary, {
+      stack: 'medgpt',
+      tag: args.tag ?? (args['group-by-length'] ? 'group_by_length' : 'random'),
+      batch: Number(args.batch),
+      maxLength: Number(args['max-length']),
+      torchDtype: args['torch-dtype'],
+      groupByLength: args['group-by-length'],
+      data: checksums,
+      ...sp,
+      ...(args.backend === 'cuda' ? { peakMiB: memoryMiB().poolPeakMiB } : {}),
+    });
+    console.log(
+      `speed: ${String(sp.realTokensPerSec)} real tokens/s, ${String(sp.stepMsMean)} ms/step over ${String(sp.timedSteps)} steps ` +
+        `after ${String(sp.timingWarmup)}`,
+    );
+  }
   if (args['write-reference']) {
     writeFileSync(
       args['write-reference'],

@@ -64,7 +64,7 @@ def make(a):
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(os.path.join(a.tokenizer, name), os.path.join(a.out, name))
 
-    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "medicalgpt", "rag", "medical_corpus.txt")
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "medicalgpt", "rag", "medical_corpus.txt")
     with open(corpus, encoding="utf-8") as f:
         pairs = [json.loads(line) for line in f if line.strip()]
     rng = random.Random(0)

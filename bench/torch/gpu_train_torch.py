@@ -2,13 +2,18 @@
 bench/gpu/gpu-train.ts, trained with torch + transformers + peft only (what the device machine has), in
 bf16 mixed precision (torch.autocast, fp32 master weights: transformers' Trainer with bf16=True) and in
 plain fp32 (no autocast, TF32 off: the precision of our cuda backend). Prints one JSON line per result
-({"bench": "gpu-train", "stack": "pytorch", ...}); bench/gpu/gpu-train.sh runs it beside ours.
+({"bench": "gpu-train", "stack": "pytorch", ...}); bench/gpu/gpu-train.sh and bench/gpu/gpu-issue19.sh run
+it beside ours.
 
   python3 bench/torch/gpu_train_torch.py [--precisions bf16,fp32] [--modes lora,full,decode] [--layers 24]
-      [--batch 8] [--seq 1024] [--vocab 151936] [--warmup 2] [--steps 5] [--budget 60]
-      [--new-tokens 32] [--decode-batches 1,16] [--json FILE]
+      [--lora-bases fp32] [--batch 8] [--seq 1024] [--vocab 151936] [--warmup 2] [--steps 5] [--budget 60]
+      [--new-tokens 32] [--decode-batches 1,16] [--device cuda|cpu] [--json FILE]
 
 LoRA: peft LoraConfig(r=8, lora_alpha=16, lora_dropout=0, target_modules="all-linear"), as ours.
+--lora-bases picks the frozen base's dtype, one LoRA row each (JSON field "loraBase"): fp32 (the default:
+fp32 weights under autocast, as the full fine-tuning row) and/or bf16 (as MedicalGPT runs LoRA: the model
+loaded with torch_dtype=bfloat16, peft's adapters in fp32 (its autocast_adapter_dtype default), autocast
+bf16). --device defaults to cuda when there is one, else cpu (for checking the script; no peak memory).
 Optimizer: torch.optim.AdamW(fused=True), lr 1e-5, no weight decay. Attention: sdpa. Decode: HF
 generate, greedy, min_new_tokens = max_new_tokens (no early stop); bf16 decode runs the model cast to
 bf16 (how it is served), fp32 decode in fp32.
@@ -38,6 +43,8 @@ p.add_argument("--budget", type=float, default=60.0)
 p.add_argument("--new-tokens", type=int, default=32)
 p.add_argument("--prompt-len", type=int, default=16)
 p.add_argument("--decode-batches", default="1,16")
+p.add_argument("--lora-bases", default="fp32")
+p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
 p.add_argument("--json")
 args = p.parse_args()
 
@@ -45,7 +52,8 @@ MiB = 2**20
 torch.backends.cuda.matmul.allow_tf32 = False
 torch.backends.cudnn.allow_tf32 = False
 torch.set_float32_matmul_precision("highest")
-dev = torch.device("cuda")
+dev = torch.device(args.device)
+cuda = dev.type == "cuda"
 
 
 def report(result):
@@ -83,8 +91,9 @@ def config():
 
 def fresh():
     gc.collect()
-    torch.cuda.empty_cache()
-    torch.cuda.reset_peak_memory_stats()
+    if cuda:
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
 
 
 def build():
@@ -95,34 +104,41 @@ def build():
 
 
 def peaks():
+    if not cuda:
+        return {"peakMiB": 0, "peakAllocatedMiB": 0}
     return {
         "peakMiB": round(torch.cuda.max_memory_reserved() / MiB),
         "peakAllocatedMiB": round(torch.cuda.max_memory_allocated() / MiB),
     }
 
 
-def train(kind, precision):
+def train(kind, precision, base="fp32"):
     fresh()
     started = time.perf_counter()
     model = build()
+    if kind == "lora" and base == "bf16":
+        model = model.to(torch.bfloat16)  # from_pretrained(torch_dtype=torch.bfloat16)
     if kind == "lora":
         cfg = peft.LoraConfig(
             r=8, lora_alpha=16, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM"
         )
+        # autocast_adapter_dtype=True (peft's default): the adapters are fp32 over a bf16 base.
         model = peft.get_peft_model(model, cfg)
     model.train()
     params = sum(p.numel() for p in model.parameters())
     trainable = [p for p in model.parameters() if p.requires_grad]
+    label = f"{precision} {kind}" + (f" ({base} base)" if kind == "lora" else "")
     print(
-        f"{precision} {kind}: {params / 1e6:.1f}M parameters "
-        f"({sum(p.numel() for p in trainable) / 1e6:.2f}M trainable) in {time.perf_counter() - started:.1f} s",
+        f"{label}: {params / 1e6:.1f}M parameters "
+        f"({sum(p.numel() for p in trainable) / 1e6:.2f}M trainable, {trainable[0].dtype}; "
+        f"frozen {next(p.dtype for p in model.parameters() if not p.requires_grad) if kind == 'lora' else '-'}) in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-    opt = torch.optim.AdamW(trainable, lr=1e-5, weight_decay=0.0, fused=True)
+    opt = torch.optim.AdamW(trainable, lr=1e-5, weight_decay=0.0, fused=cuda)
     ids = (torch.arange(args.batch * args.seq, device=dev) * 7919 + 13) % args.vocab
     ids = ids.reshape(args.batch, args.seq)
     amp = (
-        (lambda: torch.autocast("cuda", dtype=torch.bfloat16))
+        (lambda: torch.autocast(dev.type, dtype=torch.bfloat16))
         if precision == "bf16"
         else contextlib.nullcontext
     )
@@ -148,7 +164,7 @@ def train(kind, precision):
         times.append(time.perf_counter() - t0)
     mean = sum(times) / len(times)
     print(
-        f"{precision} {kind}: warm-up {' '.join(f'{w * 1000:.0f}' for w in warm)} ms; "
+        f"{label}: warm-up {' '.join(f'{w * 1000:.0f}' for w in warm)} ms; "
         f"steps {' '.join(f'{t * 1000:.0f}' for t in times)} ms; losses {' '.join(f'{l:.4f}' for l in losses)}",
         flush=True,
     )
@@ -156,6 +172,7 @@ def train(kind, precision):
         {
             "mode": kind,
             "precision": precision,
+            **({"loraBase": base} if kind == "lora" else {}),
             "batch": args.batch,
             "seq": args.seq,
             "vocab": args.vocab,
@@ -202,10 +219,12 @@ def decode(precision):
             )
 
         run(2)  # warm-up
-        torch.cuda.synchronize()
+        if cuda:
+            torch.cuda.synchronize()
         t0 = time.perf_counter()
         out = run(args.new_tokens)
-        torch.cuda.synchronize()
+        if cuda:
+            torch.cuda.synchronize()
         s = time.perf_counter() - t0
         produced = (out.shape[1] - args.prompt_len) * rows
         print(f"{precision} decode batch {rows}: {produced} tokens in {s * 1000:.0f} ms", flush=True)
@@ -228,7 +247,7 @@ def decode(precision):
 
 
 env = {
-    "gpu": torch.cuda.get_device_name(0),
+    "gpu": torch.cuda.get_device_name(0) if cuda else "cpu",
     "torch": torch.__version__,
     "transformers": transformers.__version__,
     "peft": peft.__version__,
@@ -243,6 +262,13 @@ for precision in args.precisions.split(","):
         try:
             if mode == "decode":
                 decode(precision)
+            elif mode == "lora":
+                for base in args.lora_bases.split(","):
+                    try:
+                        train(mode, precision, base)
+                    except Exception as e:  # an OOM in one case must not hide the others
+                        print(f"{precision} {mode} ({base} base): FAILED {type(e).__name__}: {e}", flush=True)
+                        fresh()
             else:
                 train(mode, precision)
         except Exception as e:  # an OOM in one case must not hide the others
