@@ -13,6 +13,7 @@ import {
 import { check } from '../ffi/check.js';
 import { CU_STREAM_CAPTURE_MODE_THREAD_LOCAL } from '../ffi/driver-api.js';
 import type { Handle } from '../ffi/koffi-types.js';
+import { allocatePinned, freePinned, type PinnedMemory } from '../runtime/pinned-memory.js';
 import type { StepArena } from '../runtime/step-arena.js';
 import type { CudaBackend } from './cuda-backend.js';
 import { hostBuffer } from './host-values.js';
@@ -25,10 +26,16 @@ const ARENA_EXTRA = 16 * 2 ** 20;
 /** Runs that may be in flight at once (launched, outputs not yet read): each owns a pinned I/O block. */
 const IO_RING = 4;
 
+/** Where one output of a run lands in its I/O block. */
+interface OutputSlot {
+  offset: number;
+  bytes: number;
+  dtype: tf.DataType;
+  size: number;
+}
+
 /** Pinned memory a launch stages its host inputs in and receives its outputs into, and its event. */
-interface IoBlock {
-  pointer: Handle;
-  bytes: Uint8Array;
+interface IoBlock extends PinnedMemory {
   /** Recorded after the launch's output copies. */
   done: Handle;
   /** The run whose outputs the block holds (or will), until a later launch takes the block. */
@@ -51,7 +58,9 @@ export class CudaCapturedStep implements CapturedStep {
   private arena: StepArena | null = null;
   private graph: Handle | null = null;
   private exec: Handle | null = null;
-  private pinned: { pointer: Handle; bytes: Uint8Array; used: number } | null = null;
+  private pinned: (PinnedMemory & { used: number }) | null = null;
+  /** Where each output lands in an I/O block, fixed once the step is recorded. */
+  private layout: OutputSlot[] = [];
   private io: IoBlock[] = [];
   private nextBlock = 0;
   private latest: CudaStepRun | null = null;
@@ -82,9 +91,9 @@ export class CudaCapturedStep implements CapturedStep {
     if (!first) this.write(values, block);
     const { driver, stream } = this.backend.runtime.cuda;
     check(driver.cuGraphLaunch(this.exec!, stream), 'cuGraphLaunch', 'captured step');
-    const run = new CudaStepRun(this, block, this.outputLayout());
+    const run = new CudaStepRun(this, block, this.layout);
     this.outputs.forEach((t, i) => {
-      const { offset, bytes } = run.layout[i]!;
+      const { offset, bytes } = this.layout[i]!;
       if (bytes === 0) return;
       check(
         driver.cuMemcpyDtoHAsync(block.pointer + BigInt(offset), this.backend.pointer(t), bytes, stream),
@@ -122,11 +131,11 @@ export class CudaCapturedStep implements CapturedStep {
     if (this.graph !== null) check(driver.cuGraphDestroy(this.graph), 'cuGraphDestroy');
     tf.dispose([...(this.inputs ?? []), ...this.outputs]);
     if (this.arena !== null) runtime.allocator.destroyArena(this.arena);
-    if (this.pinned !== null) check(driver.cuMemFreeHost(this.pinned.pointer), 'cuMemFreeHost');
+    if (this.pinned !== null) freePinned(driver, this.pinned);
     for (const block of this.io) {
       block.run?.expire();
       runtime.cuda.destroyEvent(block.done);
-      check(driver.cuMemFreeHost(block.pointer), 'cuMemFreeHost');
+      freePinned(driver, block);
     }
     this.io = [];
   }
@@ -168,6 +177,7 @@ export class CudaCapturedStep implements CapturedStep {
     check(driver.cuGraphInstantiateWithFlags(exec, this.graph!, 0), 'cuGraphInstantiateWithFlags');
     this.exec = exec[0];
     check(driver.cuGraphUpload(this.exec!, stream), 'cuGraphUpload');
+    this.layout = this.outputLayout();
   }
 
   /** Fresh tensors holding `values`: the warm-up runs' inputs, and the recorded inputs' first contents. */
@@ -177,18 +187,7 @@ export class CudaCapturedStep implements CapturedStep {
       if (!isStepRunOutput(v)) return stepInputTensor(s, v);
       // A buffer of its own (a clone would share the earlier run's output buffer, which replays write).
       const t = tf.zeros(s.shape as number[], s.dtype);
-      const { driver, stream } = this.backend.runtime.cuda;
-      if (t.size > 0)
-        check(
-          driver.cuMemcpyDtoDAsync(
-            this.backend.pointer(t),
-            this.backend.pointer(v.tensor()),
-            4 * t.size,
-            stream,
-          ),
-          'cuMemcpyDtoDAsync',
-          'captured step input',
-        );
+      this.copyOutput(t, v.tensor());
       return t;
     });
   }
@@ -202,22 +201,16 @@ export class CudaCapturedStep implements CapturedStep {
     let offset = 0;
     this.inputs!.forEach((t, i) => {
       const v = values[i]!;
-      const dst = this.backend.pointer(t);
-      if (isStepRunOutput(v)) {
-        const src = this.backend.pointer(v.tensor());
-        const bytes = 4 * t.size;
-        if (bytes > 0)
-          check(
-            driver.cuMemcpyDtoDAsync(dst, src, bytes, stream),
-            'cuMemcpyDtoDAsync',
-            'captured step input',
-          );
-        return;
-      }
+      if (isStepRunOutput(v)) return this.copyOutput(t, v.tensor());
       if (v.byteLength === 0) return;
       block.bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), offset);
       check(
-        driver.cuMemcpyHtoDAsync(dst, block.pointer + BigInt(offset), v.byteLength, stream),
+        driver.cuMemcpyHtoDAsync(
+          this.backend.pointer(t),
+          block.pointer + BigInt(offset),
+          v.byteLength,
+          stream,
+        ),
         'cuMemcpyHtoDAsync',
         'captured step input',
       );
@@ -225,8 +218,14 @@ export class CudaCapturedStep implements CapturedStep {
     });
   }
 
+  /** An earlier run's output copied into input tensor `t` on the device (stream-ordered). */
+  private copyOutput(t: tf.Tensor, output: tf.Tensor): void {
+    const b = this.backend;
+    b.runtime.cuda.copyDeviceToDevice(b.pointer(t), b.pointer(output), 4 * t.size, 'captured step input');
+  }
+
   /** Where each output lands in an I/O block (after the inputs' area). */
-  private outputLayout(): { offset: number; bytes: number; dtype: tf.DataType; size: number }[] {
+  private outputLayout(): OutputSlot[] {
     let offset = align(this.specs.reduce((n, s) => align(n + 4 * s.shape.reduce((a, d) => a * d, 1)), 0));
     return this.outputs.map((t) => {
       const entry = { offset, bytes: 4 * t.size, dtype: t.dtype, size: t.size };
@@ -254,39 +253,28 @@ export class CudaCapturedStep implements CapturedStep {
   }
 
   private ioBlock(): IoBlock {
-    const layout = this.outputLayout();
-    const last = layout.at(-1);
-    const bytes = Math.max(16, last === undefined ? 0 : last.offset + last.bytes);
+    const last = this.layout.at(-1);
+    const size = Math.max(16, last === undefined ? 0 : last.offset + last.bytes);
     const { libraries, cuda } = this.backend.runtime;
-    const pointer: [Handle | null] = [null];
-    check(cuda.driver.cuMemHostAlloc(pointer, bytes, 0), 'cuMemHostAlloc', 'captured step inputs/outputs');
+    const memory = allocatePinned(libraries.koffi, cuda.driver, size, 'captured step inputs/outputs');
     const done = cuda.createEvent(false);
     cuda.record(done);
-    return {
-      pointer: pointer[0]!,
-      bytes: new Uint8Array(libraries.koffi.view(pointer[0]!, bytes)),
-      done,
-      run: null,
-    };
+    return { ...memory, done, run: null };
   }
 
-  private pinnedBlock(): { pointer: Handle; bytes: Uint8Array; used: number } {
+  private pinnedBlock(): PinnedMemory & { used: number } {
     const { libraries, cuda } = this.backend.runtime;
-    const pointer: [Handle | null] = [null];
-    check(
-      cuda.driver.cuMemHostAlloc(pointer, CONSTANT_BYTES, 0),
-      'cuMemHostAlloc',
-      'captured step constants',
-    );
-    const bytes = new Uint8Array(libraries.koffi.view(pointer[0]!, CONSTANT_BYTES));
-    return { pointer: pointer[0]!, bytes, used: 0 };
+    return {
+      ...allocatePinned(libraries.koffi, cuda.driver, CONSTANT_BYTES, 'captured step constants'),
+      used: 0,
+    };
   }
 
   // A value the step uploads while recorded: copied from pinned memory that lives with the graph, so
   // every replay copies the same bytes (a constant of the step; changing values must be inputs).
   private uploadConstant(dst: number, src: Uint8Array): void {
     const block = this.pinned!;
-    const at = Math.ceil(block.used / 16) * 16;
+    const at = align(block.used);
     if (at + src.byteLength > CONSTANT_BYTES)
       throw new Error(
         `captured step: more than ${CONSTANT_BYTES} bytes of constants uploaded while recording; pass large values as inputs`,
@@ -314,7 +302,7 @@ class CudaStepRun implements StepRun {
   constructor(
     private readonly step: CudaCapturedStep,
     private readonly block: IoBlock,
-    readonly layout: readonly { offset: number; bytes: number; dtype: tf.DataType; size: number }[],
+    private readonly layout: readonly OutputSlot[],
   ) {}
 
   output(index: number) {
@@ -323,21 +311,7 @@ class CudaStepRun implements StepRun {
 
   async read(): Promise<tf.backend_util.BackendValues[]> {
     this.require('read');
-    const done = this.block.done;
-    const driver = this.step.backend.runtime.cuda.driver;
-    await new Promise<void>((resolve, reject) => {
-      driver.cuEventSynchronize.async(done, (err, status) => {
-        if (err) reject(err);
-        else {
-          try {
-            check(status, 'cuEventSynchronize', 'captured step read');
-            resolve();
-          } catch (e) {
-            reject(e);
-          }
-        }
-      });
-    });
+    await this.step.backend.runtime.cuda.waitEventAsync(this.block.done, 'captured step read');
     this.require('read'); // the block may have been taken by later launches meanwhile
     const values = this.layout.map(({ offset, bytes, dtype, size }) => {
       const host = hostBuffer(dtype, size);

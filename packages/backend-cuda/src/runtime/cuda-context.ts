@@ -59,19 +59,18 @@ export class CudaContext {
 
   /** Waits for the stream on a worker thread, so the event loop keeps running meanwhile. */
   synchronizeAsync(context = ''): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.driver.cuStreamSynchronize.async(this.stream, (err, status) => {
-        if (err) reject(err);
-        else {
-          try {
-            check(status, 'cuStreamSynchronize', context);
-            resolve();
-          } catch (e) {
-            reject(e);
-          }
-        }
-      });
-    });
+    return onWorker(this.driver.cuStreamSynchronize, this.stream, 'cuStreamSynchronize', context);
+  }
+
+  /** Waits on a worker thread until the work queued before `event` was recorded has run. */
+  waitEventAsync(event: Handle, context = ''): Promise<void> {
+    return onWorker(this.driver.cuEventSynchronize, event, 'cuEventSynchronize', context);
+  }
+
+  /** Queues a device-to-device copy of `bytes` bytes (nothing for 0). */
+  copyDeviceToDevice(dst: number, src: number, bytes: number, context = ''): void {
+    if (bytes === 0) return;
+    check(this.driver.cuMemcpyDtoDAsync(dst, src, bytes, this.stream), 'cuMemcpyDtoDAsync', context);
   }
 
   createEvent(timing: boolean): Handle {
@@ -114,6 +113,28 @@ export class CudaContext {
     check(this.driver.cuStreamDestroy(this.stream), 'cuStreamDestroy');
     check(this.driver.cuDevicePrimaryCtxRelease(this.device), 'cuDevicePrimaryCtxRelease');
   }
+}
+
+/** Runs a blocking wait (`fn` on `handle`) on koffi's worker thread; rejects with its CUDA error. */
+function onWorker(
+  fn: DriverApi['cuStreamSynchronize'],
+  handle: Handle,
+  name: string,
+  context: string,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fn.async(handle, (err, status) => {
+      if (err) reject(err);
+      else {
+        try {
+          check(status, name, context);
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      }
+    });
+  });
 }
 
 function readDeviceInfo(

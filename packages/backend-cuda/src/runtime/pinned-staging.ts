@@ -1,6 +1,7 @@
 import type { CudaContext } from './cuda-context.js';
 import { check } from '../ffi/check.js';
 import type { Handle, Koffi } from '../ffi/koffi-types.js';
+import { allocatePinned, freePinned, type PinnedMemory } from './pinned-memory.js';
 
 /** Copies up to this size go straight from/to JS memory: the driver stages small pageable copies itself. */
 export const DIRECT_COPY_BYTES = 64 * 1024;
@@ -8,9 +9,7 @@ export const DIRECT_COPY_BYTES = 64 * 1024;
 export const SLOT_BYTES = 8 * 1024 * 1024;
 const SLOT_COUNT = 4;
 
-interface Slot {
-  pointer: Handle;
-  bytes: Uint8Array;
+interface Slot extends PinnedMemory {
   /** Recorded after the slot's last copy; waited on before the slot is written or read again. */
   done: Handle;
 }
@@ -92,7 +91,7 @@ export class PinnedStaging {
   dispose(): void {
     for (const slot of this.slots ?? []) {
       this.cuda.destroyEvent(slot.done);
-      check(this.cuda.driver.cuMemFreeHost(slot.pointer), 'cuMemFreeHost');
+      freePinned(this.cuda.driver, slot);
     }
     this.slots = null;
   }
@@ -109,12 +108,11 @@ export class PinnedStaging {
   /** Allocated on first use: page-locking costs ~20 ms for the 32 MiB. */
   private allocateSlots(): Slot[] {
     return Array.from({ length: SLOT_COUNT }, () => {
-      const pointer: [Handle | null] = [null];
-      check(this.cuda.driver.cuMemHostAlloc(pointer, SLOT_BYTES, 0), 'cuMemHostAlloc', 'pinned staging');
+      const memory = allocatePinned(this.koffi, this.cuda.driver, SLOT_BYTES, 'pinned staging');
       const done = this.cuda.createEvent(false);
       // Recorded once so the first wait on the slot returns at once.
       this.cuda.record(done);
-      return { pointer: pointer[0]!, bytes: new Uint8Array(this.koffi.view(pointer[0]!, SLOT_BYTES)), done };
+      return { ...memory, done };
     });
   }
 }
