@@ -17,6 +17,6 @@ export { adamWUpdateHostKernel } from './AdamWUpdate.js';
 export { multiTensorAdamWUpdateHostKernel } from './MultiTensorAdamWUpdate.js';
 export { sgdUpdateHostKernel } from './SgdUpdate.js';
 export { INT8_INV_127 } from './DequantizeInt8.js';
-export { FUSED_MAT_MUL_ACTIVATIONS } from './fused-mat-mul-activations.js';
+export { applyFusedMatMulEpilogue, type FusedMatMulEpilogue } from './fused-mat-mul-epilogue.js';
 
 registerAllKernels();
