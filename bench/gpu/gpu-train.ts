@@ -95,6 +95,7 @@ function report(result: Record<string, unknown>): void {
     precision: args.backend === 'cuda' ? args.matmul : 'fp32',
     storage: 'fp32',
     layers,
+    hidden: Number(args.hidden),
     ...result,
   });
   console.log(line);

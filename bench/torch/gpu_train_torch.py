@@ -8,6 +8,7 @@ it beside ours.
   python3 bench/torch/gpu_train_torch.py [--precisions bf16,fp32] [--modes lora,full,decode] [--layers 24]
       [--lora-bases fp32] [--batch 8] [--seq 1024] [--vocab 151936] [--warmup 2] [--steps 5] [--budget 60]
       [--new-tokens 32] [--decode-batches 1,16] [--device cuda|cpu] [--json FILE]
+      [--hidden 896 --intermediate 4864 --heads 14 --kv-heads 2]   (Qwen2.5-1.5B: 1536 8960 12 2, 28 layers)
 
 LoRA: peft LoraConfig(r=8, lora_alpha=16, lora_dropout=0, target_modules="all-linear"), as ours.
 --lora-bases picks the frozen base's dtype, one LoRA row each (JSON field "loraBase"): fp32 (the default:
@@ -45,6 +46,10 @@ p.add_argument("--prompt-len", type=int, default=16)
 p.add_argument("--decode-batches", default="1,16")
 p.add_argument("--lora-bases", default="fp32")
 p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+p.add_argument("--hidden", type=int, default=896)
+p.add_argument("--intermediate", type=int, default=4864)
+p.add_argument("--heads", type=int, default=14)
+p.add_argument("--kv-heads", type=int, default=2)
 p.add_argument("--json")
 args = p.parse_args()
 
@@ -57,7 +62,9 @@ cuda = dev.type == "cuda"
 
 
 def report(result):
-    line = json.dumps({"bench": "gpu-train", "stack": "pytorch", "layers": args.layers, **result})
+    line = json.dumps(
+        {"bench": "gpu-train", "stack": "pytorch", "layers": args.layers, "hidden": args.hidden, **result}
+    )
     print(line, flush=True)
     if args.json:
         with open(args.json, "a") as f:
@@ -65,20 +72,20 @@ def report(result):
 
 
 def config():
-    # Qwen2.5-0.5B's config.json, with the layer count and vocabulary of this run.
+    # Qwen2.5-0.5B's config.json, with the layer count, vocabulary and (for other Qwen2.5 sizes) widths of this run.
     return Qwen2Config(
         attention_dropout=0.0,
         bos_token_id=151643,
         eos_token_id=151643,
         hidden_act="silu",
-        hidden_size=896,
+        hidden_size=args.hidden,
         initializer_range=0.02,
-        intermediate_size=4864,
+        intermediate_size=args.intermediate,
         max_position_embeddings=32768,
         max_window_layers=args.layers,
-        num_attention_heads=14,
+        num_attention_heads=args.heads,
         num_hidden_layers=args.layers,
-        num_key_value_heads=2,
+        num_key_value_heads=args.kv_heads,
         rms_norm_eps=1e-6,
         rope_theta=1000000.0,
         sliding_window=32768,
