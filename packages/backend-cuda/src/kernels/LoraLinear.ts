@@ -8,6 +8,7 @@ import { LoraLinear, tf, type LoraLinearAttrs } from '@medgpt/core-tensor';
 import type { CudaBackend } from '../backend/cuda-backend.js';
 import { gemm } from './BatchMatMul.js';
 import { cudaBackend, gridFor, requireFloat32, sizeOf, BLOCK } from './launch-config.js';
+import { concatForward, loraConcatEnabled } from './lora-concat.js';
 
 /**
  * Dropout of `x` with the op's Philox stream: into the new `out` (csrc/PhiloxDropout.cu, the kernel of
@@ -71,7 +72,7 @@ export const loraLinearConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, backend: b, attrs }) => {
     const backend = cudaBackend(b);
     const { x, weight, bias, loraA, loraB } = inputs as Record<string, tf.TensorInfo>;
-    checkShapes(LoraLinear, { x, weight, loraA, loraB, bias });
+    const [t, inF, outF] = checkShapes(LoraLinear, { x, weight, loraA, loraB, bias });
     const a = attrs as LoraLinearAttrs;
     let h = x!;
     if (a.dropoutRate > 0) {
@@ -80,6 +81,9 @@ export const loraLinearConfig: tf.KernelConfig = {
     }
     const xa = gemm(backend, h, loraA!, false, true);
     if (h !== x) backend.disposeIntermediateTensorInfo(h);
+    if (t * inF * outF > 0 && loraConcatEnabled(backend)) {
+      return [concatForward(backend, x!, weight!, xa, loraB!, bias, a.scale), xa];
+    }
     // y = x Wᵀ + bias, then y += s · xa Bᵀ.
     const y = gemm(backend, x!, weight!, false, true, { bias });
     gemm(backend, xa, loraB!, false, true, { alpha: a.scale, into: y });

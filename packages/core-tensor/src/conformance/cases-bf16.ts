@@ -233,6 +233,33 @@ const bf16PathCases = (): ConformanceCase[] => [
     matmulPrecision: 'bf16',
   },
   {
+    // Odd rank and widths: K = in + r and out + r padded to a multiple of 8 when cuda folds the rank-r
+    // products into the base GEMM (MEDGPT_CUDA_LORA_CONCAT=1); a wide output (out + r >= 2 in) and a narrow one.
+    name: 'LoraLinear bf16, rank 3, odd widths: wide and narrow outputs',
+    kernels: [LoraLinear, LoraLinearGrad],
+    inputs: () => [
+      f32([29, 42], 413),
+      f32([91, 42], 414, 0.1),
+      f32([3, 42], 415, 0.1),
+      f32([91, 3], 416, 0.1),
+      f32([21, 42], 417, 0.1),
+      f32([21, 3], 418, 0.1),
+      f32([21], 419, 0.1),
+    ],
+    run: (x, wWide, a, bWide, wNarrow, bNarrow, bias) => [
+      loraLinear(x as tf.Tensor2D, wWide as tf.Tensor2D, a as tf.Tensor2D, bWide as tf.Tensor2D, {
+        scale: 1.5,
+      }),
+      loraLinear(x as tf.Tensor2D, wNarrow as tf.Tensor2D, a as tf.Tensor2D, bNarrow as tf.Tensor2D, {
+        bias: bias as tf.Tensor1D,
+        scale: 0.75,
+      }),
+    ],
+    gradOf: [0, 1, 2, 3, 4, 5, 6],
+    tolerance: BF16_TOLERANCE,
+    matmulPrecision: 'bf16',
+  },
+  {
     name: 'Attention tiled (bf16): head dim 64, 4 heads / 2 kv, T=80 (tile edge), left padding',
     kernels: [Attention, AttentionGrad],
     inputs: () => [f32([160, 256], 410), f32([160, 128], 411), f32([160, 128], 412), leftPadding(2, 80, 9)],
