@@ -29,7 +29,8 @@
 # without a GPU: PYTHON (default python3), MEDGPT_ARGS (added to our programs: --backend cpu), TRAIN_ARGS (added to
 # both synthetic programs: --batch 1 --seq 32 --vocab 512 --warmup 1 --steps 2), SFT_BATCH (8), SFT_MAXLEN
 # (1024), TINY=1 (the SFT model at gpu_eval_torch.py make's --tiny shape). Results, written as they
-# come: $OUT/issue19/ (else /tmp/gpu-issue19/): train-round1.jsonl, train-round2.jsonl, sft.jsonl,
+# come: $OUT/issue19/ (else /tmp/gpu-issue19/; with $OUT, packed at the end into $OUT/issue19.tgz beside
+# $OUT/issue19-report.md, as the device tool returns only so many files): train-round1.jsonl, train-round2.jsonl, sft.jsonl,
 # lora7b/qlora.jsonl, every program's log, summary.txt (exit codes and times), gpu.txt and report.md (the
 # tables of bench/gpu/gpu-train.report.mjs and bench/gpu/gpu-issue19.report.mjs).
 set -u
@@ -120,10 +121,12 @@ fi
 
 # ---- the tables -------------------------------------------------------------------------------------------
 {
-  echo "## Synthetic step (bench/gpu/gpu-train.report.mjs)"
-  echo
-  node "$root/bench/gpu/gpu-train.report.mjs" "$results"/train-round*.jsonl
-  echo
+  if compgen -G "$results/train-round*.jsonl" >/dev/null; then
+    echo "## Synthetic step (bench/gpu/gpu-train.report.mjs)"
+    echo
+    node "$root/bench/gpu/gpu-train.report.mjs" "$results"/train-round*.jsonl
+    echo
+  fi
   node "$root/bench/gpu/gpu-issue19.report.mjs" --sft "$results/sft.jsonl" --lora7b "$results/lora7b/qlora.jsonl"
   echo
   echo "## Programs"
@@ -131,3 +134,7 @@ fi
 } >"$results/report.md" 2>&1
 cat "$results/report.md"
 echo "total: $((SECONDS - started_at)) s"
+# The device tool brings back a limited number of files: everything in one archive beside the report.
+if [[ -n ${OUT:-} ]]; then
+  tar czf "$OUT/issue19.tgz" -C "$OUT" issue19 && cp "$results/report.md" "$OUT/issue19-report.md" && rm -rf "$results"
+fi
