@@ -50,6 +50,35 @@ function concatCols(
 }
 
 /**
+ * out [m, n] (+ bias) = A' op(B') in one bf16 GEMM over two scratch operands that `fill` writes:
+ * A' [m, k], B' [n, k] (transposeB) or [k, n].
+ */
+function scratchGemm(
+  backend: CudaBackend,
+  out: tf.TensorInfo,
+  k: number,
+  transposeB: boolean,
+  names: [string, string],
+  bias: tf.TensorInfo | undefined,
+  fill: (a: number, b: number) => void,
+): void {
+  const [m, n] = out.shape as [number, number];
+  withScratch(backend, m * k * 2, names[0], (a) =>
+    withScratch(backend, n * k * 2, names[1], (b) => {
+      fill(a, b);
+      backend.runtime.matmul.run(
+        { m, n, k, transposeA: false, transposeB, batch: 1 },
+        a,
+        b,
+        backend.pointer(out),
+        backend.runtime.stream,
+        { bias: bias != null ? backend.pointer(bias) : undefined, bf16Operands: true },
+      );
+    }),
+  );
+}
+
+/**
  * y [T, out] = x W^T + bias + scale xa B^T in one GEMM; x [T, in], weight [out, in], xa [T, r] (float32,
  * LoraLinear's saved product), loraB [out, r].
  */
@@ -66,20 +95,10 @@ export function concatForward(
   const [outF, r] = loraB.shape as [number, number];
   const ld = roundUp8(inF + r);
   const y = backend.makeTensorInfo([t, outF], 'float32');
-  withScratch(backend, t * ld * 2, 'LoRA [x | xa] bf16', (xc) =>
-    withScratch(backend, outF * ld * 2, 'LoRA [W | sB] bf16', (wc) => {
-      concatCols(backend, backend.bf16(x), xa, xc, t, inF, ld, 1);
-      concatCols(backend, backend.bf16(weight), loraB, wc, outF, inF, ld, scale);
-      backend.runtime.matmul.run(
-        { m: t, n: outF, k: ld, transposeA: false, transposeB: true, batch: 1 },
-        xc,
-        wc,
-        backend.pointer(y),
-        backend.runtime.stream,
-        { bias: bias != null ? backend.pointer(bias) : undefined, bf16Operands: true },
-      );
-    }),
-  );
+  scratchGemm(backend, y, ld, true, ['LoRA [x | xa] bf16', 'LoRA [W | sB] bf16'], bias, (xc, wc) => {
+    concatCols(backend, backend.bf16(x), xa, xc, t, inF, ld, 1);
+    concatCols(backend, backend.bf16(weight), loraB, wc, outF, inF, ld, scale);
+  });
   return y;
 }
 
@@ -103,29 +122,19 @@ export function concatInputGrad(
   const [r, inF] = loraA.shape as [number, number];
   const ld = roundUp8(outF + r);
   const dx = backend.makeTensorInfo([t, inF], 'float32');
-  withScratch(backend, t * ld * 2, 'LoRA [dy | dxa] bf16', (dc) =>
-    withScratch(backend, ld * inF * 2, 'LoRA [W ; A] bf16', (wr) => {
-      concatCols(backend, backend.bf16(dy), dxa, dc, t, outF, ld, 1);
-      const total = ld * inF;
-      backend.runtime
-        .fn('LoraLinear', 'lora_stack_rows_bf16')
-        .launch(backend.runtime.stream, gridFor(total), BLOCK, 0, [
-          backend.bf16(weight),
-          backend.pointer(loraA),
-          wr,
-          outF * inF,
-          r * inF,
-          total,
-        ]);
-      backend.runtime.matmul.run(
-        { m: t, n: inF, k: ld, transposeA: false, transposeB: false, batch: 1 },
-        dc,
+  scratchGemm(backend, dx, ld, false, ['LoRA [dy | dxa] bf16', 'LoRA [W ; A] bf16'], undefined, (dc, wr) => {
+    concatCols(backend, backend.bf16(dy), dxa, dc, t, outF, ld, 1);
+    const total = ld * inF;
+    backend.runtime
+      .fn('LoraLinear', 'lora_stack_rows_bf16')
+      .launch(backend.runtime.stream, gridFor(total), BLOCK, 0, [
+        backend.bf16(weight),
+        backend.pointer(loraA),
         wr,
-        backend.pointer(dx),
-        backend.runtime.stream,
-        { bf16Operands: true },
-      );
-    }),
-  );
+        outF * inF,
+        r * inF,
+        total,
+      ]);
+  });
   return dx;
 }
