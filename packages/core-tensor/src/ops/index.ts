@@ -25,7 +25,7 @@ export { setLogitsChunkElements, logitsChunkElements } from './linear-chunks.js'
 export { IGNORE_INDEX } from './logits-labels.js';
 export type { LossReduction } from './logits-labels.js';
 export { writeCacheRows } from './write-cache-rows.js';
-export { loraLinear, loraLinearReference } from './lora-linear.js';
+export { loraLinear, loraLinearAttrs, loraLinearReference } from './lora-linear.js';
 export type { LoraLinearOptions } from './lora-linear.js';
 export { dequantize4bit, type Dequantize4bitOptions, type NestedAbsmaxTensors } from './dequantize-4bit.js';
 export { dequantizeInt8 } from './dequantize-int8.js';

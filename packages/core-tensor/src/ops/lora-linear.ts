@@ -58,6 +58,25 @@ function checkArgs(
 }
 
 /**
+ * LoraLinear's attrs for input `x`: the scale and, with dropout, the Philox stream position of its mask,
+ * reserved from the generator (x.size words: the same reservation `dropout` makes, so the reference sees
+ * the same mask from the same state). Shared with peft's quantizedLoraLinear.
+ */
+export function loraLinearAttrs(
+  x: tf.Tensor,
+  options: Pick<LoraLinearOptions, 'scale' | 'dropout'>,
+): LoraLinearAttrs {
+  const rate = options.dropout?.rate ?? 0;
+  let [key0, key1, offset] = [0, 0, 0];
+  if (rate > 0) {
+    const rng = options.dropout!.rng;
+    [key0, key1] = rng.key;
+    offset = rng.reserve(x.size);
+  }
+  return { scale: options.scale, dropoutRate: rate, key0, key1, offset };
+}
+
+/**
  * A LoRA linear layer as ONE kernel with ONE backward kernel:
  * `y = x Wᵀ (+ b) + scale · dropout(x) Aᵀ Bᵀ`, with W [out, in], A [r, in], B [out, r] (peft's
  * lora_A / lora_B weights) and x [tokens, in]. Differentiable in x, A and B (and in W and b when they
@@ -72,15 +91,7 @@ export function loraLinear(
   options: LoraLinearOptions,
 ): tf.Tensor2D {
   checkArgs(x, weight, loraA, loraB, options);
-  const rate = options.dropout?.rate ?? 0;
-  let [key0, key1, offset] = [0, 0, 0];
-  if (rate > 0) {
-    const rng = options.dropout!.rng;
-    [key0, key1] = rng.key;
-    // The same reservation `dropout` makes, so the reference sees the same mask from the same state.
-    offset = rng.reserve(x.size);
-  }
-  const attrs: LoraLinearAttrs = { scale: options.scale, dropoutRate: rate, key0, key1, offset };
+  const attrs = loraLinearAttrs(x, options);
   const inputs: tf.NamedTensorMap = { x, weight, loraA, loraB };
   // Absent inputs must be left out of the map: the tape walks every key of it.
   if (options.bias !== undefined) inputs.bias = options.bias;

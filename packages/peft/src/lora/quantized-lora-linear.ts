@@ -1,4 +1,4 @@
-import { LoraLinear, LoraLinearGrad, tf, type LoraLinearAttrs } from '@medgpt/core-tensor';
+import { LoraLinear, LoraLinearGrad, loraLinearAttrs, tf } from '@medgpt/core-tensor';
 import type { QuantizedWeight } from '@medgpt/models';
 import type { LoraLinearOptions } from './fused-lora-linear.js';
 
@@ -26,13 +26,7 @@ export function quantizedLoraLinear(
   const rate = options.dropout?.rate ?? 0;
   if (!(rate >= 0 && rate < 1))
     throw new Error(`quantizedLoraLinear: dropout rate must be in [0, 1), got ${rate}`);
-  let [key0, key1, offset] = [0, 0, 0];
-  if (rate > 0) {
-    const rng = options.dropout!.rng;
-    [key0, key1] = rng.key;
-    offset = rng.reserve(x.size);
-  }
-  const attrs: LoraLinearAttrs = { scale: options.scale, dropoutRate: rate, key0, key1, offset };
+  const attrs = loraLinearAttrs(x, options);
   const bias = options.bias;
   const trainedBias = bias instanceof tf.Variable && bias.trainable;
   const operand = { matmulOperand: true };
