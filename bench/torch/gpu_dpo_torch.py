@@ -147,7 +147,9 @@ import torch  # noqa: E402  (after --dump-batch, which needs no torch)
 import torch.nn.functional as F  # noqa: E402
 import transformers  # noqa: E402
 import peft  # noqa: E402
-from transformers import AutoModelForCausalLM, Qwen2Config  # noqa: E402
+from transformers import AutoModelForCausalLM  # noqa: E402
+
+from qwen_config import qwen25_config  # noqa: E402
 
 MiB = 2**20
 torch.backends.cuda.matmul.allow_tf32 = False
@@ -179,28 +181,8 @@ def report(result):
 
 
 def config():
-    # Qwen2.5-0.5B's config.json with this run's sizes (as bench/torch/gpu_train_torch.py's config()).
-    return Qwen2Config(
-        attention_dropout=0.0,
-        bos_token_id=151643,
-        eos_token_id=151643,
-        hidden_act="silu",
-        hidden_size=hidden,
-        initializer_range=0.02,
-        intermediate_size=intermediate,
-        max_position_embeddings=32768,
-        max_window_layers=layers,
-        num_attention_heads=heads,
-        num_hidden_layers=layers,
-        num_key_value_heads=kv_heads,
-        rms_norm_eps=1e-6,
-        rope_theta=1000000.0,
-        sliding_window=32768,
-        tie_word_embeddings=True,
-        use_cache=True,
-        use_sliding_window=False,
-        vocab_size=vocab,
-    )
+    # Qwen2.5-0.5B's config.json with this run's sizes (bench/torch/qwen_config.py).
+    return qwen25_config(layers, vocab, hidden, intermediate, heads, kv_heads)
 
 
 def fresh():

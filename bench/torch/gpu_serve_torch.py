@@ -66,7 +66,9 @@ def main():
 
     import torch
     import transformers
-    from transformers import AutoModelForCausalLM, Qwen2Config
+    from transformers import AutoModelForCausalLM
+
+    from qwen_config import qwen25_config
 
     def emit(record):
         line = json.dumps({"bench": "gpu-serve", **record})
@@ -87,28 +89,15 @@ def main():
             }
         }
     )
-    # Qwen2.5-0.5B's config.json with the sizes above (as bench/torch/gpu_dpo_torch.py's config()).
-    config = Qwen2Config(
-        attention_dropout=0.0,
-        bos_token_id=151643,
-        eos_token_id=151643,
+    # Qwen2.5-0.5B's config.json with the sizes above (bench/torch/qwen_config.py).
+    config = qwen25_config(
+        shape["layers"],
+        shape["vocab"],
+        shape["hidden"],
+        shape["intermediate"],
+        shape["heads"],
+        shape["kv_heads"],
         pad_token_id=151643,
-        hidden_act="silu",
-        hidden_size=shape["hidden"],
-        initializer_range=0.02,
-        intermediate_size=shape["intermediate"],
-        max_position_embeddings=32768,
-        max_window_layers=shape["layers"],
-        num_attention_heads=shape["heads"],
-        num_hidden_layers=shape["layers"],
-        num_key_value_heads=shape["kv_heads"],
-        rms_norm_eps=1e-6,
-        rope_theta=1000000.0,
-        sliding_window=32768,
-        tie_word_embeddings=True,
-        use_cache=True,
-        use_sliding_window=False,
-        vocab_size=shape["vocab"],
     )
     torch.manual_seed(0)
     started = time.perf_counter()

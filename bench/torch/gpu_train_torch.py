@@ -29,7 +29,9 @@ import time
 import torch
 import transformers
 import peft
-from transformers import AutoModelForCausalLM, Qwen2Config
+from transformers import AutoModelForCausalLM
+
+from qwen_config import qwen25_config
 
 p = argparse.ArgumentParser()
 p.add_argument("--precisions", default="bf16,fp32")
@@ -73,26 +75,8 @@ def report(result):
 
 def config():
     # Qwen2.5-0.5B's config.json, with the layer count, vocabulary and (for other Qwen2.5 sizes) widths of this run.
-    return Qwen2Config(
-        attention_dropout=0.0,
-        bos_token_id=151643,
-        eos_token_id=151643,
-        hidden_act="silu",
-        hidden_size=args.hidden,
-        initializer_range=0.02,
-        intermediate_size=args.intermediate,
-        max_position_embeddings=32768,
-        max_window_layers=args.layers,
-        num_attention_heads=args.heads,
-        num_hidden_layers=args.layers,
-        num_key_value_heads=args.kv_heads,
-        rms_norm_eps=1e-6,
-        rope_theta=1000000.0,
-        sliding_window=32768,
-        tie_word_embeddings=True,
-        use_cache=True,
-        use_sliding_window=False,
-        vocab_size=args.vocab,
+    return qwen25_config(
+        args.layers, args.vocab, args.hidden, args.intermediate, args.heads, args.kv_heads
     )
 
 
