@@ -97,7 +97,8 @@ def main():
         shape["intermediate"],
         shape["heads"],
         shape["kv_heads"],
-        pad_token_id=151643,
+        # Qwen's pad id; inside the --tiny vocabulary (512) its last id (the prompts have no padding).
+        pad_token_id=min(151643, shape["vocab"] - 1),
     )
     torch.manual_seed(0)
     started = time.perf_counter()
