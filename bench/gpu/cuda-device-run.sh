@@ -17,23 +17,17 @@ what=${1:-all}
 root=$(pwd)
 results=/tmp/cuda-results
 rm -rf "$results" && mkdir -p "$results"
-# shellcheck source=lib/device-env.sh
-source "$root/bench/lib/device-env.sh"
+RUN_TAIL=0 # the summary below shows what matters of each log
+# shellcheck source=../lib/device-run.sh
+source "$root/bench/lib/device-run.sh"
 # cuBLASLt lives in the toolkit's targets/x86_64-linux/lib, which is not on the loader path.
 if [[ -n $cublas_dir ]]; then export LD_LIBRARY_PATH="$cublas_dir:${LD_LIBRARY_PATH:-}"; fi
 cd "$root/.device/cuda" || exit 2
-nvidia-smi -L >"$results/gpu.txt" 2>&1
-
-run() { # name, timeout seconds, command...
-  local name=$1 limit=$2
-  shift 2
-  local started=$SECONDS
-  timeout "$limit" "$@" >"$results/$name.log" 2>&1
-  echo "$name: exit $? in $((SECONDS - started)) s" | tee -a "$results/summary.txt"
-}
 
 if [[ $what == all || $what == conformance ]]; then
-  for group in elementwise 'data movement' 'reductions and matmul' 'fused ops and optimizers' 'bf16 tensor-core paths'; do
+  # Every group the suite has (--list: "NAME: N cases"), so a new group is never left out.
+  mapfile -t groups < <(node cuda-conformance.mjs --list | sed -n 's/: [0-9]* cases$//p')
+  for group in "${groups[@]}"; do
     slug=${group%% *}
     run "conformance-$slug" 120 node cuda-conformance.mjs --group "$group" --json "$results/conformance-$slug.json"
   done
